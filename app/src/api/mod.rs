@@ -1,0 +1,5 @@
+//! Server functions: check who is asking, call the domain service, map to a DTO.
+
+pub mod admin;
+pub mod auth;
+pub mod dev;

@@ -1,0 +1,136 @@
+//! Accessible form pieces: labelled fields with their errors tied to them, and a form-level alert.
+//! They read the error of the form's server action, which also arrives without JavaScript
+//! (encoded in the address the plain form post is redirected back to).
+
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+
+/// The error the action's last call returned, if any.
+pub fn action_error<S>(action: ServerAction<S>) -> Signal<Option<AppError>>
+where
+    S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
+    Signal::derive(move || action.value().get().and_then(|r| r.err()))
+}
+
+const INPUT: &str = "block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-base shadow-sm focus:border-teal-600 focus:outline-none focus:ring-2 focus:ring-teal-600/30 aria-[invalid=true]:border-red-500";
+
+#[component]
+pub fn Field(
+    label: &'static str,
+    name: &'static str,
+    error: Signal<Option<AppError>>,
+    #[prop(default = "text")] kind: &'static str,
+    #[prop(optional)] autocomplete: &'static str,
+    #[prop(optional, into)] value: String,
+    #[prop(optional)] hint: &'static str,
+    #[prop(optional)] required: bool,
+    #[prop(optional)] maxlength: Option<u32>,
+) -> impl IntoView {
+    let id = format!("f-{name}");
+    let err_id = format!("{id}-error");
+    let hint_id = format!("{id}-hint");
+    // Without JavaScript the page is rendered again after a failed post: show what was typed.
+    let initial = error
+        .get_untracked()
+        .and_then(|e| e.value(name))
+        .unwrap_or(value);
+    let message = Signal::derive(move || error.get().and_then(|e| e.field(name)));
+    let described = {
+        let (err_id, hint_id) = (err_id.clone(), hint_id.clone());
+        move || {
+            let mut ids = Vec::new();
+            if !hint.is_empty() {
+                ids.push(hint_id.clone());
+            }
+            if message.get().is_some() {
+                ids.push(err_id.clone());
+            }
+            (!ids.is_empty()).then(|| ids.join(" "))
+        }
+    };
+    view! {
+        <div class="mb-4">
+            <label for=id.clone() class="mb-1 block text-sm font-medium text-slate-800">{label}</label>
+            <input
+                id=id
+                name=name
+                type=kind
+                value=initial
+                class=INPUT
+                required=required
+                maxlength=maxlength
+                autocomplete=(!autocomplete.is_empty()).then_some(autocomplete)
+                aria-invalid=move || message.get().is_some().to_string()
+                aria-describedby=described
+            />
+            {(!hint.is_empty()).then(|| view! { <p id=hint_id class="mt-1 text-sm text-slate-500">{hint}</p> })}
+            <p id=err_id class="mt-1 text-sm text-red-700" data-field-error=name>{move || message.get()}</p>
+        </div>
+    }
+}
+
+#[component]
+pub fn TextArea(
+    label: &'static str,
+    name: &'static str,
+    error: Signal<Option<AppError>>,
+    #[prop(optional, into)] value: String,
+    #[prop(optional)] hint: &'static str,
+    #[prop(optional)] maxlength: Option<u32>,
+) -> impl IntoView {
+    let id = format!("f-{name}");
+    let err_id = format!("{id}-error");
+    let initial = error
+        .get_untracked()
+        .and_then(|e| e.value(name))
+        .unwrap_or(value);
+    let message = Signal::derive(move || error.get().and_then(|e| e.field(name)));
+    view! {
+        <div class="mb-4">
+            <label for=id.clone() class="mb-1 block text-sm font-medium text-slate-800">{label}</label>
+            <textarea
+                id=id
+                name=name
+                rows="4"
+                class=INPUT
+                maxlength=maxlength
+                aria-invalid=move || message.get().is_some().to_string()
+                aria-describedby=err_id.clone()
+            >{initial}</textarea>
+            {(!hint.is_empty()).then(|| view! { <p class="mt-1 text-sm text-slate-500">{hint}</p> })}
+            <p id=err_id class="mt-1 text-sm text-red-700" data-field-error=name>{move || message.get()}</p>
+        </div>
+    }
+}
+
+/// The form's overall error: anything not tied to one field (wrong password, lock-out, expired link).
+#[component]
+pub fn FormError(error: Signal<Option<AppError>>) -> impl IntoView {
+    let text = move || {
+        error.get().and_then(|e| match &e {
+            AppError::Validation { fields, .. } if !fields.is_empty() => {
+                (fields.len() > 1).then(|| e.to_string())
+            }
+            _ => Some(e.to_string()),
+        })
+    };
+    view! {
+        <Show when=move || text().is_some()>
+            <div role="alert" class="mb-4 rounded-md border border-red-200 bg-red-50 p-3 text-sm text-red-800" data-testid="form-error">
+                {text}
+            </div>
+        </Show>
+    }
+}
+
+#[component]
+pub fn Submit(label: &'static str, pending: Signal<bool>) -> impl IntoView {
+    view! {
+        <button type="submit" class="btn-primary w-full sm:w-auto" disabled=move || pending.get()>
+            {move || if pending.get() { "Please wait…" } else { label }}
+        </button>
+    }
+}

@@ -1,0 +1,146 @@
+//! Request context for server functions: the app state, who is asking, and response helpers.
+
+use super::{auth::sessions, AppState};
+use crate::error::AppError;
+use crate::types::CurrentUser;
+use http::{header, request::Parts};
+use leptos::prelude::*;
+use sqlx::PgPool;
+use std::net::SocketAddr;
+use uuid::Uuid;
+
+pub const SESSION_COOKIE: &str = "carry_session";
+
+pub fn state() -> Result<AppState, AppError> {
+    use_context::<AppState>().ok_or_else(|| AppError::internal("AppState missing from context"))
+}
+
+pub fn pool() -> Result<PgPool, AppError> {
+    Ok(state()?.pool)
+}
+
+fn parts() -> Option<Parts> {
+    use_context::<Parts>()
+}
+
+/// The logged-in user and the session they came with.
+#[derive(Debug, Clone)]
+pub struct Authed {
+    pub user: CurrentUser,
+    pub session_id: Uuid,
+}
+
+/// The session token from the request's cookie, if any.
+pub fn session_token() -> Option<String> {
+    let parts = parts()?;
+    cookie_value(&parts.headers, SESSION_COOKIE)
+}
+
+pub fn cookie_value(headers: &http::HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_string())
+}
+
+/// Who is asking, if anyone. Looked up in Postgres on every call: revoking a session ends it at once.
+pub async fn current_user() -> Result<Option<Authed>, AppError> {
+    let Some(token) = session_token() else {
+        return Ok(None);
+    };
+    let pool = pool()?;
+    sessions::authenticate(&pool, &token).await
+}
+
+pub async fn require_user() -> Result<Authed, AppError> {
+    current_user().await?.ok_or(AppError::Unauthenticated)
+}
+
+pub async fn require_admin() -> Result<Authed, AppError> {
+    let authed = require_user().await?;
+    if authed.user.is_admin() {
+        Ok(authed)
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+/// The browser's user agent and address, recorded with a new session.
+pub fn client_info() -> (String, String) {
+    let Some(parts) = parts() else {
+        return (String::new(), String::new());
+    };
+    let ua = parts
+        .headers
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .chars()
+        .take(400)
+        .collect();
+    let ip = parts
+        .extensions
+        .get::<axum::extract::ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip().to_string())
+        .unwrap_or_default();
+    (ua, ip)
+}
+
+fn response() -> Option<leptos_axum::ResponseOptions> {
+    use_context::<leptos_axum::ResponseOptions>()
+}
+
+pub fn set_session_cookie(token: &str) {
+    let secure = state().map(|s| s.config.cookie_secure()).unwrap_or(true);
+    let max_age = sessions::ABSOLUTE_LIFETIME.whole_seconds();
+    let cookie = format!(
+        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{}",
+        if secure { "; Secure" } else { "" }
+    );
+    if let (Some(res), Ok(v)) = (response(), http::HeaderValue::from_str(&cookie)) {
+        res.append_header(header::SET_COOKIE, v);
+    }
+}
+
+pub fn clear_session_cookie() {
+    let cookie = format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");
+    if let (Some(res), Ok(v)) = (response(), http::HeaderValue::from_str(&cookie)) {
+        res.append_header(header::SET_COOKIE, v);
+    }
+}
+
+/// A plain HTML form post (no JavaScript) rather than a call from the app's own code.
+pub fn is_form_post() -> bool {
+    parts()
+        .and_then(|p| {
+            p.headers
+                .get(header::ACCEPT)
+                .and_then(|v| v.to_str().ok())
+                .map(|v| v.contains("text/html"))
+        })
+        .unwrap_or(false)
+}
+
+/// Ends every server function: sets the HTTP status of an error (except for plain form posts,
+/// which are redirected back to the form with the error in the address).
+pub fn finish<T>(result: Result<T, AppError>) -> Result<T, AppError> {
+    if let Err(e) = &result {
+        if !is_form_post() {
+            if let (Some(res), Ok(code)) = (response(), http::StatusCode::from_u16(e.status())) {
+                res.set_status(code);
+            }
+        }
+    }
+    result
+}
+
+/// Set the status of a page render (a 404 for a missing profile, a 403 for a forbidden page).
+pub fn set_page_status(code: u16) {
+    if let (Some(res), Ok(code)) = (response(), http::StatusCode::from_u16(code)) {
+        res.set_status(code);
+    }
+}

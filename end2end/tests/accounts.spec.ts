@@ -1,0 +1,147 @@
+import { expect, test } from '@playwright/test';
+import { emailedLink, jsEnabled, logIn, logOut, open, PASSWORD, signUp, uniqueEmail } from './helpers';
+
+test('sign up, confirm the email from the outbox, log out, log in and see your name', async ({ page }, testInfo) => {
+  const email = uniqueEmail(testInfo, 'signup');
+  await signUp(page, email, 'Nadia Sender');
+  await expect(page.getByTestId('unverified')).toBeVisible();
+
+  await open(page, await emailedLink(page, email, 'verify_email'));
+  await page.getByRole('button', { name: 'Confirm my email' }).click();
+  await expect(page.getByTestId('email-verified')).toBeVisible();
+
+  await logOut(page);
+  await logIn(page, email);
+  await expect(page.getByTestId('nav-user')).toHaveText('Nadia Sender');
+  await open(page, '/account');
+  await expect(page.getByTestId('verified-badge')).toBeVisible();
+});
+
+test('sign-up errors appear next to their fields and keep what was typed', async ({ page }, testInfo) => {
+  await open(page, '/signup');
+  const email = uniqueEmail(testInfo, 'bad');
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Display name').fill('Bo');
+  await page.getByLabel('Password').fill('password123');
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await expect(page.locator('[data-field-error="password"]')).toHaveText(/too common/);
+  await expect(page.getByLabel('Password')).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.getByLabel('Email')).toHaveValue(email);
+  await expect(page.getByLabel('Display name')).toHaveValue('Bo');
+});
+
+test('a wrong password gets a clear message that does not reveal the account', async ({ page }, testInfo) => {
+  const email = uniqueEmail(testInfo, 'wrong');
+  await signUp(page, email);
+  await logOut(page);
+  await logIn(page, email, 'not my password at all');
+  await expect(page.getByTestId('form-error')).toHaveText(/don't match an account/);
+  await expect(page.getByLabel('Email')).toHaveValue(email);
+  await logIn(page, uniqueEmail(testInfo, 'nobody'), 'not my password at all');
+  await expect(page.getByTestId('form-error')).toHaveText(/don't match an account/);
+});
+
+test('five failed logins lock password login for the account', async ({ page }, testInfo) => {
+  const email = uniqueEmail(testInfo, 'lock');
+  await signUp(page, email);
+  await logOut(page);
+  for (let i = 1; i <= 4; i++) {
+    await logIn(page, email, `wrong password ${i}`);
+    await expect(page.getByTestId('form-error')).toHaveText(/don't match an account/);
+  }
+  await logIn(page, email, 'wrong password 5');
+  await expect(page.getByTestId('form-error')).toHaveText(/Too many failed attempts/);
+  await logIn(page, email, PASSWORD);
+  await expect(page.getByTestId('form-error')).toHaveText(/Too many failed attempts/);
+  await expect(page.getByTestId('nav-user')).toHaveCount(0);
+});
+
+test('reset a forgotten password by the emailed link', async ({ page }, testInfo) => {
+  const email = uniqueEmail(testInfo, 'reset');
+  await signUp(page, email, 'Rita Reset');
+  await logOut(page);
+
+  await open(page, '/forgot-password');
+  await page.getByLabel('Email').fill(email);
+  await page.getByRole('button', { name: 'Send reset link' }).click();
+  await expect(page.getByRole('status')).toHaveText(/a reset link is on its way/);
+
+  const link = await emailedLink(page, email, 'reset_password');
+  await open(page, link);
+  await page.getByLabel('New password').fill('my new sturdy passphrase');
+  await page.getByRole('button', { name: 'Save new password' }).click();
+  await expect(page).toHaveURL(/\/login\?reset=1/);
+
+  await logIn(page, email, PASSWORD);
+  await expect(page.getByTestId('form-error')).toHaveText(/don't match an account/);
+  await logIn(page, email, 'my new sturdy passphrase');
+  await expect(page.getByTestId('nav-user')).toHaveText('Rita Reset');
+
+  // The link works once.
+  await logOut(page);
+  await open(page, link);
+  await page.getByLabel('New password').fill('a third sturdy passphrase');
+  await page.getByRole('button', { name: 'Save new password' }).click();
+  await expect(page.getByTestId('form-error')).toHaveText(/expired or was already used/);
+});
+
+test('revoking another session logs that device out', async ({ page, browser }, testInfo) => {
+  const email = uniqueEmail(testInfo, 'revoke');
+  await signUp(page, email, 'Two Devices');
+
+  const other = await browser.newContext({ javaScriptEnabled: jsEnabled(testInfo), baseURL: testInfo.project.use.baseURL });
+  const phone = await other.newPage();
+  await phone.goto('/login');
+  await phone.getByLabel('Email').fill(email);
+  await phone.getByLabel('Password').fill(PASSWORD);
+  await phone.getByRole('button', { name: 'Log in' }).click();
+  await expect(phone.getByTestId('nav-user')).toHaveText('Two Devices');
+
+  await open(page, '/account/sessions');
+  await expect(page.getByTestId('session')).toHaveCount(2);
+  await page.locator('[data-testid="session"][data-current="false"]').getByRole('button').click();
+  await expect(page.getByTestId('session')).toHaveCount(1);
+  await expect(page.locator('[data-testid="session"][data-current="true"]')).toBeVisible();
+
+  await phone.goto('/account');
+  await expect(phone.getByTestId('login-required')).toBeVisible();
+  await expect(phone.getByTestId('nav-user')).toHaveCount(0);
+  await other.close();
+});
+
+test('a member who is not an admin gets 403 on /admin', async ({ page }, testInfo) => {
+  await signUp(page, uniqueEmail(testInfo, 'notadmin'));
+  const res = await open(page, '/admin');
+  expect(res?.status()).toBe(403);
+  await expect(page.getByTestId('forbidden')).toBeVisible();
+});
+
+test('an admin sees the dashboard', async ({ page }) => {
+  const email = process.env.E2E_ADMIN_EMAIL;
+  const password = process.env.E2E_ADMIN_PASSWORD;
+  expect(email, 'the test command creates an admin and passes its credentials').toBeTruthy();
+  await logIn(page, email!, password!);
+  await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Admin', exact: true })).toBeVisible();
+  const res = await open(page, '/admin');
+  expect(res?.status()).toBe(200);
+  await expect(page.getByTestId('admin-stats')).toContainText('Members');
+});
+
+test('a cross-origin POST is refused', async ({ request }) => {
+  const res = await request.post('/api/auth/login', {
+    headers: { Origin: 'http://evil.example' },
+    form: { email: 'someone@example.com', password: 'whatever it is' },
+  });
+  expect(res.status()).toBe(403);
+  const sameSite = await request.post('/api/auth/login', {
+    headers: { 'Sec-Fetch-Site': 'cross-site' },
+    form: { email: 'someone@example.com', password: 'whatever it is' },
+  });
+  expect(sameSite.status()).toBe(403);
+});
+
+test('unknown pages show a 404 page', async ({ page }) => {
+  const res = await page.goto('/this/does/not/exist');
+  expect(res?.status()).toBe(404);
+  await expect(page.getByTestId('not-found')).toBeVisible();
+});

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Sets up whatever is missing and runs every check: formatting, clippy (server and WASM), the
+# WASM dependency check, Rust tests against PostgreSQL, and the Playwright suite in Chromium.
+source "$(dirname "$0")/lib.sh"
+
+ensure_rust_tools
+ensure_node_tools
+ensure_chromium
+ensure_postgres
+# sqlx::test makes a fresh database per test on this server.
+export DATABASE_URL="$PG_BASE/postgres"
+export SQLX_OFFLINE=true
+
+say "Formatting"
+cargo fmt --all --check
+
+say "Clippy: server, tests and the WASM build"
+cargo clippy -p server --all-targets -- -D warnings
+cargo clippy -p app --features ssr --tests -- -D warnings
+cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
+
+say "The browser build must not contain server-only crates"
+leaks="$(cargo tree -p frontend --target wasm32-unknown-unknown -e normal --prefix none \
+  | grep -E '^(sqlx|tokio|mio|argon2|axum|hyper|lettre|tower-http|tower-sessions) ' | sort -u || true)"
+[ -z "$leaks" ] || die "server-only crates in the WASM build: $leaks"
+
+say "Rust tests against PostgreSQL"
+cargo test -p app --features ssr
+cargo test -p server
+
+say "Building the site"
+cargo leptos build
+
+say "Browser tests (Playwright, Chromium)"
+E2E_DB=carry_e2e
+psql "$PG_BASE/postgres" -qc "drop database if exists $E2E_DB with (force)" >/dev/null
+ensure_database "$E2E_DB"
+E2E_PORT="${E2E_PORT:-3100}"
+export E2E_BASE_URL="http://127.0.0.1:$E2E_PORT"
+export E2E_ADMIN_EMAIL=e2e-admin@carry.test E2E_ADMIN_PASSWORD=e2e-admin-passphrase
+mkdir -p target/e2e
+server_env=(env DATABASE_URL="$PG_BASE/$E2E_DB" LEPTOS_OUTPUT_NAME=carry LEPTOS_SITE_ROOT=target/site
+  LEPTOS_SITE_PKG_DIR=pkg LEPTOS_SITE_ADDR="127.0.0.1:$E2E_PORT" LEPTOS_ENV=DEV PUBLIC_URL="$E2E_BASE_URL")
+"${server_env[@]}" target/debug/server admin create --email "$E2E_ADMIN_EMAIL" --password "$E2E_ADMIN_PASSWORD" --name "E2E Admin"
+"${server_env[@]}" target/debug/server > target/e2e/server.log 2>&1 &
+SERVER_PID=$!
+trap 'kill $SERVER_PID 2>/dev/null || true' EXIT
+for _ in $(seq 1 60); do
+  http_ok "$E2E_BASE_URL/api/ready" && break
+  kill -0 $SERVER_PID 2>/dev/null || { cat target/e2e/server.log; die "the server did not start"; }
+  sleep 1
+done
+http_ok "$E2E_BASE_URL/api/ready" || { cat target/e2e/server.log; die "the server is not ready"; }
+(cd end2end && npx playwright test) || { tail -50 target/e2e/server.log; die "browser tests failed"; }
+
+say "All checks passed"

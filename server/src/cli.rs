@@ -1,0 +1,100 @@
+//! The server binary's commands.
+
+pub const USAGE: &str = "\
+Usage:
+  server                                   serve the app (runs migrations first)
+  server migrate                           apply database migrations and exit
+  server admin create --email E --password P [--name N]
+                                           create an admin, or make an existing account admin
+  server admin promote --email E           make an existing account admin
+  server demo                              create the demo accounts (see README)
+";
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum Command {
+    Serve,
+    Migrate,
+    AdminCreate {
+        email: String,
+        password: Option<String>,
+        name: String,
+    },
+    Demo,
+    Help,
+}
+
+pub fn parse(args: &[String]) -> Result<Command, String> {
+    let flag = |name: &str| -> Option<String> {
+        args.iter()
+            .position(|a| a == name)
+            .and_then(|i| args.get(i + 1))
+            .cloned()
+    };
+    match args
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .as_slice()
+    {
+        [] | ["serve", ..] => Ok(Command::Serve),
+        ["migrate"] => Ok(Command::Migrate),
+        ["demo"] => Ok(Command::Demo),
+        ["help" | "--help" | "-h"] => Ok(Command::Help),
+        ["admin", "create", ..] => Ok(Command::AdminCreate {
+            email: flag("--email").ok_or("admin create needs --email")?,
+            password: Some(flag("--password").ok_or("admin create needs --password")?),
+            name: flag("--name").unwrap_or_else(|| "Admin".into()),
+        }),
+        ["admin", "promote", ..] => Ok(Command::AdminCreate {
+            email: flag("--email").ok_or("admin promote needs --email")?,
+            password: None,
+            name: String::new(),
+        }),
+        _ => Err(format!("unknown command\n\n{USAGE}")),
+    }
+}
+
+/// The demo accounts: (email, password, name, admin).
+pub const DEMO_ACCOUNTS: [(&str, &str, &str, bool); 3] = [
+    ("admin@carry.test", "carry-admin-demo", "Ada Admin", true),
+    (
+        "sender@carry.test",
+        "carry-sender-demo",
+        "Sam Sender",
+        false,
+    ),
+    (
+        "traveler@carry.test",
+        "carry-traveler-demo",
+        "Tara Traveler",
+        false,
+    ),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(s: &str) -> Vec<String> {
+        s.split_whitespace().map(String::from).collect()
+    }
+
+    #[test]
+    fn parses_commands() {
+        assert_eq!(parse(&[]).unwrap(), Command::Serve);
+        assert_eq!(parse(&args("migrate")).unwrap(), Command::Migrate);
+        assert_eq!(
+            parse(&args(
+                "admin create --email a@b.co --password pw --name Ann"
+            ))
+            .unwrap(),
+            Command::AdminCreate {
+                email: "a@b.co".into(),
+                password: Some("pw".into()),
+                name: "Ann".into()
+            }
+        );
+        assert!(parse(&args("admin create --password pw")).is_err());
+        assert!(parse(&args("frobnicate")).is_err());
+    }
+}

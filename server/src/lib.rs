@@ -1,0 +1,54 @@
+//! The axum server: wiring, middleware, operational endpoints. The product lives in `app`.
+
+pub mod cli;
+pub mod leptos_config;
+pub mod metrics;
+pub mod middleware;
+pub mod ops;
+
+use app::server::{AppState, Config};
+use app::{shell, App};
+use axum::{routing::get, Router};
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use sqlx::postgres::PgPoolOptions;
+use sqlx::PgPool;
+use std::sync::Arc;
+use std::time::Duration;
+
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations");
+
+/// Connects lazily, so the server starts (and `/api/ready` answers 503) while Postgres is down.
+pub fn pool(database_url: &str, max: u32) -> Result<PgPool, sqlx::Error> {
+    PgPoolOptions::new()
+        .max_connections(max)
+        .acquire_timeout(Duration::from_secs(5))
+        .connect_lazy(database_url)
+}
+
+pub fn state(leptos_options: LeptosOptions, pool: PgPool, config: Config) -> AppState {
+    AppState {
+        leptos_options,
+        pool,
+        config: Arc::new(config),
+    }
+}
+
+/// The whole application: pages, server functions, operational endpoints and middleware.
+pub fn router(state: AppState, metrics: Arc<metrics::Metrics>) -> Router {
+    let routes = generate_route_list(App);
+    let options = state.leptos_options.clone();
+    let reload_port = (!state.config.production).then_some(options.reload_port);
+    let app = Router::new()
+        .route("/api/health", get(ops::health))
+        .route("/api/live", get(ops::health))
+        .route("/api/ready", get(ops::ready))
+        .route("/api/metrics", get(ops::metrics))
+        .leptos_routes(&state, routes, {
+            let options = options.clone();
+            move || shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .with_state(state.clone());
+    middleware::wrap(app, state, metrics, reload_port)
+}

@@ -1,0 +1,153 @@
+use app::server::{auth, email, Config};
+use server::cli::{self, Command};
+use server::{leptos_config, metrics::Metrics, MIGRATOR};
+use std::sync::Arc;
+use tracing_subscriber::EnvFilter;
+
+fn main() {
+    let _ = dotenvy::dotenv();
+    leptos_config::apply_leptos_toml();
+    init_logs();
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let command = match cli::parse(&args) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("{e}");
+            std::process::exit(2);
+        }
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("tokio runtime");
+    if let Err(e) = runtime.block_on(run(command)) {
+        tracing::error!("{e}");
+        eprintln!("error: {e}");
+        std::process::exit(1);
+    }
+}
+
+fn init_logs() {
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=info"));
+    if std::env::var("LOG_FORMAT").is_ok_and(|f| f == "json") {
+        tracing_subscriber::fmt()
+            .json()
+            .with_current_span(true)
+            .with_env_filter(filter)
+            .init();
+    } else {
+        tracing_subscriber::fmt().with_env_filter(filter).init();
+    }
+}
+
+fn database_url() -> Result<String, String> {
+    std::env::var("DATABASE_URL").map_err(|_| "DATABASE_URL is not set (see README)".to_string())
+}
+
+async fn run(command: Command) -> Result<(), String> {
+    if command == Command::Help {
+        print!("{}", cli::USAGE);
+        return Ok(());
+    }
+    let max = std::env::var("DATABASE_MAX_CONNECTIONS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(10);
+    let pool = server::pool(&database_url()?, max).map_err(|e| e.to_string())?;
+    MIGRATOR
+        .run(&pool)
+        .await
+        .map_err(|e| format!("migrations: {e}"))?;
+    match command {
+        Command::Migrate => {
+            println!("migrations applied");
+            Ok(())
+        }
+        Command::AdminCreate {
+            email,
+            password,
+            name,
+        } => {
+            let created = auth::create_or_promote_admin(&pool, &email, password.as_deref(), &name)
+                .await
+                .map_err(|e| e.to_string())?;
+            println!(
+                "{} {email} is an admin",
+                if created { "created:" } else { "promoted:" }
+            );
+            Ok(())
+        }
+        Command::Demo => seed_demo(&pool).await,
+        Command::Serve => serve(pool).await,
+        Command::Help => Ok(()),
+    }
+}
+
+async fn seed_demo(pool: &sqlx::PgPool) -> Result<(), String> {
+    for (email, password, name, admin) in cli::DEMO_ACCOUNTS {
+        if admin {
+            auth::create_or_promote_admin(pool, email, Some(password), name)
+                .await
+                .map(|_| ())
+        } else {
+            auth::ensure_user(pool, email, password, name)
+                .await
+                .map(|_| ())
+        }
+        .map_err(|e| e.to_string())?;
+        println!(
+            "demo account: {email} / {password}{}",
+            if admin { " (admin)" } else { "" }
+        );
+    }
+    Ok(())
+}
+
+async fn serve(pool: sqlx::PgPool) -> Result<(), String> {
+    let conf = leptos_config::load()?;
+    let options = conf.leptos_options;
+    let addr = options.site_addr;
+    let config = Config::from_env();
+    if std::env::var("CARRY_DEMO_DATA").is_ok_and(|v| v == "1" || v == "true") {
+        seed_demo(&pool).await?;
+    }
+    if let Some(smtp) = config.smtp.clone() {
+        tokio::spawn(email::run_sender(pool.clone(), smtp));
+    } else {
+        tracing::info!("SMTP is not configured: emails stay in the outbox (see /dev/outbox)");
+    }
+    let state = server::state(options, pool, config);
+    let app = server::router(state, Arc::new(Metrics::default()));
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+    tracing::info!("listening on http://{addr}");
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .map_err(|e| e.to_string())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!("shutting down");
+}
