@@ -4,6 +4,7 @@
 pub mod api;
 pub mod components;
 pub mod error;
+pub mod market;
 pub mod pages;
 pub mod types;
 
@@ -73,6 +74,19 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/account/sessions") view=account::SessionsPage ssr=SsrMode::Async/>
                         <Route path=path!("/u/:id") view=profile::PublicProfilePage ssr=SsrMode::Async/>
                         <Route path=path!("/admin") view=admin::AdminPage ssr=SsrMode::Async/>
+                        <Route path=path!("/admin/parcels/review") view=admin::ReviewQueuePage ssr=SsrMode::Async/>
+                        <Route path=path!("/trips") view=trips::MyTripsPage ssr=SsrMode::Async/>
+                        <Route path=path!("/trips/new") view=trips::NewTripPage ssr=SsrMode::Async/>
+                        <Route path=path!("/trips/:id") view=trips::TripPage ssr=SsrMode::Async/>
+                        <Route path=path!("/trips/:id/edit") view=trips::EditTripPage ssr=SsrMode::Async/>
+                        <Route path=path!("/parcels") view=parcels::MyParcelsPage ssr=SsrMode::Async/>
+                        <Route path=path!("/parcels/new") view=parcels::NewParcelPage ssr=SsrMode::Async/>
+                        <Route path=path!("/parcels/:id") view=parcels::ParcelPage ssr=SsrMode::Async/>
+                        <Route path=path!("/parcels/:id/edit") view=parcels::EditParcelPage ssr=SsrMode::Async/>
+                        <Route path=path!("/search/trips") view=search::SearchTripsPage ssr=SsrMode::Async/>
+                        <Route path=path!("/search/parcels") view=search::SearchParcelsPage ssr=SsrMode::Async/>
+                        <Route path=path!("/bookings") view=bookings::MyBookingsPage ssr=SsrMode::Async/>
+                        <Route path=path!("/bookings/:id") view=bookings::BookingPage ssr=SsrMode::Async/>
                         <Route path=path!("/dev/outbox") view=dev::OutboxPage ssr=SsrMode::Async/>
                         <Route path=path!("/about") view=home::AboutPage ssr=SsrMode::Async/>
                     </Routes>

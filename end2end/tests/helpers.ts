@@ -1,4 +1,4 @@
-import { expect, Page, test, TestInfo } from '@playwright/test';
+import { Browser, expect, Page, test, TestInfo } from '@playwright/test';
 
 export const PASSWORD = 'a sturdy passphrase';
 
@@ -51,4 +51,65 @@ export async function emailedLink(page: Page, to: string, kind: string): Promise
   const href = await email.getByTestId('email-link').getAttribute('href');
   expect(href).toBeTruthy();
   return href!;
+}
+
+/** A new member in their own browser context (same JavaScript setting and screen as the
+ * project), signed up and with a confirmed email, so they can book and carry. */
+export async function member(browser: Browser, testInfo: TestInfo, tag: string, name: string) {
+  const context = await browser.newContext({
+    javaScriptEnabled: jsEnabled(testInfo),
+    viewport: testInfo.project.use.viewport ?? undefined,
+    baseURL: testInfo.project.use.baseURL,
+  });
+  const page = await context.newPage();
+  const email = uniqueEmail(testInfo, tag);
+  await signUp(page, email, name);
+  await open(page, await emailedLink(page, email, 'verify_email'));
+  await page.getByRole('button', { name: 'Confirm my email' }).click();
+  await expect(page.getByTestId('email-verified')).toBeVisible();
+  return { page, email, name };
+}
+
+/** "YYYY-MM-DD" `days` from today, and "YYYY-MM-DDTHH:00" for a datetime-local input. */
+export function day(days: number): string {
+  const d = new Date(Date.now() + days * 86_400_000);
+  return d.toISOString().slice(0, 10);
+}
+export function at(days: number, hour: number): string {
+  return `${day(days)}T${String(hour).padStart(2, '0')}:00`;
+}
+
+export async function postTrip(page: Page, from: string, to: string) {
+  await open(page, '/trips/new');
+  await page.getByLabel('From', { exact: true }).fill(from);
+  await page.getByLabel('To', { exact: true }).fill(to);
+  await page.getByLabel('Departure (local time at the origin)').fill(at(6, 9));
+  await page.getByLabel('Arrival (local time at the destination)').fill(at(6, 11));
+  await page.getByLabel('Space for parcels (kg)').fill('10');
+  await page.getByLabel('Price per kg').fill('5');
+  await page.getByRole('button', { name: 'Publish trip' }).click();
+  await expect(page).toHaveURL(/\/trips\/[0-9a-f-]+\?created=1/);
+  return page.url().split('/trips/')[1].split('?')[0];
+}
+
+export async function postParcel(page: Page, title: string, from: string, to: string) {
+  await open(page, '/parcels/new');
+  await page.getByLabel('Title').fill(title);
+  await page.getByLabel('Category').selectOption('books');
+  await page.getByLabel('Weight (kg)').fill('2');
+  await page.getByLabel('Length (cm)').fill('30');
+  await page.getByLabel('Width (cm)').fill('20');
+  await page.getByLabel('Height (cm)').fill('5');
+  await page.getByLabel('Declared value').fill('40');
+  await page.getByLabel('Pickup city or airport').fill(from);
+  await page.getByLabel('Delivery city or airport').fill(to);
+  await page.getByLabel('Pickup address (private)').fill('1 Rue de Rivoli, Paris');
+  await page.getByLabel('Delivery address (private)').fill('221B Baker Street, London');
+  await page.getByLabel('Ready from').fill(day(1));
+  await page.getByLabel('Deliver by').fill(day(20));
+  await page.getByLabel('Reward you offer').fill('25');
+  await page.getByLabel('I confirm the parcel holds nothing prohibited').check();
+  await page.getByRole('button', { name: 'Post parcel' }).click();
+  await expect(page).toHaveURL(/\/parcels\/[0-9a-f-]+\?created=1/);
+  return page.url().split('/parcels/')[1].split('?')[0];
 }

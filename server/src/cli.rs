@@ -7,7 +7,9 @@ Usage:
   server admin create --email E --password P [--name N]
                                            create an admin, or make an existing account admin
   server admin promote --email E           make an existing account admin
-  server demo                              create the demo accounts (see README)
+  server demo [--large]                    create the demo accounts and listings; --large adds
+                                           1,000,000 trips and 1,000,000 parcels (benchmarks)
+  server bench-match [--n N]               time match ranking for N random parcels (default 1000)
 ";
 
 #[derive(Debug, PartialEq, Eq)]
@@ -19,7 +21,12 @@ pub enum Command {
         password: Option<String>,
         name: String,
     },
-    Demo,
+    Demo {
+        large: bool,
+    },
+    BenchMatch {
+        n: usize,
+    },
     Help,
 }
 
@@ -38,7 +45,14 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
     {
         [] | ["serve", ..] => Ok(Command::Serve),
         ["migrate"] => Ok(Command::Migrate),
-        ["demo"] => Ok(Command::Demo),
+        ["demo"] => Ok(Command::Demo { large: false }),
+        ["demo", "--large"] => Ok(Command::Demo { large: true }),
+        ["bench-match", ..] => Ok(Command::BenchMatch {
+            n: match flag("--n") {
+                Some(n) => n.parse().map_err(|_| "--n takes a number")?,
+                None => 1000,
+            },
+        }),
         ["help" | "--help" | "-h"] => Ok(Command::Help),
         ["admin", "create", ..] => Ok(Command::AdminCreate {
             email: flag("--email").ok_or("admin create needs --email")?,
@@ -96,5 +110,14 @@ mod tests {
         );
         assert!(parse(&args("admin create --password pw")).is_err());
         assert!(parse(&args("frobnicate")).is_err());
+        assert_eq!(
+            parse(&args("demo --large")).unwrap(),
+            Command::Demo { large: true }
+        );
+        assert_eq!(
+            parse(&args("bench-match --n 50")).unwrap(),
+            Command::BenchMatch { n: 50 }
+        );
+        assert!(parse(&args("bench-match --n lots")).is_err());
     }
 }

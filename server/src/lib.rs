@@ -1,10 +1,12 @@
 //! The axum server: wiring, middleware, operational endpoints. The product lives in `app`.
 
 pub mod cli;
+pub mod demo;
 pub mod leptos_config;
 pub mod metrics;
 pub mod middleware;
 pub mod ops;
+pub mod uploads;
 
 use app::server::{AppState, Config};
 use app::{shell, App};
@@ -44,6 +46,7 @@ pub fn router(state: AppState, metrics: Arc<metrics::Metrics>) -> Router {
         .route("/api/live", get(ops::health))
         .route("/api/ready", get(ops::ready))
         .route("/api/metrics", get(ops::metrics))
+        .merge(uploads::routes(&state))
         .leptos_routes(&state, routes, {
             let options = options.clone();
             move || shell(options.clone())

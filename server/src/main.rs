@@ -1,3 +1,4 @@
+use app::server::market::{jobs, places};
 use app::server::{auth, email, Config};
 use server::cli::{self, Command};
 use server::{leptos_config, metrics::Metrics, MIGRATOR};
@@ -59,6 +60,12 @@ async fn run(command: Command) -> Result<(), String> {
         .run(&pool)
         .await
         .map_err(|e| format!("migrations: {e}"))?;
+    if places::seed(&pool)
+        .await
+        .map_err(|e| format!("places: {e}"))?
+    {
+        tracing::info!("loaded countries, cities and airports");
+    }
     match command {
         Command::Migrate => {
             println!("migrations applied");
@@ -78,7 +85,15 @@ async fn run(command: Command) -> Result<(), String> {
             );
             Ok(())
         }
-        Command::Demo => seed_demo(&pool).await,
+        Command::Demo { large } => {
+            seed_demo(&pool).await?;
+            if large {
+                server::demo::large(&pool).await
+            } else {
+                server::demo::small(&pool).await
+            }
+        }
+        Command::BenchMatch { n } => server::demo::bench_match(&pool, n).await,
         Command::Serve => serve(pool).await,
         Command::Help => Ok(()),
     }
@@ -111,7 +126,9 @@ async fn serve(pool: sqlx::PgPool) -> Result<(), String> {
     let config = Config::from_env();
     if std::env::var("CARRY_DEMO_DATA").is_ok_and(|v| v == "1" || v == "true") {
         seed_demo(&pool).await?;
+        server::demo::small(&pool).await?;
     }
+    tokio::spawn(jobs::run_worker(pool.clone()));
     if let Some(smtp) = config.smtp.clone() {
         tokio::spawn(email::run_sender(pool.clone(), smtp));
     } else {

@@ -64,11 +64,17 @@ async fn limit_body(req: Request, next: Next) -> Response {
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<usize>().ok());
-    if declared.is_some_and(|n| n > BODY_LIMIT) {
+    // Photo uploads carry up to five images; everything else stays small.
+    let limit = if req.method() == Method::POST && req.uri().path().ends_with("/photos") {
+        crate::uploads::UPLOAD_LIMIT
+    } else {
+        BODY_LIMIT
+    };
+    if declared.is_some_and(|n| n > limit) {
         return (StatusCode::PAYLOAD_TOO_LARGE, "The request is too large.").into_response();
     }
     let (parts, body) = req.into_parts();
-    let body = Body::new(http_body_util::Limited::new(body, BODY_LIMIT));
+    let body = Body::new(http_body_util::Limited::new(body, limit));
     next.run(Request::from_parts(parts, body)).await
 }
 

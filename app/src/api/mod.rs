@@ -2,4 +2,8 @@
 
 pub mod admin;
 pub mod auth;
+pub mod bookings;
 pub mod dev;
+pub mod parcels;
+pub mod places;
+pub mod trips;

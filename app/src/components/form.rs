@@ -134,3 +134,179 @@ pub fn Submit(label: &'static str, pending: Signal<bool>) -> impl IntoView {
         </button>
     }
 }
+
+/// A drop-down. `options` are (value, label) pairs.
+#[component]
+pub fn Select(
+    label: &'static str,
+    name: &'static str,
+    error: Signal<Option<AppError>>,
+    options: Vec<(String, String)>,
+    #[prop(optional, into)] value: String,
+    #[prop(optional)] placeholder: &'static str,
+) -> impl IntoView {
+    let id = format!("f-{name}");
+    let err_id = format!("{id}-error");
+    let initial = error
+        .get_untracked()
+        .and_then(|e| e.value(name))
+        .unwrap_or(value);
+    let message = Signal::derive(move || error.get().and_then(|e| e.field(name)));
+    view! {
+        <div class="mb-4">
+            <label for=id.clone() class="mb-1 block text-sm font-medium text-slate-800">{label}</label>
+            <select
+                id=id
+                name=name
+                class=INPUT
+                aria-invalid=move || message.get().is_some().to_string()
+                aria-describedby=err_id.clone()
+            >
+                {(!placeholder.is_empty()).then(|| view! { <option value="">{placeholder}</option> })}
+                {options
+                    .into_iter()
+                    .map(|(v, l)| {
+                        let selected = v == initial;
+                        view! { <option value=v selected=selected>{l}</option> }
+                    })
+                    .collect_view()}
+            </select>
+            <p id=err_id class="mt-1 text-sm text-red-700" data-field-error=name>{move || message.get()}</p>
+        </div>
+    }
+}
+
+/// One checkbox with its label.
+#[component]
+pub fn Checkbox(
+    label: &'static str,
+    name: &'static str,
+    error: Signal<Option<AppError>>,
+    #[prop(optional)] checked: bool,
+) -> impl IntoView {
+    let id = format!("f-{name}");
+    let label_for = id.clone();
+    // After a failed post without JavaScript, keep what was ticked.
+    let initial = match error.get_untracked() {
+        Some(AppError::Validation { values, .. }) if !values.is_empty() => {
+            values.iter().any(|(k, v)| k == name && !v.is_empty())
+        }
+        _ => checked,
+    };
+    let message = Signal::derive(move || error.get().and_then(|e| e.field(name)));
+    view! {
+        <div class="mb-4">
+            <label for=label_for class="flex items-start gap-2 text-sm text-slate-800">
+                <input id=id type="checkbox" name=name value="on" checked=initial class="mt-1 h-4 w-4"
+                    aria-invalid=move || message.get().is_some().to_string()/>
+                <span>{label}</span>
+            </label>
+            <p class="mt-1 text-sm text-red-700" data-field-error=name>{move || message.get()}</p>
+        </div>
+    }
+}
+
+/// Several checkboxes sent as `name[i]` (a list for the server function).
+#[component]
+pub fn CheckGroup(
+    legend: &'static str,
+    name: &'static str,
+    error: Signal<Option<AppError>>,
+    options: Vec<(String, String)>,
+    #[prop(optional)] checked: Vec<String>,
+) -> impl IntoView {
+    let echoed: Option<Vec<String>> = error
+        .get_untracked()
+        .and_then(|e| e.value(name))
+        .map(|v| v.split(',').map(str::to_string).collect());
+    let checked = echoed.unwrap_or(checked);
+    let message = Signal::derive(move || error.get().and_then(|e| e.field(name)));
+    view! {
+        <fieldset class="mb-4" aria-invalid=move || message.get().is_some().to_string()>
+            <legend class="mb-1 block text-sm font-medium text-slate-800">{legend}</legend>
+            <div class="grid grid-cols-2 gap-2 sm:grid-cols-3">
+                {options
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, (v, l))| {
+                        let on = checked.contains(&v);
+                        view! {
+                            <label class="flex items-center gap-2 text-sm">
+                                <input type="checkbox" name=format!("{name}[{i}]") value=v checked=on class="h-4 w-4"/>
+                                {l}
+                            </label>
+                        }
+                    })
+                    .collect_view()}
+            </div>
+            <p class="mt-1 text-sm text-red-700" data-field-error=name>{move || message.get()}</p>
+        </fieldset>
+    }
+}
+
+/// A place input: suggestions appear as the user types (names, IATA codes, countries); without
+/// JavaScript the server resolves whatever was typed.
+#[component]
+pub fn PlaceInput(
+    label: &'static str,
+    name: &'static str,
+    error: Signal<Option<AppError>>,
+    #[prop(optional, into)] value: String,
+    #[prop(optional)] hint: &'static str,
+    #[prop(optional)] required: bool,
+) -> impl IntoView {
+    let id = format!("f-{name}");
+    let list_id = format!("{id}-list");
+    let err_id = format!("{id}-error");
+    let initial = error
+        .get_untracked()
+        .and_then(|e| e.value(name))
+        .unwrap_or(value);
+    let typed = RwSignal::new(String::new());
+    let suggestions = LocalResource::new(move || {
+        let q = typed.get();
+        async move {
+            if q.chars().count() < 2 {
+                Vec::new()
+            } else {
+                crate::api::places::search_places(q)
+                    .await
+                    .unwrap_or_default()
+            }
+        }
+    });
+    let message = Signal::derive(move || error.get().and_then(|e| e.field(name)));
+    view! {
+        <div class="mb-4">
+            <label for=id.clone() class="mb-1 block text-sm font-medium text-slate-800">{label}</label>
+            <input
+                id=id
+                name=name
+                type="text"
+                value=initial
+                list=list_id.clone()
+                autocomplete="off"
+                required=required
+                maxlength="200"
+                class=INPUT
+                placeholder="City, airport or code (e.g. Paris, CDG)"
+                aria-invalid=move || message.get().is_some().to_string()
+                aria-describedby=err_id.clone()
+                on:input=move |ev| typed.set(event_target_value(&ev))
+            />
+            <datalist id=list_id data-testid=format!("suggestions-{name}")>
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        suggestions
+                            .await
+                            .into_iter()
+                            .map(|s| view! { <option value=s.label.clone()>{if s.airport { "Airport" } else { "City" }}</option> })
+                            .collect_view()
+                    })}
+                </Suspense>
+            </datalist>
+            {(!hint.is_empty()).then(|| view! { <p class="mt-1 text-sm text-slate-500">{hint}</p> })}
+            <p id=err_id class="mt-1 text-sm text-red-700" data-field-error=name>{move || message.get()}</p>
+        </div>
+    }
+}

@@ -58,6 +58,8 @@ pub fn NavBar() -> impl IntoView {
                     {crate::BRAND}
                 </A>
                 <div class="flex flex-wrap items-center gap-x-3 gap-y-1 text-sm sm:gap-x-4">
+                    <a href="/search/trips" class="nav-link">"Find trips"</a>
+                    <a href="/search/parcels" class="nav-link">"Find parcels"</a>
                     <Transition fallback=|| ()>
                         {move || Suspend::new(async move {
                             match auth.user.await {
@@ -82,6 +84,9 @@ fn UserMenu(user: CurrentUser) -> impl IntoView {
     let profile = format!("/u/{}", user.id);
     view! {
         {user.is_admin().then(|| view! { <A href="/admin" attr:class="nav-link">"Admin"</A> })}
+        <a href="/trips" class="nav-link">"My trips"</a>
+        <a href="/parcels" class="nav-link">"My parcels"</a>
+        <a href="/bookings" class="nav-link">"Bookings"</a>
         <A href="/account" attr:class="nav-link" attr:data-testid="nav-user">{user.display_name.clone()}</A>
         <a href=profile class="nav-link">"Public profile"</a>
         <ActionForm action=logout attr:class="inline">
@@ -122,4 +127,10 @@ pub fn Notice(children: Children) -> impl IntoView {
             {children()}
         </div>
     }
+}
+
+/// True when the page address has `?name=...` (the confirmations after a form post).
+pub fn query_flag(name: &'static str) -> Memo<bool> {
+    let q = leptos_router::hooks::use_query_map();
+    Memo::new(move |_| q.read().get(name).is_some())
 }

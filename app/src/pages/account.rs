@@ -6,12 +6,8 @@ use crate::components::form::{action_error, Field, FormError, Submit, TextArea};
 use crate::components::layout::{AuthState, Notice, PageHeader};
 use crate::types::{Profile, SessionInfo};
 use leptos::prelude::*;
-use leptos_router::hooks::use_query_map;
 
-fn flag(name: &'static str) -> Memo<bool> {
-    let q = use_query_map();
-    Memo::new(move |_| q.read().get(name).is_some())
-}
+use crate::components::layout::query_flag as flag;
 
 #[component]
 pub fn AccountPage() -> impl IntoView {

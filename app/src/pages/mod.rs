@@ -1,7 +1,11 @@
 pub mod account;
 pub mod admin;
 pub mod auth;
+pub mod bookings;
 pub mod dev;
 pub mod errors;
 pub mod home;
+pub mod parcels;
 pub mod profile;
+pub mod search;
+pub mod trips;

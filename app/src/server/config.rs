@@ -18,6 +18,8 @@ pub struct Config {
     /// Production hides development pages such as the email outbox.
     pub production: bool,
     pub smtp: Option<SmtpConfig>,
+    /// Where uploaded photos are stored (`UPLOAD_DIR`, default `uploads`).
+    pub upload_dir: std::path::PathBuf,
 }
 
 impl Config {
@@ -43,6 +45,7 @@ impl Config {
             public_url,
             production,
             smtp,
+            upload_dir: var("UPLOAD_DIR").unwrap_or_else(|| "uploads".into()).into(),
         }
     }
 
@@ -52,6 +55,7 @@ impl Config {
             public_url: "http://127.0.0.1:3000".into(),
             production: false,
             smtp: None,
+            upload_dir: std::env::temp_dir().join("carry-test-uploads"),
         }
     }
 

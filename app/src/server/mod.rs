@@ -6,6 +6,7 @@ pub mod config;
 pub mod csp;
 pub mod ctx;
 pub mod email;
+pub mod market;
 pub mod time_fmt;
 
 use leptos::prelude::LeptosOptions;

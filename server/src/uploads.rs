@@ -1,0 +1,114 @@
+//! Photo uploads and the files they produce. A plain multipart form post (it works the same
+//! with and without JavaScript) answered with a redirect back to the parcel page.
+
+use app::server::auth::sessions;
+use app::server::ctx::{cookie_value, SESSION_COOKIE};
+use app::server::market::photos;
+use app::server::AppState;
+use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
+use axum::http::{header, HeaderMap, HeaderValue};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get_service, post};
+use axum::Router;
+use tower_http::services::ServeDir;
+use tower_http::set_header::SetResponseHeaderLayer;
+use uuid::Uuid;
+
+/// Five photos of 8 MB and the form around them.
+pub const UPLOAD_LIMIT: usize = 5 * photos::MAX_BYTES + 1024 * 1024;
+
+pub fn routes(state: &AppState) -> Router<AppState> {
+    let dir = photos::dir(&state.config.upload_dir);
+    Router::new()
+        .route(
+            "/parcels/{id}/photos",
+            post(upload).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
+        )
+        .route("/photos/{id}/delete", post(delete))
+        .nest_service(
+            "/media/parcels",
+            get_service(ServeDir::new(dir)).layer(SetResponseHeaderLayer::overriding(
+                header::CACHE_CONTROL,
+                // Each file name is a new random id: the content never changes.
+                HeaderValue::from_static("public, max-age=31536000, immutable"),
+            )),
+        )
+}
+
+async fn user(state: &AppState, headers: &HeaderMap) -> Option<Uuid> {
+    let token = cookie_value(headers, SESSION_COOKIE)?;
+    sessions::authenticate(&state.pool, &token)
+        .await
+        .ok()
+        .flatten()
+        .map(|a| a.user.id)
+}
+
+fn back(parcel: Uuid, error: Option<String>) -> Response {
+    match error {
+        None => Redirect::to(&format!("/parcels/{parcel}?photos=added")).into_response(),
+        Some(e) => Redirect::to(&format!(
+            "/parcels/{parcel}?photo_error={}",
+            app::pages::errors::urlencode(&e)
+        ))
+        .into_response(),
+    }
+}
+
+async fn upload(
+    State(state): State<AppState>,
+    Path(parcel): Path<Uuid>,
+    headers: HeaderMap,
+    mut form: Multipart,
+) -> Response {
+    let Some(me) = user(&state, &headers).await else {
+        return Redirect::to(&format!("/login?next=/parcels/{parcel}")).into_response();
+    };
+    let mut files = Vec::new();
+    loop {
+        match form.next_field().await {
+            Ok(Some(field)) => {
+                let name = field.file_name().unwrap_or("photo").to_string();
+                match field.bytes().await {
+                    Ok(b) => files.push((name, b.to_vec())),
+                    Err(_) => {
+                        return back(
+                            parcel,
+                            Some("The upload was too large: at most 5 photos of 8 MB each.".into()),
+                        )
+                    }
+                }
+            }
+            Ok(None) => break,
+            Err(_) => {
+                return back(
+                    parcel,
+                    Some("The upload was too large or broken. Try again with fewer photos.".into()),
+                )
+            }
+        }
+    }
+    match photos::add(&state.pool, &state.config.upload_dir, me, parcel, files).await {
+        Ok(_) => back(parcel, None),
+        Err(e) => back(parcel, Some(e.to_string())),
+    }
+}
+
+async fn delete(
+    State(state): State<AppState>,
+    Path(photo): Path<Uuid>,
+    headers: HeaderMap,
+) -> Response {
+    let Some(me) = user(&state, &headers).await else {
+        return Redirect::to("/login").into_response();
+    };
+    match photos::remove(&state.pool, &state.config.upload_dir, me, photo).await {
+        Ok(parcel) => Redirect::to(&format!("/parcels/{parcel}")).into_response(),
+        Err(e) => (
+            axum::http::StatusCode::from_u16(e.status())
+                .unwrap_or(axum::http::StatusCode::BAD_REQUEST),
+            e.to_string(),
+        )
+            .into_response(),
+    }
+}
