@@ -12,8 +12,27 @@ export function jsEnabled(testInfo: TestInfo): boolean {
   return testInfo.project.use.javaScriptEnabled !== false;
 }
 
-/** Opens a page; with JavaScript on, waits until the app has hydrated. */
+const pageErrors = new WeakMap<Page, string[]>();
+
+/** Uncaught errors in the page (a hydration panic leaves a page that looks fine but is dead). */
+function watch(page: Page): string[] {
+  let errors = pageErrors.get(page);
+  if (!errors) {
+    errors = [];
+    const list = errors;
+    page.on('pageerror', (e) => list.push(e.message));
+    page.on('console', (m) => {
+      if (m.type() === 'error' && /hydration|panicked/i.test(m.text())) list.push(m.text());
+    });
+    pageErrors.set(page, errors);
+  }
+  return errors;
+}
+
+/** Opens a page; with JavaScript on, waits until the app has hydrated. Fails when the page
+ * before it threw an uncaught error. */
 export async function open(page: Page, path: string) {
+  expect(watch(page), 'uncaught errors in the browser').toEqual([]);
   const res = await page.goto(path);
   if (jsEnabled(test.info())) {
     await page.locator('body[data-hydrated="true"]').waitFor();
@@ -79,12 +98,12 @@ export function at(days: number, hour: number): string {
   return `${day(days)}T${String(hour).padStart(2, '0')}:00`;
 }
 
-export async function postTrip(page: Page, from: string, to: string) {
+export async function postTrip(page: Page, from: string, to: string, arriveHour = 11) {
   await open(page, '/trips/new');
   await page.getByLabel('From', { exact: true }).fill(from);
   await page.getByLabel('To', { exact: true }).fill(to);
   await page.getByLabel('Departure (local time at the origin)').fill(at(6, 9));
-  await page.getByLabel('Arrival (local time at the destination)').fill(at(6, 11));
+  await page.getByLabel('Arrival (local time at the destination)').fill(at(6, arriveHour));
   await page.getByLabel('Space for parcels (kg)').fill('10');
   await page.getByLabel('Price per kg').fill('5');
   await page.getByRole('button', { name: 'Publish trip' }).click();

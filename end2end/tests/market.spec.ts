@@ -120,6 +120,27 @@ test('place inputs suggest as you type, and take a plain code without JavaScript
     // Without JavaScript there are no suggestions: the server resolves what was typed.
     await expect(m.page.getByTestId('suggestions-origin').locator('option')).toHaveCount(0);
   }
-  await postTrip(m.page, 'cdg', 'nairobi');
+  await postTrip(m.page, 'cdg', 'nairobi', 20);
   await expect(m.page.getByRole('heading', { level: 1 })).toHaveText(/Charles de Gaulle.*→ Nairobi, Kenya/);
+});
+
+// A 1×1 PNG.
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
+
+test('a sender adds a photo; another kind of file is refused with a clear message', async ({ browser }, testInfo) => {
+  const s = await member(browser, testInfo, 'photos', 'Phil Photo');
+  await postParcel(s.page, `Lamp ${tag()}`, 'Paris, France', 'Berlin, Germany');
+  const file = s.page.locator('input[type=file][name=photos]');
+  await file.setInputFiles({ name: 'notes.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.7 not a photo') });
+  await s.page.getByRole('button', { name: 'Upload' }).click();
+  await expect(s.page.getByTestId('photo-error')).toContainText('notes.pdf: Photos must be JPEG, PNG or WebP images.');
+  await s.page.locator('input[type=file][name=photos]').setInputFiles({ name: 'lamp.png', mimeType: 'image/png', buffer: PNG });
+  await s.page.getByRole('button', { name: 'Upload' }).click();
+  await expect(s.page.getByText('Photos added.')).toBeVisible();
+  await expect(s.page.getByTestId('parcel-photo')).toHaveCount(1);
+  const src = await s.page.getByTestId('parcel-photo').getAttribute('src');
+  const res = await s.page.request.get(src!);
+  expect(res.status()).toBe(200);
+  expect(res.headers()['content-type']).toBe('image/jpeg');
+  expect(res.headers()['cache-control']).toContain('immutable');
 });

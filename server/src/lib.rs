@@ -1,4 +1,5 @@
 //! The axum server: wiring, middleware, operational endpoints. The product lives in `app`.
+#![recursion_limit = "256"]
 
 pub mod cli;
 pub mod demo;

@@ -1,3 +1,4 @@
+#![recursion_limit = "256"]
 use app::server::market::{jobs, places};
 use app::server::{auth, email, Config};
 use server::cli::{self, Command};

@@ -1,3 +1,6 @@
+//! Server functions take one argument per form field, so forms post without JavaScript.
+#![allow(clippy::too_many_arguments)]
+
 use super::trips::SearchQuery;
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
@@ -13,7 +16,6 @@ use crate::server::{
     market::{matching, parcels},
 };
 
-#[allow(clippy::too_many_arguments)]
 #[server(prefix = "/api", endpoint = "parcels/save")]
 pub async fn save_parcel(
     #[server(default)] id: Option<Uuid>,

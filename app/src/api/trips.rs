@@ -1,3 +1,6 @@
+//! Server functions take one argument per form field, so forms post without JavaScript.
+#![allow(clippy::too_many_arguments)]
+
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::market::TripForm;
@@ -13,7 +16,6 @@ use crate::server::{
 };
 
 #[cfg(feature = "ssr")]
-#[allow(clippy::too_many_arguments)]
 fn form(
     origin: String,
     destination: String,
@@ -42,7 +44,6 @@ fn form(
     }
 }
 
-#[allow(clippy::too_many_arguments)]
 #[server(prefix = "/api", endpoint = "trips/create")]
 pub async fn create_trip(
     origin: String,
@@ -81,7 +82,6 @@ pub async fn create_trip(
     )
 }
 
-#[allow(clippy::too_many_arguments)]
 #[server(prefix = "/api", endpoint = "trips/update")]
 pub async fn update_trip(
     id: Uuid,

@@ -262,19 +262,21 @@ pub fn PlaceInput(
         .get_untracked()
         .and_then(|e| e.value(name))
         .unwrap_or(value);
-    let typed = RwSignal::new(String::new());
-    let suggestions = LocalResource::new(move || {
-        let q = typed.get();
-        async move {
-            if q.chars().count() < 2 {
-                Vec::new()
-            } else {
-                crate::api::places::search_places(q)
-                    .await
-                    .unwrap_or_default()
-            }
+    // Suggestions arrive in the browser only; the server renders an empty list, as the browser
+    // does on its first render.
+    let suggestions = RwSignal::new(Vec::<crate::market::PlaceSuggestion>::new());
+    let on_input = move |ev| {
+        let q = event_target_value(&ev);
+        if q.chars().count() < 2 {
+            suggestions.set(Vec::new());
+            return;
         }
-    });
+        leptos::task::spawn_local(async move {
+            if let Ok(found) = crate::api::places::search_places(q).await {
+                suggestions.set(found);
+            }
+        });
+    };
     let message = Signal::derive(move || error.get().and_then(|e| e.field(name)));
     view! {
         <div class="mb-4">
@@ -292,18 +294,12 @@ pub fn PlaceInput(
                 placeholder="City, airport or code (e.g. Paris, CDG)"
                 aria-invalid=move || message.get().is_some().to_string()
                 aria-describedby=err_id.clone()
-                on:input=move |ev| typed.set(event_target_value(&ev))
+                on:input=on_input
             />
             <datalist id=list_id data-testid=format!("suggestions-{name}")>
-                <Suspense fallback=|| ()>
-                    {move || Suspend::new(async move {
-                        suggestions
-                            .await
-                            .into_iter()
-                            .map(|s| view! { <option value=s.label.clone()>{if s.airport { "Airport" } else { "City" }}</option> })
-                            .collect_view()
-                    })}
-                </Suspense>
+                <For each=move || suggestions.get() key=|s| s.id let:s>
+                    <option value=s.label.clone()>{if s.airport { "Airport" } else { "City" }}</option>
+                </For>
             </datalist>
             {(!hint.is_empty()).then(|| view! { <p class="mt-1 text-sm text-slate-500">{hint}</p> })}
             <p id=err_id class="mt-1 text-sm text-red-700" data-field-error=name>{move || message.get()}</p>

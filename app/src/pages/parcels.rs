@@ -39,15 +39,18 @@ fn ParcelFields(form: ParcelForm, error: Signal<Option<AppError>>) -> impl IntoV
         form.weight_kg.clone(),
         currency.clone(),
     ));
-    let suggestion = LocalResource::new(move || {
+    // Filled in the browser only (the effect never runs on the server), so the first render
+    // matches the server's.
+    let suggestion = RwSignal::new(None::<crate::market::RewardSuggestion>);
+    Effect::new(move |_| {
         let (from, to, w, c) = inputs.get();
-        async move {
-            if from.is_empty() || to.is_empty() || w.is_empty() {
-                None
-            } else {
-                suggest_reward(from, to, w, c).await.ok().flatten()
-            }
+        if from.is_empty() || to.is_empty() || w.is_empty() {
+            suggestion.set(None);
+            return;
         }
+        leptos::task::spawn_local(async move {
+            suggestion.set(suggest_reward(from, to, w, c).await.ok().flatten());
+        });
     });
     // Reads the form the changed field belongs to (events bubble up to the wrapper).
     let on_change = move |ev: leptos::ev::Event| {
@@ -111,17 +114,13 @@ fn ParcelFields(form: ParcelForm, error: Signal<Option<AppError>>) -> impl IntoV
             </div>
             <Field label="Reward you offer" name="reward" value=form.reward.clone() required=true error/>
             <div class="mb-4 rounded-md bg-slate-50 p-3 text-sm text-slate-700" data-testid="reward-suggestion" aria-live="polite">
-                <Suspense fallback=|| ()>
-                    {move || Suspend::new(async move {
-                        match suggestion.await {
-                            Some(s) => view! {
-                                <p><strong>"Suggested reward: "{s.amount.to_string()}</strong>" ("{s.distance_km}" km)"</p>
-                                <ul class="list-inside list-disc">{s.explanation.into_iter().map(|l| view! { <li>{l}</li> }).collect_view()}</ul>
-                            }.into_any(),
-                            None => view! { <p>"Enter the places and weight to see a suggested reward."</p> }.into_any(),
-                        }
-                    })}
-                </Suspense>
+                {move || match suggestion.get() {
+                    Some(s) => view! {
+                        <p><strong>"Suggested reward: "{s.amount.to_string()}</strong>" ("{s.distance_km}" km)"</p>
+                        <ul class="list-inside list-disc">{s.explanation.into_iter().map(|l| view! { <li>{l}</li> }).collect_view()}</ul>
+                    }.into_any(),
+                    None => view! { <p>"Enter the places and weight to see a suggested reward."</p> }.into_any(),
+                }}
             </div>
             <fieldset class="mb-4">
                 <legend class="mb-1 text-sm font-medium text-slate-800">"Who receives it?"</legend>

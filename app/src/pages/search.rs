@@ -53,6 +53,12 @@ fn Filters(
 ) -> impl IntoView {
     // The form shows what the address asked for; errors come back with the results.
     let no_error = Signal::derive(|| None::<AppError>);
+    // The secondary filters stay folded away unless one is in use.
+    let more_open = !(q.category.is_empty()
+        && q.max_price.is_empty()
+        && q.min_rating.is_empty()
+        && max_weight.is_empty()
+        && !q.verified);
     let sort_options = vec![
         ("soonest".to_string(), "Soonest".to_string()),
         (
@@ -70,19 +76,24 @@ fn Filters(
             <div class="grid gap-x-4 sm:grid-cols-2">
                 <PlaceInput label="From" name="from" value=q.from.clone() error=no_error/>
                 <PlaceInput label="To" name="to" value=q.to.clone() error=no_error/>
+            </div>
+            <div class="grid grid-cols-2 gap-x-4">
                 <Field label="Earliest date" name="date_from" kind="date" value=q.date_from.clone() error=no_error/>
                 <Field label="Latest date" name="date_to" kind="date" value=q.date_to.clone() error=no_error/>
             </div>
-            <div class="grid gap-x-4 sm:grid-cols-4">
-                <Select label="Category" name="category" options=category_options() value=q.category.clone() placeholder="Any" error=no_error/>
-                <Field label=price_label name="max_price" value=q.max_price.clone() error=no_error/>
-                <Select label="Currency" name="currency" options=currency_options() value=q.currency.clone() error=no_error/>
-                <Field label="Minimum rating (1–5)" name="min_rating" value=q.min_rating.clone() error=no_error/>
-            </div>
-            {traveler.then(|| view! { <Field label="Maximum weight (kg)" name="max_weight" value=max_weight.clone() error=no_error/> })}
+            <details class="mb-2" open=more_open>
+                <summary class="mb-3 cursor-pointer text-sm font-medium text-teal-800">"More filters"</summary>
+                <div class="grid gap-x-4 sm:grid-cols-4">
+                    <Select label="Category" name="category" options=category_options() value=q.category.clone() placeholder="Any" error=no_error/>
+                    <Field label=price_label name="max_price" value=q.max_price.clone() error=no_error/>
+                    <Select label="Currency" name="currency" options=currency_options() value=q.currency.clone() error=no_error/>
+                    <Field label="Minimum rating (1–5)" name="min_rating" value=q.min_rating.clone() error=no_error/>
+                </div>
+                {traveler.then(|| view! { <Field label="Maximum weight (kg)" name="max_weight" value=max_weight.clone() error=no_error/> })}
+                <label class="mb-4 flex items-center gap-2 text-sm"><input type="checkbox" name="verified" checked=q.verified/>"Confirmed members only"</label>
+            </details>
             <div class="flex flex-wrap items-end gap-4">
                 <Select label="Sort by" name="sort" options=sort_options value=q.sort.clone() error=no_error/>
-                <label class="mb-4 flex items-center gap-2 text-sm"><input type="checkbox" name="verified" checked=q.verified/>"Confirmed members only"</label>
                 <button type="submit" class="btn-primary mb-4">"Search"</button>
             </div>
         </form>

@@ -158,7 +158,7 @@ pub fn misfit(
     if trip.remaining_g < parcel.weight_g {
         return Some("This trip does not have enough room left for the parcel.");
     }
-    if !trip.categories.iter().any(|c| *c == parcel.category) {
+    if !trip.categories.contains(&parcel.category) {
         return Some("This trip does not accept this kind of parcel.");
     }
     None

@@ -128,7 +128,7 @@ pub async fn trips_for_parcel(
             }
         })
         .collect();
-    out.sort_by(|a, b| b.score.cmp(&a.score));
+    out.sort_by_key(|m| std::cmp::Reverse(m.score));
     out.truncate(limit);
     Ok(out)
 }
@@ -157,7 +157,7 @@ pub async fn parcels_for_trip(
             }
         })
         .collect();
-    out.sort_by(|a, b| b.score.cmp(&a.score));
+    out.sort_by_key(|m| std::cmp::Reverse(m.score));
     out.truncate(limit);
     Ok(out)
 }

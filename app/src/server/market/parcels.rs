@@ -1058,10 +1058,10 @@ pub fn reward_formula(
     let mut explanation = vec![
         format!("Base {}", Money::new(base, currency)),
         format!(
-            "{} per kg for {} km × {}",
+            "{} × {} per kg (the rate for {} km)",
+            format_kg(weight_g),
             Money::new(per_kg, currency),
-            km,
-            format_kg(weight_g)
+            km
         ),
     ];
     let amount = match paid_per_kg_minor {
