@@ -1,6 +1,7 @@
 //! The axum server: wiring, middleware, operational endpoints. The product lives in `app`.
 #![recursion_limit = "256"]
 
+pub mod bench;
 pub mod cli;
 pub mod demo;
 pub mod leptos_config;
@@ -42,12 +43,16 @@ pub fn router(state: AppState, metrics: Arc<metrics::Metrics>) -> Router {
     let routes = generate_route_list(App);
     let options = state.leptos_options.clone();
     let reload_port = (!state.config.production).then_some(options.reload_port);
-    let app = Router::new()
+    let mut app = Router::new()
         .route("/api/health", get(ops::health))
         .route("/api/live", get(ops::health))
         .route("/api/ready", get(ops::ready))
         .route("/api/metrics", get(ops::metrics))
-        .merge(uploads::routes(&state))
+        .merge(uploads::routes(&state));
+    if bench::enabled() {
+        app = app.merge(bench::routes());
+    }
+    let app = app
         .leptos_routes(&state, routes, {
             let options = options.clone();
             move || shell(options.clone())

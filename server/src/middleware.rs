@@ -49,12 +49,34 @@ pub fn wrap(
             .layer(Extension(metrics))
             .layer(from_fn(record_metrics))
             .layer(from_fn(catch_panics))
+            .layer(from_fn(server_fn_error_status))
             .layer(from_fn(move |req, next| security_headers(req, next, reload_port)))
             .layer(from_fn_with_state(state, same_origin_only))
             .layer(CompressionLayer::new())
             .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
             .layer(from_fn(limit_body)),
     )
+}
+
+/// A server function that fails before its body runs (its arguments are missing or malformed)
+/// is answered by Leptos with a 500. The error is our `AppError`: give the response its status.
+async fn server_fn_error_status(req: Request, next: Next) -> Response {
+    let res = next.run(req).await;
+    if res.status() != StatusCode::INTERNAL_SERVER_ERROR
+        || !res.headers().contains_key("serverfnerror")
+    {
+        return res;
+    }
+    let (mut parts, body) = res.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
+        return (StatusCode::INTERNAL_SERVER_ERROR, "error").into_response();
+    };
+    if let Ok(e) = serde_json::from_slice::<app::error::AppError>(&bytes) {
+        if let Ok(code) = StatusCode::from_u16(e.status()) {
+            parts.status = code;
+        }
+    }
+    Response::from_parts(parts, Body::from(bytes))
 }
 
 /// Bodies over the limit are refused: at once when their length is declared, else while read.

@@ -13,9 +13,14 @@ pub fn HomePage() -> impl IntoView {
                 "Carry holds the money until the parcel arrives and proves every handoff with a code."
             </p>
             <div class="mt-8 flex flex-col gap-3 sm:flex-row">
-                <a href="/signup" class="btn-primary text-center">"Create a free account"</a>
-                <a href="/login" class="btn-secondary text-center">"Log in"</a>
+                <a href="/parcels/new" class="btn-primary text-center">"Send a parcel"</a>
+                <a href="/trips/new" class="btn-primary text-center">"Post a trip"</a>
+                <a href="/search/trips" class="btn-secondary text-center">"Find a traveler"</a>
+                <a href="/search/parcels" class="btn-secondary text-center">"Find parcels to carry"</a>
             </div>
+            <p class="mt-4 text-sm text-slate-600">
+                "New here? "<a href="/signup" class="link">"Create a free account"</a>" · "<a href="/login" class="link">"Log in"</a>
+            </p>
         </section>
         <section class="grid gap-6 py-6 md:grid-cols-2" aria-label="How Carry works">
             <div class="card">

@@ -24,6 +24,22 @@ impl TestApp {
             .unwrap()
     }
 
+    /// A same-origin form post (as a browser sends it).
+    pub async fn post_form(
+        &self,
+        client: &reqwest::Client,
+        path: &str,
+        form: &[(&str, &str)],
+    ) -> reqwest::Response {
+        client
+            .post(self.url(path))
+            .header("origin", format!("http://{}", self.addr))
+            .form(form)
+            .send()
+            .await
+            .unwrap()
+    }
+
     /// Signs up through the server function and returns a client holding the session cookie.
     pub async fn signed_up_client(&self, email: &str) -> reqwest::Client {
         let c = self.client();

@@ -96,6 +96,14 @@ pub async fn add(
     if files.is_empty() {
         return Err(AppError::validation("photos", "Choose at least one photo."));
     }
+    // Who is asking comes first: nobody else's upload costs any decoding.
+    let owner = sqlx::query_scalar!("SELECT sender_id FROM parcels WHERE id = $1", parcel)
+        .fetch_optional(pool)
+        .await?
+        .ok_or_else(|| AppError::NotFound("This parcel does not exist.".into()))?;
+    if owner != user {
+        return Err(AppError::Forbidden);
+    }
     let mut processed = Vec::new();
     for (name, bytes) in files {
         let name = name.chars().take(80).collect::<String>();

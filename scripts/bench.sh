@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# The benchmark (not a test): on the large data set (1,000,000 trips, 1,000,000 parcels), load
+# the server-rendered trip-search page and, in the same run, a minimal axum handler running the
+# same SQL, with wrk at 32 connections; then time match ranking for 1,000 random parcels.
+# Usage: scripts/bench.sh [seconds per load run, default 20]
+source "$(dirname "$0")/lib.sh"
+
+DURATION="${1:-20}"
+ensure_rust_tools
+ensure_node_tools
+ensure_postgres
+command -v wrk >/dev/null || { say "Installing wrk from Debian"; apt_install wrk; }
+DB=carry_bench
+ensure_database "$DB"
+export DATABASE_URL="$PG_BASE/$DB" SQLX_OFFLINE=true
+
+say "Building the release site"
+cargo leptos build --release
+
+say "The large data set (skipped when it is there; a few minutes the first time)"
+target/release/server demo --large
+
+PORT="${BENCH_PORT:-3300}"
+BASE="http://127.0.0.1:$PORT"
+mkdir -p target/bench
+env LEPTOS_OUTPUT_NAME=carry LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_PKG_DIR=pkg \
+  LEPTOS_SITE_ADDR="127.0.0.1:$PORT" LEPTOS_ENV=PROD PUBLIC_URL="$BASE" CARRY_BENCH_ROUTES=1 \
+  DATABASE_MAX_CONNECTIONS=32 RUST_LOG=warn target/release/server > target/bench/server.log 2>&1 &
+SERVER_PID=$!
+trap 'kill $SERVER_PID 2>/dev/null || true' EXIT
+for _ in $(seq 1 60); do http_ok "$BASE/api/ready" && break; sleep 1; done
+http_ok "$BASE/api/ready" || { cat target/bench/server.log; die "the server did not start"; }
+
+# The busiest route in the generated data: the two biggest cities.
+read -r FROM TO < <(psql "$DATABASE_URL" -Atqc \
+  "SELECT replace(label, ' ', '+'), (SELECT replace(label, ' ', '+') FROM places WHERE kind = 'city'
+     ORDER BY population DESC OFFSET 1 LIMIT 1)
+   FROM places WHERE kind = 'city' ORDER BY population DESC LIMIT 1" | tr '|' ' ')
+QUERY="from=${FROM//,/%2C}&to=${TO//,/%2C}"
+PAGE="$BASE/search/trips?$QUERY"
+PLAIN="$BASE/bench/trips-plain?$QUERY"
+rows="$(node -e 'fetch(process.argv[1]).then(r => r.text()).then(t => console.log((t.match(/data-testid="trip-card"/g) || []).length))' "$PAGE")"
+say "Route: ${FROM//+/ } → ${TO//+/ } ($rows results on the page)"
+
+to_ms() { # wrk prints 850.00us, 1.23ms or 1.02s
+  awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /s$/ && v !~ /ms$/) n *= 1000; printf "%.2f", n }'
+}
+load() { # url → "p50 p99 rps"
+  wrk -t2 -c32 -d3s "$1" >/dev/null 2>&1 # warm-up
+  local out; out="$(wrk -t2 -c32 -d"${DURATION}s" --latency "$1")"
+  echo "$out" >> target/bench/wrk.txt
+  local p50 p99 rps
+  p50="$(echo "$out" | awk '/^ +50%/ { print $2 }')"
+  p99="$(echo "$out" | awk '/^ +99%/ { print $2 }')"
+  rps="$(echo "$out" | awk '/^Requests\/sec/ { print $2 }')"
+  echo "$(to_ms "$p50") $(to_ms "$p99") $rps"
+}
+: > target/bench/wrk.txt
+say "Load: 32 connections, ${DURATION}s each"
+read -r P50 P99 RPS < <(load "$PAGE")
+read -r Q50 Q99 QRPS < <(load "$PLAIN")
+printf '\n%-34s %10s %10s %10s\n' "" "p50 ms" "p99 ms" "req/s"
+printf '%-34s %10s %10s %10s\n' "trip-search page (Leptos SSR)" "$P50" "$P99" "$RPS"
+printf '%-34s %10s %10s %10s\n' "same SQL, plain axum + HTML table" "$Q50" "$Q99" "$QRPS"
+awk -v a="$RPS" -v b="$QRPS" 'BEGIN { printf "ratio (page / plain, req/s): %.2f (target >= 0.5)\n", a / b }'
+
+say "Match ranking"
+target/release/server bench-match --n 1000

@@ -1,0 +1,239 @@
+//! Who may read and change what in the marketplace, over HTTP: the server functions and the
+//! photo upload check who is asking.
+
+mod common;
+
+use app::market::{ParcelForm, TripForm};
+use app::server::market::{parcels, places, trips};
+use sqlx::PgPool;
+use time::{Duration, OffsetDateTime};
+use uuid::Uuid;
+
+async fn id_of(pool: &PgPool, email: &str) -> Uuid {
+    sqlx::query_scalar("UPDATE users SET email_verified_at = now() WHERE email = $1 RETURNING id")
+        .bind(email)
+        .fetch_one(pool)
+        .await
+        .unwrap()
+}
+
+/// A 1×1 PNG.
+const PNG: [u8; 70] = [
+    137, 80, 78, 71, 13, 10, 26, 10, 0, 0, 0, 13, 73, 72, 68, 82, 0, 0, 0, 1, 0, 0, 0, 1, 8, 6, 0,
+    0, 0, 31, 21, 196, 137, 0, 0, 0, 13, 73, 68, 65, 84, 120, 218, 99, 100, 248, 207, 80, 15, 0, 3,
+    134, 1, 128, 90, 52, 125, 107, 0, 0, 0, 0, 73, 69, 78, 68, 174, 66, 96, 130,
+];
+
+fn day(days: i64) -> OffsetDateTime {
+    OffsetDateTime::now_utc() + Duration::days(days)
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn strangers_cannot_read_or_answer_other_peoples_bookings(pool: PgPool) {
+    places::seed(&pool).await.unwrap();
+    let app = common::spawn(pool.clone()).await;
+    let traveler = app.signed_up_client("tara@example.com").await;
+    let sender = app.signed_up_client("sam@example.com").await;
+    let stranger = app.signed_up_client("eve@example.com").await;
+    let anonymous = app.client();
+    let (t_id, s_id) = (
+        id_of(&pool, "tara@example.com").await,
+        id_of(&pool, "sam@example.com").await,
+    );
+    id_of(&pool, "eve@example.com").await;
+    let d = day(5);
+    let at = |h: u8| format!("{}T{h:02}:00", d.date());
+    let trip = trips::create(
+        &pool,
+        t_id,
+        &TripForm {
+            origin: "CDG".into(),
+            destination: "LHR".into(),
+            departs_at: at(9),
+            arrives_at: at(11),
+            mode: "plane".into(),
+            capacity_kg: "10".into(),
+            price_per_kg: "5".into(),
+            currency: "EUR".into(),
+            categories: vec!["books".into()],
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let parcel = parcels::create(
+        &pool,
+        s_id,
+        &ParcelForm {
+            title: "Two novels".into(),
+            category: "books".into(),
+            weight_kg: "2".into(),
+            length_cm: "30".into(),
+            width_cm: "20".into(),
+            height_cm: "5".into(),
+            declared_value: "40".into(),
+            currency: "EUR".into(),
+            pickup_place: "Paris, France".into(),
+            pickup_address: "1 Rue de Rivoli, Paris".into(),
+            delivery_place: "London, United Kingdom".into(),
+            delivery_address: "221B Baker Street".into(),
+            ready_from: day(1).date().to_string(),
+            deliver_by: day(20).date().to_string(),
+            reward: "25".into(),
+            recipient: "me".into(),
+            ..Default::default()
+        },
+        true,
+    )
+    .await
+    .unwrap();
+    let (trip, parcel) = (trip.to_string(), parcel.to_string());
+
+    let res = app
+        .post_form(
+            &sender,
+            "/api/bookings/propose",
+            &[
+                ("side", "sender"),
+                ("parcel_id", &parcel),
+                ("trip_id", &trip),
+            ],
+        )
+        .await;
+    assert!(
+        res.status().is_success() || res.status().is_redirection(),
+        "{}",
+        res.status()
+    );
+    let booking: Uuid = sqlx::query_scalar("SELECT id FROM bookings")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let booking = booking.to_string();
+
+    // Strangers: the booking does not exist for them; listings' matches are their owners'.
+    for (path, form) in [
+        ("/api/bookings/get", vec![("id", booking.as_str())]),
+        (
+            "/api/bookings/answer",
+            vec![("id", booking.as_str()), ("answer", "accept")],
+        ),
+    ] {
+        assert_eq!(
+            app.post_form(&stranger, path, &form).await.status(),
+            404,
+            "{path}"
+        );
+    }
+    assert_eq!(
+        app.post_form(&stranger, "/api/trips/matches", &[("id", &trip)])
+            .await
+            .status(),
+        403
+    );
+    assert_eq!(
+        app.post_form(&stranger, "/api/parcels/matches", &[("id", &parcel)])
+            .await
+            .status(),
+        403
+    );
+    assert_eq!(
+        app.post_form(&stranger, "/api/admin/parcels/review-queue", &[])
+            .await
+            .status(),
+        403
+    );
+    assert_eq!(
+        app.post_form(&anonymous, "/api/bookings/mine", &[])
+            .await
+            .status(),
+        401
+    );
+    assert_eq!(
+        app.post_form(&anonymous, "/api/trips/create", &[("origin", "CDG")])
+            .await
+            .status(),
+        400
+    );
+    let page = stranger
+        .get(app.url(&format!("/parcels/{parcel}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Two novels") && !page.contains("Rue de Rivoli"));
+    // The sender cannot accept their own request; the traveler can.
+    assert_eq!(
+        app.post_form(
+            &sender,
+            "/api/bookings/answer",
+            &[("id", &booking), ("answer", "accept")]
+        )
+        .await
+        .status(),
+        409
+    );
+    let res = app
+        .post_form(
+            &traveler,
+            "/api/bookings/answer",
+            &[("id", &booking), ("answer", "accept")],
+        )
+        .await;
+    assert!(
+        res.status().is_success() || res.status().is_redirection(),
+        "{}",
+        res.status()
+    );
+    let seen = app
+        .post_form(&traveler, "/api/bookings/get", &[("id", &booking)])
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        seen.contains("sam@example.com") && seen.contains("Rue de Rivoli"),
+        "{seen}"
+    );
+
+    // Photo uploads: log in first, and only to one's own parcel.
+    let part = || {
+        reqwest::multipart::Form::new().part(
+            "photos",
+            reqwest::multipart::Part::bytes(PNG.to_vec()).file_name("one.png"),
+        )
+    };
+    let upload = |c: &reqwest::Client| {
+        c.post(app.url(&format!("/parcels/{parcel}/photos")))
+            .header("origin", format!("http://{}", app.addr))
+            .multipart(part())
+            .send()
+    };
+    let res = upload(&anonymous).await.unwrap();
+    assert!(res.headers()["location"]
+        .to_str()
+        .unwrap()
+        .starts_with("/login"));
+    let res = upload(&stranger).await.unwrap();
+    let to = res.headers()["location"].to_str().unwrap().to_string();
+    assert!(
+        to.contains("photo_error=You%20do%20not%20have%20permission"),
+        "{to}"
+    );
+    // Even the sender cannot change the photos of a booked parcel (the traveler accepted it).
+    let res = upload(&sender).await.unwrap();
+    let to = res.headers()["location"].to_str().unwrap().to_string();
+    assert!(
+        to.ends_with(
+            "photo_error=Photos%20can%20only%20be%20changed%20before%20the%20parcel%20is%20booked."
+        ),
+        "{to}"
+    );
+    let photos: i64 = sqlx::query_scalar("SELECT count(*) FROM parcel_photos")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(photos, 0);
+}
