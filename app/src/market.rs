@@ -371,6 +371,8 @@ pub struct TripDetail {
     pub route_locked: bool,
     /// Values for the edit form (local times, in each place's zone).
     pub form: TripForm,
+    /// The owner's view of their ticket: "none", "submitted", "confirmed" or "rejected".
+    pub ticket_status: Option<String>,
 }
 
 /// What the trip form holds, as typed.

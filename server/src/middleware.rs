@@ -87,7 +87,10 @@ async fn limit_body(req: Request, next: Next) -> Response {
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<usize>().ok());
     // Photo uploads carry up to five images; everything else stays small.
-    let limit = if req.method() == Method::POST && req.uri().path().ends_with("/photos") {
+    let path = req.uri().path();
+    let limit = if req.method() == Method::POST
+        && (path.ends_with("/photos") || path.ends_with("/ticket"))
+    {
         crate::uploads::UPLOAD_LIMIT
     } else {
         BODY_LIMIT

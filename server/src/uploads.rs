@@ -25,6 +25,12 @@ pub fn routes(state: &AppState) -> Router<AppState> {
             post(upload).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
         )
         .route("/photos/{id}/delete", post(delete))
+        .route(
+            "/trips/{id}/ticket",
+            post(upload_ticket)
+                .get(show_ticket)
+                .layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
+        )
         .nest_service(
             "/media/parcels",
             get_service(ServeDir::new(dir)).layer(SetResponseHeaderLayer::overriding(
@@ -35,13 +41,17 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         )
 }
 
-async fn user(state: &AppState, headers: &HeaderMap) -> Option<Uuid> {
+async fn authed(state: &AppState, headers: &HeaderMap) -> Option<app::types::CurrentUser> {
     let token = cookie_value(headers, SESSION_COOKIE)?;
     sessions::authenticate(&state.pool, &token)
         .await
         .ok()
         .flatten()
-        .map(|a| a.user.id)
+        .map(|a| a.user)
+}
+
+async fn user(state: &AppState, headers: &HeaderMap) -> Option<Uuid> {
+    authed(state, headers).await.map(|u| u.id)
 }
 
 fn back(parcel: Uuid, error: Option<String>) -> Response {
@@ -108,6 +118,108 @@ async fn delete(
             axum::http::StatusCode::from_u16(e.status())
                 .unwrap_or(axum::http::StatusCode::BAD_REQUEST),
             e.to_string(),
+        )
+            .into_response(),
+    }
+}
+
+async fn upload_ticket(
+    State(state): State<AppState>,
+    Path(trip): Path<Uuid>,
+    headers: HeaderMap,
+    mut form: Multipart,
+) -> Response {
+    let Some(me) = user(&state, &headers).await else {
+        return Redirect::to(&format!("/login?next=/trips/{trip}")).into_response();
+    };
+    let back = |error: Option<String>| match error {
+        None => Redirect::to(&format!("/trips/{trip}?ticket=added")).into_response(),
+        Some(e) => Redirect::to(&format!(
+            "/trips/{trip}?ticket_error={}",
+            app::pages::errors::urlencode(&e)
+        ))
+        .into_response(),
+    };
+    let mut file = None;
+    loop {
+        match form.next_field().await {
+            Ok(Some(field)) if file.is_none() => {
+                let name = field.file_name().unwrap_or("ticket").to_string();
+                match field.bytes().await {
+                    Ok(b) => file = Some((name, b.to_vec())),
+                    Err(_) => return back(Some("The file was too large: at most 8 MB.".into())),
+                }
+            }
+            Ok(Some(_)) => {}
+            Ok(None) => break,
+            Err(_) => return back(Some("The upload was too large or broken.".into())),
+        }
+    }
+    let Some((name, bytes)) = file else {
+        return back(Some("Choose a file.".into()));
+    };
+    match app::server::market::trips::attach_ticket(
+        &state.pool,
+        &state.config.upload_dir,
+        me,
+        trip,
+        &name,
+        bytes,
+    )
+    .await
+    {
+        Ok(()) => back(None),
+        Err(e) => back(Some(e.to_string())),
+    }
+}
+
+/// The ticket, for its traveler and admins only; never cached by anyone else.
+async fn show_ticket(
+    State(state): State<AppState>,
+    Path(trip): Path<Uuid>,
+    headers: HeaderMap,
+) -> Response {
+    let Some(me) = authed(&state, &headers).await else {
+        return Redirect::to(&format!("/login?next=/trips/{trip}")).into_response();
+    };
+    let found = app::server::market::trips::ticket_file(
+        &state.pool,
+        &state.config.upload_dir,
+        me.id,
+        me.is_admin(),
+        trip,
+    )
+    .await;
+    let (path, kind) = match found {
+        Ok(f) => f,
+        Err(e) => {
+            return (
+                axum::http::StatusCode::from_u16(e.status())
+                    .unwrap_or(axum::http::StatusCode::NOT_FOUND),
+                e.to_string(),
+            )
+                .into_response()
+        }
+    };
+    match tokio::fs::read(&path).await {
+        Ok(bytes) => (
+            [
+                (header::CONTENT_TYPE, HeaderValue::from_static(kind)),
+                (
+                    header::CACHE_CONTROL,
+                    HeaderValue::from_static("private, no-store"),
+                ),
+                (
+                    header::CONTENT_DISPOSITION,
+                    HeaderValue::from_static("inline"),
+                ),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Err(_) => (
+            axum::http::StatusCode::NOT_FOUND,
+            "The ticket file is missing.",
         )
             .into_response(),
     }

@@ -28,24 +28,13 @@ fn day(days: i64) -> OffsetDateTime {
     OffsetDateTime::now_utc() + Duration::days(days)
 }
 
-#[sqlx::test(migrations = "../migrations")]
-async fn strangers_cannot_read_or_answer_other_peoples_bookings(pool: PgPool) {
-    places::seed(&pool).await.unwrap();
-    let app = common::spawn(pool.clone()).await;
-    let traveler = app.signed_up_client("tara@example.com").await;
-    let sender = app.signed_up_client("sam@example.com").await;
-    let stranger = app.signed_up_client("eve@example.com").await;
-    let anonymous = app.client();
-    let (t_id, s_id) = (
-        id_of(&pool, "tara@example.com").await,
-        id_of(&pool, "sam@example.com").await,
-    );
-    id_of(&pool, "eve@example.com").await;
+/// A Paris CDG → London Heathrow trip in five days.
+async fn trip_for(pool: &PgPool, traveler: Uuid) -> Uuid {
     let d = day(5);
     let at = |h: u8| format!("{}T{h:02}:00", d.date());
-    let trip = trips::create(
-        &pool,
-        t_id,
+    trips::create(
+        pool,
+        traveler,
         &TripForm {
             origin: "CDG".into(),
             destination: "LHR".into(),
@@ -60,7 +49,23 @@ async fn strangers_cannot_read_or_answer_other_peoples_bookings(pool: PgPool) {
         },
     )
     .await
-    .unwrap();
+    .unwrap()
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn strangers_cannot_read_or_answer_other_peoples_bookings(pool: PgPool) {
+    places::seed(&pool).await.unwrap();
+    let app = common::spawn(pool.clone()).await;
+    let traveler = app.signed_up_client("tara@example.com").await;
+    let sender = app.signed_up_client("sam@example.com").await;
+    let stranger = app.signed_up_client("eve@example.com").await;
+    let anonymous = app.client();
+    let (t_id, s_id) = (
+        id_of(&pool, "tara@example.com").await,
+        id_of(&pool, "sam@example.com").await,
+    );
+    id_of(&pool, "eve@example.com").await;
+    let trip = trip_for(&pool, t_id).await;
     let parcel = parcels::create(
         &pool,
         s_id,
@@ -236,4 +241,62 @@ async fn strangers_cannot_read_or_answer_other_peoples_bookings(pool: PgPool) {
         .await
         .unwrap();
     assert_eq!(photos, 0);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_ticket_is_seen_only_by_its_traveler_and_admins(pool: PgPool) {
+    places::seed(&pool).await.unwrap();
+    let app = common::spawn(pool.clone()).await;
+    let traveler = app.signed_up_client("tara@example.com").await;
+    let other = app.signed_up_client("eve@example.com").await;
+    let t_id = id_of(&pool, "tara@example.com").await;
+    let trip = trip_for(&pool, t_id).await;
+    let pdf = b"%PDF-1.4 boarding pass".to_vec();
+    let send = |c: &reqwest::Client, name: &'static str, bytes: Vec<u8>| {
+        c.post(app.url(&format!("/trips/{trip}/ticket")))
+            .header("origin", format!("http://{}", app.addr))
+            .multipart(reqwest::multipart::Form::new().part(
+                "ticket",
+                reqwest::multipart::Part::bytes(bytes).file_name(name),
+            ))
+            .send()
+    };
+    let location = |r: &reqwest::Response| r.headers()["location"].to_str().unwrap().to_string();
+
+    let res = send(&other, "pass.pdf", pdf.clone()).await.unwrap();
+    assert!(location(&res).contains("ticket_error=You%20do%20not%20have%20permission"));
+    let res = send(&traveler, "pass.gif", b"GIF89a......".to_vec())
+        .await
+        .unwrap();
+    assert!(
+        location(&res).contains("ticket_error=pass.gif%3A%20a%20ticket%20must%20be%20a%20PDF"),
+        "{}",
+        location(&res)
+    );
+    let res = send(&traveler, "pass.pdf", pdf.clone()).await.unwrap();
+    assert_eq!(location(&res), format!("/trips/{trip}?ticket=added"));
+
+    let get = |c: &reqwest::Client| c.get(app.url(&format!("/trips/{trip}/ticket"))).send();
+    let res = get(&traveler).await.unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["content-type"], "application/pdf");
+    assert_eq!(res.headers()["cache-control"], "private, no-store");
+    assert_eq!(res.bytes().await.unwrap().to_vec(), pdf);
+    assert_eq!(get(&other).await.unwrap().status(), 404);
+    assert!(location(&get(&app.client()).await.unwrap()).starts_with("/login"));
+    sqlx::query("UPDATE users SET role = 'admin' WHERE email = 'eve@example.com'")
+        .execute(&pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        get(&other).await.unwrap().status(),
+        200,
+        "admins check tickets"
+    );
+    let status: String = sqlx::query_scalar("SELECT ticket_status FROM trips WHERE id = $1")
+        .bind(trip)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(status, "submitted");
 }

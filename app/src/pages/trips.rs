@@ -209,6 +209,7 @@ fn TripView(trip: TripDetail, cancel: ServerAction<CancelTrip>) -> impl IntoView
                 })}
             </div>
         </div>
+        {(trip.is_owner && published).then(|| view! { <TicketBox id status=trip.ticket_status.clone().unwrap_or_default()/> })}
         {if trip.is_owner {
             if published { view! { <TripMatches id/> }.into_any() } else { ().into_any() }
         } else if published {
@@ -314,5 +315,33 @@ pub fn MyTripsPage() -> impl IntoView {
                 }
             })}
         </Suspense>
+    }
+}
+
+/// The traveler's private ticket or boarding pass, for the confirmed-traveler badge.
+#[component]
+fn TicketBox(id: Uuid, status: String) -> impl IntoView {
+    let q = leptos_router::hooks::use_query_map();
+    let error = Memo::new(move |_| q.read().get("ticket_error"));
+    let added = query_flag("ticket");
+    let text = match status.as_str() {
+        "submitted" => "Submitted: an admin will check it for the confirmed-traveler badge.",
+        "confirmed" => "Checked: you are a confirmed traveler on this trip.",
+        "rejected" => "Not accepted: add a clearer ticket or boarding pass.",
+        _ => "Optional. Add your ticket or boarding pass (PDF or photo) to earn the confirmed-traveler badge. Only you and our team can see it.",
+    };
+    let has = status != "none" && !status.is_empty();
+    view! {
+        <section class="card mt-6">
+            <h2 class="mb-1 font-semibold">"Ticket (private)"</h2>
+            <Show when=move || added.get()><Notice>"Your ticket was added."</Notice></Show>
+            {move || error.get().map(|e| view! { <p role="alert" class="mb-2 text-sm text-red-700" data-testid="ticket-error">{e}</p> })}
+            <p class="mb-2 text-sm text-slate-600" data-testid="ticket-status">{text}</p>
+            {has.then(|| view! { <p class="mb-2 text-sm"><a class="link" href=format!("/trips/{id}/ticket")>"View your ticket"</a></p> })}
+            <form method="post" action=format!("/trips/{id}/ticket") enctype="multipart/form-data" class="flex flex-wrap items-center gap-2">
+                <input type="file" name="ticket" accept="application/pdf,image/jpeg,image/png,image/webp" class="text-sm"/>
+                <button type="submit" class="btn-secondary">{if has { "Replace ticket" } else { "Add ticket" }}</button>
+            </form>
+        </section>
     }
 }

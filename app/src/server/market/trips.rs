@@ -490,6 +490,15 @@ pub async fn detail(pool: &PgPool, viewer: Option<Uuid>, id: Uuid) -> Result<Tri
     } else {
         TripForm::default()
     };
+    let ticket_status = if is_owner {
+        Some(
+            sqlx::query_scalar!("SELECT ticket_status FROM trips WHERE id = $1", id)
+                .fetch_one(&mut *conn)
+                .await?,
+        )
+    } else {
+        None
+    };
     Ok(TripDetail {
         card: r.card(),
         notes: r.notes.clone(),
@@ -498,6 +507,7 @@ pub async fn detail(pool: &PgPool, viewer: Option<Uuid>, id: Uuid) -> Result<Tri
         is_owner,
         route_locked,
         form,
+        ticket_status,
     })
 }
 
@@ -637,5 +647,110 @@ pub async fn metros_of(
     match metro {
         Some(m) => places::metros_near(conn, m, radius_km).await,
         None => Ok(vec![]),
+    }
+}
+
+/// The traveler's ticket or boarding pass: a photo (re-encoded like parcel photos, so its
+/// metadata goes) or a PDF, at most 8 MB. Private: only the traveler and admins can open it.
+pub async fn attach_ticket(
+    pool: &PgPool,
+    upload_dir: &std::path::Path,
+    user: Uuid,
+    trip: Uuid,
+    name: &str,
+    bytes: Vec<u8>,
+) -> Result<(), AppError> {
+    let t = sqlx::query!("SELECT traveler_id, status FROM trips WHERE id = $1", trip)
+        .fetch_optional(pool)
+        .await?
+        .ok_or_else(|| AppError::NotFound("This trip does not exist.".into()))?;
+    if t.traveler_id != user {
+        return Err(AppError::Forbidden);
+    }
+    if t.status != "published" {
+        return Err(AppError::Conflict(
+            "A ticket can only be added to a published trip.".into(),
+        ));
+    }
+    if bytes.is_empty() {
+        return Err(AppError::validation("ticket", "Choose a file."));
+    }
+    let (data, ext) = if bytes.starts_with(b"%PDF-") {
+        if bytes.len() > super::photos::MAX_BYTES {
+            return Err(AppError::validation(
+                "ticket",
+                "The file can be at most 8 MB.",
+            ));
+        }
+        (bytes, "pdf")
+    } else {
+        let name = name.chars().take(80).collect::<String>();
+        let p = tokio::task::spawn_blocking(move || super::photos::process(&bytes))
+            .await
+            .map_err(AppError::internal)?
+            .map_err(|m| {
+                AppError::validation(
+                    "ticket",
+                    if m == super::photos::WRONG_TYPE {
+                        format!("{name}: a ticket must be a PDF or a JPEG, PNG or WebP image.")
+                    } else {
+                        format!("{name}: {m}")
+                    },
+                )
+            })?;
+        (p.full, "jpg")
+    };
+    let dir = upload_dir.join("tickets");
+    tokio::fs::create_dir_all(&dir)
+        .await
+        .map_err(AppError::internal)?;
+    let file = format!("{trip}-{}.{ext}", Uuid::new_v4().simple());
+    tokio::fs::write(dir.join(&file), &data)
+        .await
+        .map_err(AppError::internal)?;
+    let old = sqlx::query_scalar!(
+        r#"WITH old AS (SELECT ticket_file FROM trips WHERE id = $1 FOR UPDATE)
+           UPDATE trips SET ticket_file = $2, ticket_status = 'submitted',
+               ticket_uploaded_at = now(), updated_at = now()
+           FROM old WHERE trips.id = $1 RETURNING old.ticket_file"#,
+        trip,
+        file
+    )
+    .fetch_one(pool)
+    .await?;
+    if let Some(old) = old {
+        let _ = tokio::fs::remove_file(dir.join(old)).await;
+    }
+    Ok(())
+}
+
+/// The ticket file's path and content type, for its traveler or an admin; "not found" for
+/// anyone else.
+pub async fn ticket_file(
+    pool: &PgPool,
+    upload_dir: &std::path::Path,
+    viewer: Uuid,
+    viewer_is_admin: bool,
+    trip: Uuid,
+) -> Result<(std::path::PathBuf, &'static str), AppError> {
+    let t = sqlx::query!(
+        "SELECT traveler_id, ticket_file FROM trips WHERE id = $1",
+        trip
+    )
+    .fetch_optional(pool)
+    .await?;
+    match t {
+        Some(t) if t.traveler_id == viewer || viewer_is_admin => {
+            let file = t
+                .ticket_file
+                .ok_or_else(|| AppError::NotFound("No ticket was added.".into()))?;
+            let kind = if file.ends_with(".pdf") {
+                "application/pdf"
+            } else {
+                "image/jpeg"
+            };
+            Ok((upload_dir.join("tickets").join(file), kind))
+        }
+        _ => Err(AppError::NotFound("No ticket was added.".into())),
     }
 }
