@@ -843,57 +843,72 @@ pub struct ParcelSearch {
 pub async fn search(pool: &PgPool, s: &ParcelSearch) -> Result<Page<ParcelCard>, AppError> {
     let radius = settings::load(pool).await?.match_radius_km;
     let mut conn = pool.acquire().await?;
-    let mut q: QueryBuilder<Postgres> = QueryBuilder::new(PARCEL_COLUMNS);
-    q.push(" WHERE status = 'open' AND deliver_by >= current_date");
+    // As for trips: choose the page of ids from `parcels`, then read only those rows.
+    let needs_users =
+        s.min_rating_x100.is_some() || s.verified_only || s.sort == SearchSort::BestMatch;
+    let mut q: QueryBuilder<Postgres> = QueryBuilder::new(format!(
+        "{PARCEL_COLUMNS} WHERE id IN (SELECT p.id FROM parcels p"
+    ));
+    if needs_users {
+        q.push(" JOIN users u ON u.id = p.sender_id");
+    }
+    q.push(" WHERE p.status = 'open' AND p.deliver_by >= current_date");
     if let Some(id) = s.origin {
         let m = super::trips::metros_of(&mut conn, id, radius).await?;
-        q.push(" AND pickup_metro_id = ANY(").push_bind(m).push(")");
+        q.push(" AND p.pickup_metro_id = ANY(")
+            .push_bind(m)
+            .push(")");
     }
     if let Some(id) = s.destination {
         let m = super::trips::metros_of(&mut conn, id, radius).await?;
-        q.push(" AND delivery_metro_id = ANY(")
+        q.push(" AND p.delivery_metro_id = ANY(")
             .push_bind(m)
             .push(")");
     }
     if let Some(d) = s.to {
-        q.push(" AND ready_from <= ").push_bind(d);
+        q.push(" AND p.ready_from <= ").push_bind(d);
     }
     if let Some(d) = s.from {
-        q.push(" AND deliver_by >= ").push_bind(d);
+        q.push(" AND p.deliver_by >= ").push_bind(d);
     }
     if let Some(c) = s.category {
-        q.push(" AND category = ").push_bind(c.code());
+        q.push(" AND p.category = ").push_bind(c.code());
     }
     if let Some(w) = s.max_weight_g {
-        q.push(" AND weight_g <= ").push_bind(w);
+        q.push(" AND p.weight_g <= ").push_bind(w);
     }
     if let Some(m) = s.min_reward {
-        q.push(" AND currency = ")
+        q.push(" AND p.currency = ")
             .push_bind(m.currency.code())
-            .push(" AND reward_minor >= ")
+            .push(" AND p.reward_minor >= ")
             .push_bind(m.minor);
     }
     if let Some(r) = s.min_rating_x100 {
-        q.push(" AND sender_rating_x100 >= ").push_bind(r);
+        q.push(" AND u.sender_rating_x100 >= ").push_bind(r);
     }
     if s.verified_only {
-        q.push(" AND sender_verified");
+        q.push(" AND u.email_verified_at IS NOT NULL");
     }
     if let Some(u) = s.exclude_user {
-        q.push(" AND sender_id <> ").push_bind(u);
+        q.push(" AND p.sender_id <> ").push_bind(u);
     }
-    q.push(match s.sort {
-        SearchSort::Soonest => " ORDER BY ready_from, id",
+    let (inner, outer) = match s.sort {
+        SearchSort::Soonest => ("p.ready_from, p.id", "ready_from, id"),
         // For a traveler "cheapest" reads as "best paid first".
-        SearchSort::Cheapest => " ORDER BY reward_minor DESC, ready_from, id",
-        SearchSort::BestMatch => {
-            " ORDER BY coalesce(sender_rating_x100, 0) DESC, sender_completed DESC, ready_from, id"
-        }
-    });
-    q.push(" LIMIT ")
+        SearchSort::Cheapest => (
+            "p.reward_minor DESC, p.ready_from, p.id",
+            "reward_minor DESC, ready_from, id",
+        ),
+        SearchSort::BestMatch => (
+            "coalesce(u.sender_rating_x100, 0) DESC, u.completed_deliveries DESC, p.ready_from, p.id",
+            "coalesce(sender_rating_x100, 0) DESC, sender_completed DESC, ready_from, id",
+        ),
+    };
+    q.push(format!(" ORDER BY {inner} LIMIT "))
         .push_bind(PAGE_SIZE + 1)
         .push(" OFFSET ")
-        .push_bind(i64::from(s.page.saturating_sub(1).min(500)) * PAGE_SIZE);
+        .push_bind(i64::from(s.page.saturating_sub(1).min(500)) * PAGE_SIZE)
+        .push(format!(") ORDER BY {outer}"));
     let mut rows: Vec<ParcelRow> = q.build_query_as().fetch_all(&mut *conn).await?;
     let has_next = rows.len() as i64 > PAGE_SIZE;
     rows.truncate(PAGE_SIZE as usize);

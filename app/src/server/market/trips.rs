@@ -571,60 +571,74 @@ pub async fn search(pool: &PgPool, s: &TripSearch) -> Result<Page<TripCard>, App
         Some(id) => Some(metros_of(&mut conn, id, settings.match_radius_km).await?),
         None => None,
     };
-    let mut q: QueryBuilder<Postgres> = QueryBuilder::new(TRIP_COLUMNS);
-    q.push(" WHERE status = 'published' AND departs_at > now() + make_interval(hours => ")
+    // The page of ids is chosen from `trips` alone (joined to users only when a filter or the
+    // order needs them); only those rows are then read with their places and traveler.
+    let needs_users =
+        s.min_rating_x100.is_some() || s.verified_only || s.sort == SearchSort::BestMatch;
+    let mut q: QueryBuilder<Postgres> = QueryBuilder::new(format!(
+        "{TRIP_COLUMNS} WHERE id IN (SELECT t.id FROM trips t"
+    ));
+    if needs_users {
+        q.push(" JOIN users u ON u.id = t.traveler_id");
+    }
+    q.push(" WHERE t.status = 'published' AND t.departs_at > now() + make_interval(hours => ")
         .push_bind(settings.booking_cutoff_hours as i32)
         .push(")");
     if let Some(m) = &origin_metros {
-        q.push(" AND origin_metro_id = ANY(")
+        q.push(" AND t.origin_metro_id = ANY(")
             .push_bind(m.clone())
             .push(")");
     }
     if let Some(m) = &destination_metros {
-        q.push(" AND destination_metro_id = ANY(")
+        q.push(" AND t.destination_metro_id = ANY(")
             .push_bind(m.clone())
             .push(")");
     }
     if let Some(d) = s.from {
-        q.push(" AND departs_at >= ")
+        q.push(" AND t.departs_at >= ")
             .push_bind(d.midnight().assume_utc());
     }
     if let Some(d) = s.to {
-        q.push(" AND departs_at < ")
+        q.push(" AND t.departs_at < ")
             .push_bind(d.midnight().assume_utc() + Duration::days(1));
     }
     if let Some(c) = s.category {
         q.push(" AND ")
             .push_bind(c.code())
-            .push(" = ANY(categories)");
+            .push(" = ANY(t.categories)");
     }
     if let Some(m) = s.max_price {
-        q.push(" AND currency = ")
+        q.push(" AND t.currency = ")
             .push_bind(m.currency.code())
-            .push(" AND price_per_kg_minor <= ")
+            .push(" AND t.price_per_kg_minor <= ")
             .push_bind(m.minor);
     }
     if let Some(r) = s.min_rating_x100 {
-        q.push(" AND traveler_rating_x100 >= ").push_bind(r);
+        q.push(" AND u.traveler_rating_x100 >= ").push_bind(r);
     }
     if s.verified_only {
-        q.push(" AND traveler_verified");
+        q.push(" AND u.email_verified_at IS NOT NULL");
     }
     if let Some(u) = s.exclude_user {
-        q.push(" AND traveler_id <> ").push_bind(u);
+        q.push(" AND t.traveler_id <> ").push_bind(u);
     }
-    q.push(match s.sort {
-        SearchSort::Soonest => " ORDER BY departs_at, id",
-        SearchSort::Cheapest => " ORDER BY price_per_kg_minor, departs_at, id",
+    let (inner, outer) = match s.sort {
+        SearchSort::Soonest => ("t.departs_at, t.id", "departs_at, id"),
+        SearchSort::Cheapest => (
+            "t.price_per_kg_minor, t.departs_at, t.id",
+            "price_per_kg_minor, departs_at, id",
+        ),
         // Best match for a search (no parcel yet): well-reviewed, experienced travelers first.
-        SearchSort::BestMatch => {
-            " ORDER BY coalesce(traveler_rating_x100, 0) DESC, completed_deliveries DESC, departs_at, id"
-        }
-    });
-    q.push(" LIMIT ")
+        SearchSort::BestMatch => (
+            "coalesce(u.traveler_rating_x100, 0) DESC, u.completed_deliveries DESC, t.departs_at, t.id",
+            "coalesce(traveler_rating_x100, 0) DESC, completed_deliveries DESC, departs_at, id",
+        ),
+    };
+    q.push(format!(" ORDER BY {inner} LIMIT "))
         .push_bind(PAGE_SIZE + 1)
         .push(" OFFSET ")
-        .push_bind(i64::from(s.page.saturating_sub(1).min(500)) * PAGE_SIZE);
+        .push_bind(i64::from(s.page.saturating_sub(1).min(500)) * PAGE_SIZE)
+        .push(format!(") ORDER BY {outer}"));
     let mut rows: Vec<TripRow> = q.build_query_as().fetch_all(&mut *conn).await?;
     let has_next = rows.len() as i64 > PAGE_SIZE;
     rows.truncate(PAGE_SIZE as usize);
