@@ -56,7 +56,8 @@ pub async fn trip_candidates(
            AND departs_at > now() + make_interval(hours => $3)
            AND departs_at >= $4 AND arrives_at < $5
            AND remaining_g >= $6 AND $7 = ANY(categories) AND traveler_id <> $8
-         ORDER BY departs_at, id
+         -- `+ interval '0'`: use the route index, not a walk along the departure index.
+         ORDER BY departs_at + interval '0 seconds', id
          LIMIT $9"
     );
     Ok(sqlx::query_as::<_, TripRow>(&sql)
@@ -87,7 +88,7 @@ pub async fn parcel_candidates(
            AND pickup_metro_id = ANY($1) AND delivery_metro_id = ANY($2)
            AND ready_from <= $3 AND deliver_by >= $4
            AND weight_g <= $5 AND category = ANY($6) AND sender_id <> $7
-         ORDER BY ready_from, id
+         ORDER BY ready_from + 0, id
          LIMIT $8"
     );
     Ok(sqlx::query_as::<_, ParcelRow>(&sql)

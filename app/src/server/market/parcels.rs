@@ -892,8 +892,14 @@ pub async fn search(pool: &PgPool, s: &ParcelSearch) -> Result<Page<ParcelCard>,
     if let Some(u) = s.exclude_user {
         q.push(" AND p.sender_id <> ").push_bind(u);
     }
+    // See the trip search: with a route, stay on the route index.
+    let soonest = if s.origin.is_some() || s.destination.is_some() {
+        "p.ready_from + 0, p.id"
+    } else {
+        "p.ready_from, p.id"
+    };
     let (inner, outer) = match s.sort {
-        SearchSort::Soonest => ("p.ready_from, p.id", "ready_from, id"),
+        SearchSort::Soonest => (soonest, "ready_from, id"),
         // For a traveler "cheapest" reads as "best paid first".
         SearchSort::Cheapest => (
             "p.reward_minor DESC, p.ready_from, p.id",

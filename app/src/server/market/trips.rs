@@ -622,8 +622,15 @@ pub async fn search(pool: &PgPool, s: &TripSearch) -> Result<Page<TripCard>, App
     if let Some(u) = s.exclude_user {
         q.push(" AND t.traveler_id <> ").push_bind(u);
     }
+    // With a route, Postgres would walk the departure index hoping to meet matching trips
+    // early, and on a rare route read most of it. `+ interval '0'` keeps it on the route index.
+    let soonest = if origin_metros.is_some() || destination_metros.is_some() {
+        "t.departs_at + interval '0 seconds', t.id"
+    } else {
+        "t.departs_at, t.id"
+    };
     let (inner, outer) = match s.sort {
-        SearchSort::Soonest => ("t.departs_at, t.id", "departs_at, id"),
+        SearchSort::Soonest => (soonest, "departs_at, id"),
         SearchSort::Cheapest => (
             "t.price_per_kg_minor, t.departs_at, t.id",
             "price_per_kg_minor, departs_at, id",
