@@ -134,3 +134,11 @@ pub fn query_flag(name: &'static str) -> Memo<bool> {
     let q = leptos_router::hooks::use_query_map();
     Memo::new(move |_| q.read().get(name).is_some())
 }
+
+/// The `:id` of the page address, when it is a valid id (anything else reads as "not found").
+pub fn route_id() -> Option<uuid::Uuid> {
+    let p = leptos_router::hooks::use_params_map();
+    p.read_untracked()
+        .get("id")
+        .and_then(|s| uuid::Uuid::parse_str(&s).ok())
+}

@@ -1,13 +1,11 @@
 use super::errors::page_error;
 use crate::api::bookings::{get_booking, my_bookings, AnswerBooking};
 use crate::components::form::{action_error, FormError};
-use crate::components::layout::{query_flag, Notice, PageHeader};
+use crate::components::layout::{query_flag, route_id, Notice, PageHeader};
 use crate::components::market::{booking_badge, loading};
 use crate::error::AppError;
 use crate::market::{BookingDetail, Side};
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
-use uuid::Uuid;
 
 #[component]
 pub fn MyBookingsPage() -> impl IntoView {
@@ -44,11 +42,7 @@ pub fn MyBookingsPage() -> impl IntoView {
 
 #[component]
 pub fn BookingPage() -> impl IntoView {
-    let p = use_params_map();
-    let id = p
-        .read_untracked()
-        .get("id")
-        .and_then(|s| Uuid::parse_str(&s).ok());
+    let id = route_id();
     let answer = ServerAction::<AnswerBooking>::new();
     let booking = Resource::new(
         move || (id, answer.version().get()),

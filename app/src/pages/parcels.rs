@@ -6,22 +6,15 @@ use crate::api::parcels::{
 use crate::components::form::{
     action_error, Checkbox, Field, FormError, PlaceInput, Select, Submit, TextArea,
 };
-use crate::components::layout::{query_flag, Notice, PageHeader};
+use crate::components::layout::{query_flag, route_id, Notice, PageHeader};
 use crate::components::market::{
     category_options, currency_options, loading, parcel_badge, ParcelRow, ScoreBreakdown, TripRow,
 };
 use crate::error::AppError;
 use crate::market::{ParcelDetail, ParcelForm, ParcelStatus};
 use leptos::prelude::*;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_query_map;
 use uuid::Uuid;
-
-fn param_id() -> Option<Uuid> {
-    let p = use_params_map();
-    p.read_untracked()
-        .get("id")
-        .and_then(|s| Uuid::parse_str(&s).ok())
-}
 
 /// The parcel form, for creating and editing. The suggested reward follows what is typed.
 #[component]
@@ -170,7 +163,7 @@ pub fn NewParcelPage() -> impl IntoView {
 pub fn EditParcelPage() -> impl IntoView {
     let action = ServerAction::<SaveParcel>::new();
     let error = action_error(action);
-    let id = param_id();
+    let id = route_id();
     let parcel = Resource::new(
         move || id,
         |id| async move {
@@ -204,7 +197,7 @@ pub fn EditParcelPage() -> impl IntoView {
 
 #[component]
 pub fn ParcelPage() -> impl IntoView {
-    let id = param_id();
+    let id = route_id();
     let cancel = ServerAction::<CancelParcel>::new();
     let parcel = Resource::new(
         move || (id, cancel.version().get()),

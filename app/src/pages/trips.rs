@@ -5,22 +5,14 @@ use crate::api::trips::{get_trip, my_trips, trip_matches, CancelTrip, CreateTrip
 use crate::components::form::{
     action_error, CheckGroup, Field, FormError, PlaceInput, Select, Submit, TextArea,
 };
-use crate::components::layout::{query_flag, Notice, PageHeader};
+use crate::components::layout::{query_flag, route_id, Notice, PageHeader};
 use crate::components::market::{
     category_options, currency_options, loading, mode_options, ParcelRow, ScoreBreakdown, TripRow,
 };
 use crate::error::AppError;
 use crate::market::{ParcelStatus, TripDetail, TripForm};
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 use uuid::Uuid;
-
-fn param_id() -> Option<Uuid> {
-    let p = use_params_map();
-    p.read_untracked()
-        .get("id")
-        .and_then(|s| Uuid::parse_str(&s).ok())
-}
 
 /// The fields of the trip form, for creating and editing.
 #[component]
@@ -98,7 +90,7 @@ pub fn NewTripPage() -> impl IntoView {
 pub fn EditTripPage() -> impl IntoView {
     let action = ServerAction::<UpdateTrip>::new();
     let error = action_error(action);
-    let id = param_id();
+    let id = route_id();
     let trip = Resource::new(
         move || id,
         |id| async move {
@@ -132,7 +124,7 @@ pub fn EditTripPage() -> impl IntoView {
 
 #[component]
 pub fn TripPage() -> impl IntoView {
-    let id = param_id();
+    let id = route_id();
     let cancel = ServerAction::<CancelTrip>::new();
     let trip = Resource::new(
         move || (id, cancel.version().get()),

@@ -335,6 +335,19 @@ fn not_pending(b: &BookingRow) -> AppError {
     ))
 }
 
+/// The booking is pending and waits for `side`'s answer.
+fn require_turn(b: &BookingRow, side: Side) -> Result<(), AppError> {
+    if b.status() != BookingStatus::Pending {
+        return Err(not_pending(b));
+    }
+    if b.awaiting() != Some(side) {
+        return Err(AppError::Conflict(
+            "It is the other side's turn to answer.".into(),
+        ));
+    }
+    Ok(())
+}
+
 fn is_due(b: &BookingRow) -> bool {
     b.expires_at <= OffsetDateTime::now_utc()
 }
@@ -366,14 +379,7 @@ pub async fn accept(pool: &PgPool, actor: Uuid, id: Uuid) -> Result<(), AppError
     if b.status() == BookingStatus::Accepted {
         return Ok(());
     }
-    if b.status() != BookingStatus::Pending {
-        return Err(not_pending(&b));
-    }
-    if b.awaiting() != Some(side) {
-        return Err(AppError::Conflict(
-            "It is the other side's turn to answer.".into(),
-        ));
-    }
+    require_turn(&b, side)?;
     if is_due(&b) {
         return Err(AppError::Conflict("This request has expired.".into()));
     }
@@ -441,14 +447,7 @@ pub async fn decline(pool: &PgPool, actor: Uuid, id: Uuid) -> Result<(), AppErro
     if b.status() == BookingStatus::Declined {
         return Ok(());
     }
-    if b.status() != BookingStatus::Pending {
-        return Err(not_pending(&b));
-    }
-    if b.awaiting() != Some(side) {
-        return Err(AppError::Conflict(
-            "It is the other side's turn to answer.".into(),
-        ));
-    }
+    require_turn(&b, side)?;
     finish(&mut tx, &b, "declined", Some(actor), "").await?;
     notify(
         &mut tx,
@@ -467,14 +466,7 @@ pub async fn counter(pool: &PgPool, actor: Uuid, id: Uuid, price: &str) -> Resul
     let mut tx = pool.begin().await?;
     let s = settings::load(&mut *tx).await?;
     let (b, side) = lock_for_answer(&mut tx, actor, id).await?;
-    if b.status() != BookingStatus::Pending {
-        return Err(not_pending(&b));
-    }
-    if b.awaiting() != Some(side) {
-        return Err(AppError::Conflict(
-            "It is the other side's turn to answer.".into(),
-        ));
-    }
+    require_turn(&b, side)?;
     if is_due(&b) {
         return Err(AppError::Conflict("This request has expired.".into()));
     }
