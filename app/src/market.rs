@@ -317,6 +317,16 @@ word_enum!(
     }
 );
 
+impl ParcelStatus {
+    /// Not booked yet: the sender may still edit it, change its photos or cancel it.
+    pub fn is_editable(self) -> bool {
+        matches!(
+            self,
+            ParcelStatus::Open | ParcelStatus::InReview | ParcelStatus::Rejected
+        )
+    }
+}
+
 impl Side {
     pub fn other(self) -> Side {
         match self {

@@ -618,10 +618,48 @@ async fn matching_applies_every_hard_filter(pool: PgPool) {
         matching::trips_for_parcel(&pool, own, 10)
             .await
             .unwrap()
-            .iter()
-            .all(|x| x.trip.traveler.id != t),
-        "not one's own"
+            .is_empty(),
+        "all these trips are the parcel sender's own"
     );
+
+    // The hard filters live twice: in the candidate SQL (fast) and in `bookings::misfit` (the
+    // check a request or acceptance makes). They must agree on every trip.
+    let parcel = parcels::row(&pool, w.parcel).await.unwrap();
+    let mut conn = pool.acquire().await.unwrap();
+    let s = settings::load(&mut *conn).await.unwrap();
+    let near_pickup = places::metros_near(&mut conn, parcel.pickup_metro_id, s.match_radius_km)
+        .await
+        .unwrap();
+    let near_delivery = places::metros_near(&mut conn, parcel.delivery_metro_id, s.match_radius_km)
+        .await
+        .unwrap();
+    let candidates: Vec<Uuid> = matching::trip_candidates(&mut conn, &parcel)
+        .await
+        .unwrap()
+        .iter()
+        .map(|t| t.id)
+        .collect();
+    let all: Vec<Uuid> = sqlx::query_scalar("SELECT id FROM trips")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    assert!(all.len() >= 8);
+    for id in all {
+        let trip = trips::row(&pool, id).await.unwrap();
+        let why = bookings::misfit(
+            &trip,
+            &parcel,
+            &near_pickup,
+            &near_delivery,
+            s.booking_cutoff_hours,
+            OffsetDateTime::now_utc(),
+        );
+        assert_eq!(
+            why.is_none(),
+            candidates.contains(&id),
+            "trip {id}: {why:?}"
+        );
+    }
 }
 
 #[sqlx::test(migrations = "../migrations")]

@@ -117,12 +117,7 @@ pub async fn parcel_matches(id: Uuid) -> Result<Vec<TripMatch>, AppError> {
     ctx::finish(
         async {
             let me = ctx::require_user().await?;
-            let pool = ctx::pool()?;
-            let row = parcels::row(&pool, id).await?;
-            if row.sender_id != me.user.id {
-                return Err(AppError::Forbidden);
-            }
-            matching::trips_for_parcel(&pool, id, 20).await
+            matching::trips_for_my_parcel(&ctx::pool()?, me.user.id, id).await
         }
         .await,
     )

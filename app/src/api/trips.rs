@@ -152,12 +152,7 @@ pub async fn trip_matches(id: Uuid) -> Result<Vec<ParcelMatch>, AppError> {
     ctx::finish(
         async {
             let me = ctx::require_user().await?;
-            let pool = ctx::pool()?;
-            let row = trips::row(&pool, id).await?;
-            if row.traveler_id != me.user.id {
-                return Err(AppError::Forbidden);
-            }
-            matching::parcels_for_trip(&pool, id, 20).await
+            matching::parcels_for_my_trip(&ctx::pool()?, me.user.id, id).await
         }
         .await,
     )

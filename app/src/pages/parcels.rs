@@ -233,11 +233,7 @@ fn ParcelView(parcel: ParcelDetail, cancel: ServerAction<CancelParcel>) -> impl 
     let photo_error = Memo::new(move |_| q.read().get("photo_error"));
     let c = parcel.card.clone();
     let id = c.id;
-    let editable = parcel.is_owner
-        && matches!(
-            c.status,
-            ParcelStatus::Open | ParcelStatus::InReview | ParcelStatus::Rejected
-        );
+    let editable = parcel.is_owner && c.status.is_editable();
     view! {
         <leptos_meta::Title text=c.title.clone()/>
         <Show when=move || created.get()><Notice>"Your parcel is saved. Add photos so travelers know what they carry."</Notice></Show>

@@ -278,14 +278,7 @@ pub async fn propose(
         Side::Traveler => "offered",
     };
     event(&mut tx, id, Some(actor), kind, Some(price.minor), "").await?;
-    jobs::enqueue(
-        &mut tx,
-        jobs::EXPIRE_BOOKING,
-        serde_json::json!({ "booking": id }),
-        expires,
-        None,
-    )
-    .await?;
+    schedule_expiry(&mut tx, id, expires).await?;
     notify(
         &mut tx,
         id,
@@ -333,6 +326,22 @@ fn not_pending(b: &BookingRow) -> AppError {
         "This booking is no longer waiting for an answer (it is {}).",
         b.status().label().to_lowercase()
     ))
+}
+
+/// A job that expires the request at `at` unless it is answered first (the job checks again).
+async fn schedule_expiry(
+    conn: &mut PgConnection,
+    booking: Uuid,
+    at: OffsetDateTime,
+) -> Result<(), AppError> {
+    jobs::enqueue(
+        conn,
+        jobs::EXPIRE_BOOKING,
+        serde_json::json!({ "booking": booking }),
+        at,
+        None,
+    )
+    .await
 }
 
 /// The booking is pending and waits for `side`'s answer.
@@ -500,14 +509,7 @@ pub async fn counter(pool: &PgPool, actor: Uuid, id: Uuid, price: &str) -> Resul
     .execute(&mut *tx)
     .await?;
     event(&mut tx, id, Some(actor), "countered", Some(new.minor), "").await?;
-    jobs::enqueue(
-        &mut tx,
-        jobs::EXPIRE_BOOKING,
-        serde_json::json!({ "booking": id }),
-        expires,
-        None,
-    )
-    .await?;
+    schedule_expiry(&mut tx, id, expires).await?;
     notify(
         &mut tx,
         id,

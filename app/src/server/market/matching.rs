@@ -162,3 +162,27 @@ pub async fn parcels_for_trip(
     out.truncate(limit);
     Ok(out)
 }
+
+/// The parcel's sender asks for its best trips; anyone else is refused.
+pub async fn trips_for_my_parcel(
+    pool: &PgPool,
+    user: Uuid,
+    parcel_id: Uuid,
+) -> Result<Vec<TripMatch>, AppError> {
+    if super::parcels::row(pool, parcel_id).await?.sender_id != user {
+        return Err(AppError::Forbidden);
+    }
+    trips_for_parcel(pool, parcel_id, 20).await
+}
+
+/// The trip's traveler asks for the parcels it could carry; anyone else is refused.
+pub async fn parcels_for_my_trip(
+    pool: &PgPool,
+    user: Uuid,
+    trip_id: Uuid,
+) -> Result<Vec<ParcelMatch>, AppError> {
+    if super::trips::row(pool, trip_id).await?.traveler_id != user {
+        return Err(AppError::Forbidden);
+    }
+    parcels_for_trip(pool, trip_id, 20).await
+}

@@ -632,10 +632,7 @@ pub async fn update(
     let v = validate(pool, input, declared_legal).await?;
     let mut tx = pool.begin().await?;
     let status = lock_own(&mut tx, user, id).await?;
-    if !matches!(
-        status,
-        ParcelStatus::Open | ParcelStatus::InReview | ParcelStatus::Rejected
-    ) {
+    if !status.is_editable() {
         return Err(AppError::Conflict(
             "This parcel is booked or closed and can no longer be changed.".into(),
         ));
@@ -706,7 +703,7 @@ pub async fn cancel(pool: &PgPool, user: Uuid, id: Uuid) -> Result<(), AppError>
     let status = lock_own(&mut tx, user, id).await?;
     match status {
         ParcelStatus::Cancelled => return Ok(()),
-        ParcelStatus::Open | ParcelStatus::InReview | ParcelStatus::Rejected => {}
+        s if s.is_editable() => {}
         _ => {
             return Err(AppError::Conflict(
                 "This parcel is booked: cancel the booking instead.".into(),

@@ -4,6 +4,7 @@
 
 use super::parcels::MAX_PHOTOS;
 use crate::error::AppError;
+use crate::market::ParcelStatus;
 use image::{DynamicImage, ImageFormat, ImageReader};
 use sqlx::PgPool;
 use std::io::Cursor;
@@ -79,6 +80,10 @@ fn jpeg(img: &DynamicImage) -> Result<Vec<u8>, String> {
     Ok(out)
 }
 
+fn editable(status: &str) -> bool {
+    ParcelStatus::parse(status).is_some_and(ParcelStatus::is_editable)
+}
+
 pub fn dir(upload_dir: &Path) -> PathBuf {
     upload_dir.join("parcels")
 }
@@ -124,7 +129,7 @@ pub async fn add(
     if owner.sender_id != user {
         return Err(AppError::Forbidden);
     }
-    if !matches!(owner.status.as_str(), "open" | "in_review" | "rejected") {
+    if !editable(&owner.status) {
         return Err(AppError::Conflict(
             "Photos can only be changed before the parcel is booked.".into(),
         ));
@@ -188,7 +193,7 @@ pub async fn remove(
     if r.sender_id != user {
         return Err(AppError::Forbidden);
     }
-    if !matches!(r.status.as_str(), "open" | "in_review" | "rejected") {
+    if !editable(&r.status) {
         return Err(AppError::Conflict(
             "Photos can only be changed before the parcel is booked.".into(),
         ));
