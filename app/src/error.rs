@@ -35,6 +35,12 @@ pub enum AppError {
     Conflict(String),
     #[error("{0}")]
     TooManyRequests(String),
+    /// The wallet lacks `short` to pay for what was asked; the page offers that top-up.
+    #[error("{message}")]
+    InsufficientFunds {
+        message: String,
+        short: crate::market::Money,
+    },
     /// The request itself could not be read (missing or malformed fields).
     #[error("{0}")]
     BadRequest(String),
@@ -97,6 +103,7 @@ impl AppError {
             AppError::NotFound(_) => 404,
             AppError::Conflict(_) => 409,
             AppError::TooManyRequests(_) => 429,
+            AppError::InsufficientFunds { .. } => 402,
             AppError::BadRequest(_) => 400,
             AppError::Internal { .. } => 500,
         }

@@ -5,6 +5,7 @@ pub mod api;
 pub mod components;
 pub mod error;
 pub mod market;
+pub mod money;
 pub mod pages;
 pub mod types;
 
@@ -75,6 +76,13 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/u/:id") view=profile::PublicProfilePage ssr=SsrMode::Async/>
                         <Route path=path!("/admin") view=admin::AdminPage ssr=SsrMode::Async/>
                         <Route path=path!("/admin/parcels/review") view=admin::ReviewQueuePage ssr=SsrMode::Async/>
+                        <Route path=path!("/admin/payouts") view=admin::PayoutsPage ssr=SsrMode::Async/>
+                        <Route path=path!("/admin/verifications") view=admin::VerificationsPage ssr=SsrMode::Async/>
+                        <Route path=path!("/admin/ledger") view=admin::LedgerPage ssr=SsrMode::Async/>
+                        <Route path=path!("/wallet") view=wallet::WalletPage ssr=SsrMode::Async/>
+                        <Route path=path!("/wallet/receipts/:kind/:id") view=wallet::ReceiptPage ssr=SsrMode::Async/>
+                        <Route path=path!("/account/verification") view=wallet::VerificationPage ssr=SsrMode::Async/>
+                        <Route path=path!("/track") view=wallet::TrackPage ssr=SsrMode::Async/>
                         <Route path=path!("/trips") view=trips::MyTripsPage ssr=SsrMode::Async/>
                         <Route path=path!("/trips/new") view=trips::NewTripPage ssr=SsrMode::Async/>
                         <Route path=path!("/trips/:id") view=trips::TripPage ssr=SsrMode::Async/>

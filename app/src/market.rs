@@ -570,6 +570,8 @@ pub struct BookingDetail {
     pub can_decline: bool,
     pub can_counter: bool,
     pub can_withdraw: bool,
+    pub money: crate::money::BookingMoney,
+    pub handoff: Option<crate::money::Handoff>,
 }
 
 /// A parcel waiting in the admin review queue.

@@ -89,7 +89,9 @@ async fn limit_body(req: Request, next: Next) -> Response {
     // Photo uploads carry up to five images; everything else stays small.
     let path = req.uri().path();
     let limit = if req.method() == Method::POST
-        && (path.ends_with("/photos") || path.ends_with("/ticket"))
+        && (path.ends_with("/photos")
+            || path.ends_with("/ticket")
+            || path == "/account/verification")
     {
         crate::uploads::UPLOAD_LIMIT
     } else {

@@ -8,7 +8,7 @@ use app::server::AppState;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
 use axum::http::{header, HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get_service, post};
+use axum::routing::{get, get_service, post};
 use axum::Router;
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -31,6 +31,12 @@ pub fn routes(state: &AppState) -> Router<AppState> {
                 .get(show_ticket)
                 .layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
         )
+        .route(
+            "/account/verification",
+            post(upload_verification).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
+        )
+        .route("/admin/verifications/{id}/{which}", get(show_verification))
+        .route("/webhooks/stripe", post(stripe_webhook))
         .nest_service(
             "/media/parcels",
             get_service(ServeDir::new(dir)).layer(SetResponseHeaderLayer::overriding(
@@ -220,6 +226,121 @@ async fn show_ticket(
         Err(_) => (
             axum::http::StatusCode::NOT_FOUND,
             "The ticket file is missing.",
+        )
+            .into_response(),
+    }
+}
+
+/// ID verification photos: an ID document and a selfie, as one multipart form.
+async fn upload_verification(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    mut form: Multipart,
+) -> Response {
+    let Some(me) = user(&state, &headers).await else {
+        return Redirect::to("/login?next=/account/verification").into_response();
+    };
+    let back = |error: Option<String>| match error {
+        None => Redirect::to("/account/verification?submitted=1").into_response(),
+        Some(e) => Redirect::to(&format!(
+            "/account/verification?error={}",
+            app::pages::errors::urlencode(&e)
+        ))
+        .into_response(),
+    };
+    let (mut id_doc, mut selfie) = (None, None);
+    loop {
+        match form.next_field().await {
+            Ok(Some(field)) => {
+                let name = field.name().unwrap_or("").to_string();
+                let bytes = match field.bytes().await {
+                    Ok(b) if b.is_empty() => None,
+                    Ok(b) => Some(b.to_vec()),
+                    Err(_) => {
+                        return back(Some("The photos were too large: at most 8 MB each.".into()))
+                    }
+                };
+                match name.as_str() {
+                    "id_doc" => id_doc = bytes,
+                    "selfie" => selfie = bytes,
+                    _ => {}
+                }
+            }
+            Ok(None) => break,
+            Err(_) => return back(Some("The upload was too large or broken.".into())),
+        }
+    }
+    match app::server::money::verification::submit(
+        &state.pool,
+        &state.config.upload_dir,
+        me,
+        id_doc,
+        selfie,
+    )
+    .await
+    {
+        Ok(()) => back(None),
+        Err(e) => back(Some(e.to_string())),
+    }
+}
+
+/// A verification photo, for admins only, never cached.
+async fn show_verification(
+    State(state): State<AppState>,
+    Path((id, which)): Path<(Uuid, String)>,
+    headers: HeaderMap,
+) -> Response {
+    let Some(me) = authed(&state, &headers).await else {
+        return Redirect::to("/login").into_response();
+    };
+    if !me.is_admin() {
+        return (axum::http::StatusCode::FORBIDDEN, "Admins only.").into_response();
+    }
+    let Some(path) = app::server::money::verification::file(&state.config.upload_dir, id, &which)
+    else {
+        return (axum::http::StatusCode::NOT_FOUND, "Not found.").into_response();
+    };
+    match tokio::fs::read(&path).await {
+        Ok(bytes) => (
+            [
+                (header::CONTENT_TYPE, HeaderValue::from_static("image/jpeg")),
+                (
+                    header::CACHE_CONTROL,
+                    HeaderValue::from_static("private, no-store"),
+                ),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Err(_) => (axum::http::StatusCode::NOT_FOUND, "Not found.").into_response(),
+    }
+}
+
+/// Stripe's webhook: verify the signature, then credit the payment once.
+async fn stripe_webhook(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Response {
+    use app::server::money::stripe;
+    use axum::http::StatusCode;
+    let Some(cfg) = &state.config.stripe else {
+        return (StatusCode::NOT_FOUND, "Stripe is not configured.").into_response();
+    };
+    let sig = headers
+        .get("stripe-signature")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    if let Err(why) = stripe::verify(&cfg.webhook_secret, sig, &body, now) {
+        tracing::warn!(why, "stripe webhook refused");
+        return (StatusCode::BAD_REQUEST, "Bad signature.").into_response();
+    }
+    match stripe::handle_event(&state.pool, &body).await {
+        Ok(outcome) => (StatusCode::OK, format!("{outcome:?}")).into_response(),
+        Err(e) => (
+            StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+            e.to_string(),
         )
             .into_response(),
     }

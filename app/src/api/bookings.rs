@@ -16,14 +16,25 @@ pub async fn propose_booking(
     parcel_id: Uuid,
     trip_id: Uuid,
     #[server(default)] price: String,
+    #[server(default)] protect: Option<String>,
+    key: String,
 ) -> Result<(), AppError> {
     ctx::finish(
         async {
             let me = ctx::require_user().await?;
             let side =
                 Side::parse(&side).ok_or_else(|| AppError::BadRequest("Unknown side.".into()))?;
-            let id = bookings::propose(&ctx::pool()?, me.user.id, side, parcel_id, trip_id, &price)
-                .await?;
+            let id = bookings::propose_paid(
+                &ctx::pool()?,
+                me.user.id,
+                side,
+                parcel_id,
+                trip_id,
+                &price,
+                protect.is_some(),
+                &key,
+            )
+            .await?;
             leptos_axum::redirect(&format!("/bookings/{id}?sent=1"));
             Ok(())
         }
@@ -37,6 +48,7 @@ pub async fn answer_booking(
     id: Uuid,
     answer: String,
     #[server(default)] price: String,
+    #[server(default)] protect: Option<String>,
 ) -> Result<(), AppError> {
     ctx::finish(
         async {
@@ -44,9 +56,11 @@ pub async fn answer_booking(
             let pool = ctx::pool()?;
             let user = me.user.id;
             match answer.as_str() {
-                "accept" => bookings::accept(&pool, user, id).await?,
+                "accept" => bookings::accept_with(&pool, user, id, protect.is_some()).await?,
                 "decline" => bookings::decline(&pool, user, id).await?,
-                "counter" => bookings::counter(&pool, user, id, &price).await?,
+                "counter" => {
+                    bookings::counter_with(&pool, user, id, &price, Some(protect.is_some())).await?
+                }
                 "withdraw" => bookings::withdraw(&pool, user, id).await?,
                 _ => return Err(AppError::BadRequest("Unknown answer.".into())),
             }

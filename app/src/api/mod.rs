@@ -4,6 +4,7 @@ pub mod admin;
 pub mod auth;
 pub mod bookings;
 pub mod dev;
+pub mod money;
 pub mod parcels;
 pub mod places;
 pub mod trips;

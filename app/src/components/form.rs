@@ -117,12 +117,57 @@ pub fn FormError(error: Signal<Option<AppError>>) -> impl IntoView {
             _ => Some(e.to_string()),
         })
     };
+    // Not enough money: offer the top-up of the difference, then come back here.
+    let top_up = move || {
+        error.get().and_then(|e| match e {
+            AppError::InsufficientFunds { short, .. } => Some(short),
+            _ => None,
+        })
+    };
+    let here = leptos_router::hooks::use_location();
     view! {
         <Show when=move || text().is_some()>
             <div role="alert" class="mb-4 rounded-md border border-red-200 bg-red-50 p-3 text-sm text-red-800" data-testid="form-error">
                 {text}
+                {move || top_up().map(|short| {
+                    let next = crate::pages::errors::urlencode(&here.pathname.get());
+                    view! {
+                        " "
+                        <a class="font-semibold underline" data-testid="top-up-offer"
+                            href=format!("/wallet?amount={}&currency={}&next={next}", short.input_value(), short.currency.code())>
+                            "Top up "{short.to_string()}" and continue"
+                        </a>
+                    }
+                })}
             </div>
         </Show>
+    }
+}
+
+/// A fresh random key for a money-moving form: a retry of the same submission moves money
+/// once. A new key is made each time the form's action runs.
+pub fn fresh_key() -> String {
+    #[cfg(feature = "ssr")]
+    {
+        uuid::Uuid::new_v4().to_string()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        web_sys::window()
+            .and_then(|w| w.crypto().ok())
+            .map(|c| c.random_uuid())
+            .unwrap_or_default()
+    }
+}
+
+/// The hidden idempotency-key field of a form, renewed after each run of `version`'s action.
+#[component]
+pub fn IdemKey(#[prop(into)] version: Signal<usize>) -> impl IntoView {
+    view! {
+        <input type="hidden" name="key" value=move || {
+            version.track();
+            fresh_key()
+        }/>
     }
 }
 

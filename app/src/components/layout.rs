@@ -87,6 +87,7 @@ fn UserMenu(user: CurrentUser) -> impl IntoView {
         <a href="/trips" class="nav-link">"My trips"</a>
         <a href="/parcels" class="nav-link">"My parcels"</a>
         <a href="/bookings" class="nav-link">"Bookings"</a>
+        <a href="/wallet" class="nav-link">"Wallet"</a>
         <A href="/account" attr:class="nav-link" attr:data-testid="nav-user">{user.display_name.clone()}</A>
         <a href=profile class="nav-link">"Public profile"</a>
         <ActionForm action=logout attr:class="inline">

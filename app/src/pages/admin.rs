@@ -1,5 +1,8 @@
 use super::errors::page_error;
 use crate::api::admin::get_admin_overview;
+use crate::api::money::{
+    get_ledger_report, payouts_queue, verification_queue, DecidePayout, DecideVerification,
+};
 use crate::api::parcels::{review_queue, ReviewParcel};
 use crate::components::form::{action_error, FormError};
 use crate::components::layout::{query_flag, Notice, PageHeader};
@@ -22,7 +25,12 @@ pub fn AdminPage() -> impl IntoView {
                             <Stat label="Sign-ups, last 7 days" value=o.signups_last_7_days/>
                             <Stat label="Active sessions" value=o.active_sessions/>
                         </dl>
-                        <nav class="mt-6"><a class="link" href="/admin/parcels/review">"Parcel review queue"</a></nav>
+                        <nav class="mt-6 flex flex-wrap gap-4">
+                            <a class="link" href="/admin/parcels/review">"Parcel review queue"</a>
+                            <a class="link" href="/admin/verifications">"ID verification"</a>
+                            <a class="link" href="/admin/payouts">"Payouts"</a>
+                            <a class="link" href="/admin/ledger">"Ledger check"</a>
+                        </nav>
                     }.into_any(),
                     Err(e) => page_error(e),
                 }
@@ -90,6 +98,155 @@ pub fn ReviewQueuePage() -> impl IntoView {
                             }).collect_view()}
                         </ul>
                     }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// Withdrawals waiting to be paid out: mark paid, or reject with a reason (the money returns).
+#[component]
+pub fn PayoutsPage() -> impl IntoView {
+    let decide = ServerAction::<DecidePayout>::new();
+    let error = action_error(decide);
+    let done = query_flag("done");
+    let queue = Resource::new(move || decide.version().get(), |_| payouts_queue());
+    view! {
+        <leptos_meta::Title text="Payouts"/>
+        <PageHeader title="Payouts" lead="Pay each withdrawal to its destination, then mark it paid. Rejecting returns the money to the user's wallet."/>
+        <Show when=move || done.get()><Notice>"Decision saved."</Notice></Show>
+        <FormError error/>
+        <Suspense fallback=loading>
+            {move || Suspend::new(async move {
+                match queue.await {
+                    Err(e) => page_error(e),
+                    Ok(items) if items.is_empty() => view! { <p class="text-slate-600" data-testid="queue-empty">"No withdrawal is waiting."</p> }.into_any(),
+                    Ok(items) => view! {
+                        <ul class="space-y-3">
+                            {items.into_iter().map(|w| {
+                                let id = w.id.to_string();
+                                let id2 = id.clone();
+                                view! {
+                                    <li class="card" data-testid="payout-item">
+                                        <p class="font-semibold">{w.amount.to_string()}" to "{w.user_name}" ("{w.user_email}")"</p>
+                                        <p class="text-sm text-slate-700">{if w.method == "iban" { "IBAN " } else { "Mobile money " }}<span class="font-mono">{w.destination}</span></p>
+                                        <p class="text-sm text-slate-500">"Requested "{w.at}</p>
+                                        <div class="mt-2 flex flex-wrap items-end gap-2">
+                                            <ActionForm action=decide>
+                                                <input type="hidden" name="id" value=id/>
+                                                <input type="hidden" name="decision" value="paid"/>
+                                                <button type="submit" class="btn-primary">"Mark paid"</button>
+                                            </ActionForm>
+                                            <ActionForm action=decide attr:class="flex flex-wrap items-end gap-2">
+                                                <input type="hidden" name="id" value=id2/>
+                                                <input type="hidden" name="decision" value="reject"/>
+                                                <label class="text-sm">"Reason "
+                                                    <input name="reason" class="ml-1 rounded-md border border-slate-300 px-2 py-1" maxlength="500"/>
+                                                </label>
+                                                <button type="submit" class="btn-secondary text-red-700">"Reject and return"</button>
+                                            </ActionForm>
+                                        </div>
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// ID verification requests: look at both photos, approve, or reject with a reason.
+#[component]
+pub fn VerificationsPage() -> impl IntoView {
+    let decide = ServerAction::<DecideVerification>::new();
+    let error = action_error(decide);
+    let done = query_flag("done");
+    let queue = Resource::new(move || decide.version().get(), |_| verification_queue());
+    view! {
+        <leptos_meta::Title text="ID verification"/>
+        <PageHeader title="ID verification" lead="Check that the document is genuine and readable, and that the selfie shows the same person."/>
+        <Show when=move || done.get()><Notice>"Decision saved."</Notice></Show>
+        <FormError error/>
+        <Suspense fallback=loading>
+            {move || Suspend::new(async move {
+                match queue.await {
+                    Err(e) => page_error(e),
+                    Ok(items) if items.is_empty() => view! { <p class="text-slate-600" data-testid="queue-empty">"No request is waiting."</p> }.into_any(),
+                    Ok(items) => view! {
+                        <ul class="space-y-4">
+                            {items.into_iter().map(|v| {
+                                let id = v.id.to_string();
+                                let id2 = id.clone();
+                                let (src_id, src_selfie) = (format!("/admin/verifications/{id}/id"), format!("/admin/verifications/{id}/selfie"));
+                                view! {
+                                    <li class="card" data-testid="verification-item">
+                                        <p class="font-semibold"><a class="link" href=format!("/u/{}", v.user_id)>{v.user_name}</a>" ("{v.user_email}")"</p>
+                                        <p class="text-sm text-slate-500">"Sent "{v.at}</p>
+                                        <div class="mt-2 grid gap-2 sm:grid-cols-2">
+                                            <img src=src_id alt="ID document" class="max-h-64 rounded border"/>
+                                            <img src=src_selfie alt="Selfie" class="max-h-64 rounded border"/>
+                                        </div>
+                                        <div class="mt-2 flex flex-wrap items-end gap-2">
+                                            <ActionForm action=decide>
+                                                <input type="hidden" name="id" value=id/>
+                                                <input type="hidden" name="decision" value="approve"/>
+                                                <button type="submit" class="btn-primary">"Approve"</button>
+                                            </ActionForm>
+                                            <ActionForm action=decide attr:class="flex flex-wrap items-end gap-2">
+                                                <input type="hidden" name="id" value=id2/>
+                                                <input type="hidden" name="decision" value="reject"/>
+                                                <label class="text-sm">"Reason "
+                                                    <input name="reason" class="ml-1 rounded-md border border-slate-300 px-2 py-1" maxlength="500"/>
+                                                </label>
+                                                <button type="submit" class="btn-secondary text-red-700">"Reject"</button>
+                                            </ActionForm>
+                                        </div>
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// Runs the ledger's invariant check and shows the platform's own balances.
+#[component]
+pub fn LedgerPage() -> impl IntoView {
+    let report = Resource::new(|| (), |_| get_ledger_report());
+    view! {
+        <leptos_meta::Title text="Ledger check"/>
+        <PageHeader title="Ledger check" lead="Every load runs the full check against the database."/>
+        <Suspense fallback=loading>
+            {move || Suspend::new(async move {
+                match report.await {
+                    Err(e) => page_error(e),
+                    Ok(r) => {
+                        let all_ok = r.checks.iter().all(|c| c.ok);
+                        view! {
+                            <p class=if all_ok { "mb-4 font-semibold text-teal-800" } else { "mb-4 font-semibold text-red-800" } data-testid="ledger-verdict">
+                                {if all_ok { "All invariants hold." } else { "Some invariants are broken." }}" Checked "{r.at.clone()}
+                            </p>
+                            <ul class="card mb-6 space-y-2 text-sm" data-testid="ledger-checks">
+                                {r.checks.into_iter().map(|c| view! {
+                                    <li><span class=if c.ok { "text-teal-700" } else { "text-red-700" }>{if c.ok { "✔ " } else { "✘ " }}</span>
+                                        <strong>{c.check}</strong>{(!c.detail.is_empty()).then(|| format!(" — {}", c.detail))}</li>
+                                }).collect_view()}
+                            </ul>
+                            <h2 class="mb-2 text-lg font-semibold">"Platform accounts"</h2>
+                            <table class="card w-full text-sm" data-testid="system-balances">
+                                <tbody>
+                                    {r.system.into_iter().map(|(kind, m)| view! {
+                                        <tr data-testid=format!("system-{kind}-{}", m.currency.code())><td class="py-1">{kind.replace('_', " ")}</td><td class="py-1 text-right font-mono">{m.to_string()}</td></tr>
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        }.into_any()
+                    }
                 }
             })}
         </Suspense>

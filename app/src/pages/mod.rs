@@ -9,3 +9,4 @@ pub mod parcels;
 pub mod profile;
 pub mod search;
 pub mod trips;
+pub mod wallet;

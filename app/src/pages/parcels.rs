@@ -4,7 +4,7 @@ use crate::api::parcels::{
     get_parcel, my_parcels, parcel_matches, suggest_reward, CancelParcel, SaveParcel,
 };
 use crate::components::form::{
-    action_error, Checkbox, Field, FormError, PlaceInput, Select, Submit, TextArea,
+    action_error, Checkbox, Field, FormError, IdemKey, PlaceInput, Select, Submit, TextArea,
 };
 use crate::components::layout::{query_flag, route_id, Notice, PageHeader};
 use crate::components::market::{
@@ -336,6 +336,7 @@ fn ParcelMatches(id: Uuid) -> impl IntoView {
     view! {
         <section class="mt-8">
             <h2 class="mb-3 text-xl font-semibold">"Trips that can carry it"</h2>
+            <p class="mb-3 text-sm text-slate-600">"Requesting pays the price plus a 10% service fee (at least 1.00) from your wallet into escrow. It comes back at once if the traveler declines or does not answer."</p>
             <FormError error/>
             <Suspense fallback=loading>
                 {move || Suspend::new(async move {
@@ -352,10 +353,14 @@ fn ParcelMatches(id: Uuid) -> impl IntoView {
                                             <ScoreBreakdown score=m.score parts=m.parts/>
                                             <ActionForm action=request attr:class="mt-2 flex flex-wrap items-end gap-2">
                                                 <input type="hidden" name="side" value="sender"/>
+                                                <IdemKey version=request.version()/>
                                                 <input type="hidden" name="parcel_id" value=id.to_string()/>
                                                 <input type="hidden" name="trip_id" value=tid/>
                                                 <label class="text-sm">"Your price "
                                                     <input name="price" value=price class="ml-1 w-28 rounded-md border border-slate-300 px-2 py-1"/>
+                                                </label>
+                                                <label class="flex items-center gap-1 text-sm">
+                                                    <input type="checkbox" name="protect" class="h-4 w-4"/>"Add protection (3% of the declared value)"
                                                 </label>
                                                 <button type="submit" class="btn-primary">"Request this trip"</button>
                                             </ActionForm>

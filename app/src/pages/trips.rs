@@ -3,7 +3,8 @@ use crate::api::bookings::ProposeBooking;
 use crate::api::parcels::my_parcels;
 use crate::api::trips::{get_trip, my_trips, trip_matches, CancelTrip, CreateTrip, UpdateTrip};
 use crate::components::form::{
-    action_error, CheckGroup, Field, FormError, PlaceInput, Select, Submit, TextArea,
+    action_error, CheckGroup, Checkbox, Field, FormError, IdemKey, PlaceInput, Select, Submit,
+    TextArea,
 };
 use crate::components::layout::{query_flag, route_id, Notice, PageHeader};
 use crate::components::market::{
@@ -237,6 +238,7 @@ fn TripMatches(id: Uuid) -> impl IntoView {
                                             <ScoreBreakdown score=m.score parts=m.parts/>
                                             <ActionForm action=offer attr:class="mt-2 flex flex-wrap items-end gap-2">
                                                 <input type="hidden" name="side" value="traveler"/>
+                                                <IdemKey version=offer.version()/>
                                                 <input type="hidden" name="parcel_id" value=pid/>
                                                 <input type="hidden" name="trip_id" value=id.to_string()/>
                                                 <label class="text-sm">"Your price "
@@ -275,9 +277,12 @@ fn RequestThisTrip(id: Uuid) -> impl IntoView {
                             <ActionForm action=request>
                                 <FormError error/>
                                 <input type="hidden" name="side" value="sender"/>
+                                <IdemKey version=request.version()/>
                                 <input type="hidden" name="trip_id" value=id.to_string()/>
                                 <Select label="Your parcel" name="parcel_id" options=open.iter().map(|p| (p.id.to_string(), p.title.clone())).collect() error/>
                                 <Field label="Price (leave empty for the traveler's price)" name="price" error/>
+                                <p class="mb-3 text-sm text-slate-600">"You pay the price plus a 10% service fee (at least 1.00) from your wallet into escrow now. It comes back at once if the traveler declines or does not answer."</p>
+                                <Checkbox label="Add protection: 3% of the declared value covers loss or damage (up to 1,000)" name="protect" error/>
                                 <Submit label="Request this trip" pending=request.pending().into()/>
                             </ActionForm>
                         </section>

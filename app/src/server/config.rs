@@ -20,6 +20,16 @@ pub struct Config {
     pub smtp: Option<SmtpConfig>,
     /// Where uploaded photos are stored (`UPLOAD_DIR`, default `uploads`).
     pub upload_dir: std::path::PathBuf,
+    /// Stripe Checkout, when both keys are set; otherwise the sandbox card provider.
+    pub stripe: Option<StripeConfig>,
+}
+
+#[derive(Debug, Clone)]
+pub struct StripeConfig {
+    pub secret_key: String,
+    pub webhook_secret: String,
+    /// `https://api.stripe.com` unless `STRIPE_API_BASE` points elsewhere (a test double).
+    pub api_base: String,
 }
 
 impl Config {
@@ -46,6 +56,17 @@ impl Config {
             production,
             smtp,
             upload_dir: var("UPLOAD_DIR").unwrap_or_else(|| "uploads".into()).into(),
+            stripe: match (var("STRIPE_SECRET_KEY"), var("STRIPE_WEBHOOK_SECRET")) {
+                (Some(secret_key), Some(webhook_secret)) => Some(StripeConfig {
+                    secret_key,
+                    webhook_secret,
+                    api_base: var("STRIPE_API_BASE")
+                        .unwrap_or_else(|| "https://api.stripe.com".into())
+                        .trim_end_matches('/')
+                        .to_string(),
+                }),
+                _ => None,
+            },
         }
     }
 
@@ -56,6 +77,7 @@ impl Config {
             production: false,
             smtp: None,
             upload_dir: std::env::temp_dir().join("carry-test-uploads"),
+            stripe: None,
         }
     }
 

@@ -7,6 +7,7 @@ pub mod csp;
 pub mod ctx;
 pub mod email;
 pub mod market;
+pub mod money;
 pub mod time_fmt;
 
 use leptos::prelude::LeptosOptions;

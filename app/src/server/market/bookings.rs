@@ -13,6 +13,9 @@ use crate::market::{
     format_kg, BookingDetail, BookingEvent, BookingStatus, BookingSummary, Contact, Currency,
     Money, Side, UserBrief,
 };
+use crate::money::{BookingMoney, Handoff};
+use crate::server::money::escrow::{self, Charges};
+use crate::server::money::{idem, ledger};
 use crate::server::time_fmt;
 use sqlx::{PgConnection, PgPool};
 use time::{Duration, OffsetDateTime};
@@ -35,11 +38,16 @@ pub struct BookingRow {
     pub counters: i32,
     pub expires_at: OffsetDateTime,
     pub created_at: OffsetDateTime,
+    pub fee_minor: i64,
+    pub protection_minor: i64,
+    pub protected: bool,
+    pub tracking_no: Option<String>,
+    pub delivered_at: Option<OffsetDateTime>,
 }
 
 const BOOKING_COLUMNS: &str = "SELECT id, parcel_id, trip_id, sender_id, traveler_id, initiator,
     awaiting, status, price_minor, currency::text AS currency, weight_g, counters, expires_at,
-    created_at FROM bookings";
+    created_at, fee_minor, protection_minor, protected, tracking_no, delivered_at FROM bookings";
 
 impl BookingRow {
     pub fn status(&self) -> BookingStatus {
@@ -66,13 +74,25 @@ impl BookingRow {
             Currency::parse(&self.currency).unwrap_or(Currency::Eur),
         )
     }
+    /// What the sender pays, as fixed when they last committed to the price.
+    pub fn charges(&self) -> Charges {
+        Charges {
+            price: self.price_minor,
+            fee: self.fee_minor,
+            protection: self.protection_minor,
+        }
+    }
 }
 
-fn not_found() -> AppError {
+pub(crate) fn not_found() -> AppError {
     AppError::NotFound("This booking does not exist, or it is not yours.".into())
 }
 
-async fn booking(conn: &mut PgConnection, id: Uuid, lock: bool) -> Result<BookingRow, AppError> {
+pub(crate) async fn booking(
+    conn: &mut PgConnection,
+    id: Uuid,
+    lock: bool,
+) -> Result<BookingRow, AppError> {
     let sql = format!(
         "{BOOKING_COLUMNS} WHERE id = $1{}",
         if lock { " FOR UPDATE" } else { "" }
@@ -84,7 +104,7 @@ async fn booking(conn: &mut PgConnection, id: Uuid, lock: bool) -> Result<Bookin
         .ok_or_else(not_found)
 }
 
-async fn event(
+pub(crate) async fn event(
     conn: &mut PgConnection,
     booking: Uuid,
     actor: Option<Uuid>,
@@ -188,6 +208,59 @@ async fn check_fit(
     }
 }
 
+/// PRODUCT §1: carrying a parcel declared above one threshold, or sending one above another,
+/// needs a verified identity.
+async fn require_id_for_value(
+    conn: &mut PgConnection,
+    parcel: &ParcelRow,
+    traveler: Uuid,
+    s: &settings::Settings,
+) -> Result<(), AppError> {
+    let unit = parcel.currency().unit();
+    let declared = parcel.declared_value_minor;
+    let sender_needs = declared > s.id_required_send_units * unit;
+    let traveler_needs = declared > s.id_required_carry_units * unit;
+    if sender_needs && !crate::server::money::wallet::id_verified(conn, parcel.sender_id).await? {
+        return Err(AppError::Conflict(format!(
+            "Parcels declared above {} need a verified identity: the sender should verify theirs from the wallet page first.",
+            Money::new(s.id_required_send_units * unit, parcel.currency())
+        )));
+    }
+    if traveler_needs && !crate::server::money::wallet::id_verified(conn, traveler).await? {
+        return Err(AppError::Conflict(format!(
+            "Parcels declared above {} can only be carried by travelers with a verified identity: the traveler should verify theirs from the wallet page first.",
+            Money::new(s.id_required_carry_units * unit, parcel.currency())
+        )));
+    }
+    Ok(())
+}
+
+/// The sender commits to the booking's current price: fixes the fee and protection and brings
+/// the escrow to the total, taking the difference from their wallet (or returning it).
+async fn sender_commits(
+    conn: &mut PgConnection,
+    b: &BookingRow,
+    price: i64,
+    protect: bool,
+    step: &str,
+    s: &settings::Settings,
+) -> Result<Charges, AppError> {
+    let parcel = parcels::row(&mut *conn, b.parcel_id).await?;
+    let currency = b.price().currency;
+    let c = escrow::charges(price, currency, protect, Some(parcel.declared_value()), s);
+    sqlx::query!(
+        "UPDATE bookings SET fee_minor = $2, protection_minor = $3, protected = $4 WHERE id = $1",
+        b.id,
+        c.fee,
+        c.protection,
+        c.protection > 0
+    )
+    .execute(&mut *conn)
+    .await?;
+    escrow::hold_to(conn, b.id, b.sender_id, currency, c.total(), step).await?;
+    Ok(c)
+}
+
 fn parse_price(typed: &str, currency: Currency) -> Result<Option<Money>, AppError> {
     if typed.trim().is_empty() {
         return Ok(None);
@@ -223,7 +296,33 @@ pub async fn propose(
     trip_id: Uuid,
     price: &str,
 ) -> Result<Uuid, AppError> {
+    let key = Uuid::new_v4().to_string();
+    propose_paid(pool, actor, side, parcel_id, trip_id, price, false, &key).await
+}
+
+/// `propose` with the sender's protection choice and the form's idempotency key: a retried
+/// request returns the first booking and pays once. A sender pays price, fee and protection
+/// into escrow as the request is sent.
+#[allow(clippy::too_many_arguments)]
+pub async fn propose_paid(
+    pool: &PgPool,
+    actor: Uuid,
+    side: Side,
+    parcel_id: Uuid,
+    trip_id: Uuid,
+    price: &str,
+    protect: bool,
+    key: &str,
+) -> Result<Uuid, AppError> {
+    if side == Side::Sender {
+        let trip = trips::row(pool, trip_id).await?;
+        ledger::ensure_accounts_committed(pool, &[ledger::Acct::User(actor)], trip.currency())
+            .await?;
+    }
     let mut tx = pool.begin().await?;
+    if let Some(id) = idem::claim::<Uuid>(&mut tx, actor, key, "propose").await? {
+        return Ok(id);
+    }
     require_verified(&mut tx, actor).await?;
     let s = settings::load(&mut *tx).await?;
     let trip = trips::row(&mut *tx, trip_id).await?;
@@ -236,6 +335,7 @@ pub async fn propose(
         return Err(AppError::Forbidden);
     }
     check_fit(&mut tx, &trip, &parcel, &s).await?;
+    require_id_for_value(&mut tx, &parcel, trip.traveler_id, &s).await?;
     let currency = match side {
         Side::Sender => trip.currency(),
         Side::Traveler => parcel.currency(),
@@ -278,6 +378,10 @@ pub async fn propose(
         Side::Traveler => "offered",
     };
     event(&mut tx, id, Some(actor), kind, Some(price.minor), "").await?;
+    if side == Side::Sender {
+        let b = booking(&mut tx, id, true).await?;
+        sender_commits(&mut tx, &b, price.minor, protect, "request", &s).await?;
+    }
     schedule_expiry(&mut tx, id, expires).await?;
     notify(
         &mut tx,
@@ -287,11 +391,12 @@ pub async fn propose(
         "You have a new booking request on Carry.",
     )
     .await?;
+    idem::answer(&mut tx, actor, key, &id).await?;
     tx.commit().await?;
     Ok(id)
 }
 
-async fn notify(
+pub(crate) async fn notify(
     conn: &mut PgConnection,
     booking: Uuid,
     to: Side,
@@ -365,11 +470,27 @@ fn is_due(b: &BookingRow) -> bool {
 /// row is locked, so racing acceptances on one trip queue and the last kilos go once.
 /// Accepting twice is harmless (the second call changes nothing).
 pub async fn accept(pool: &PgPool, actor: Uuid, id: Uuid) -> Result<(), AppError> {
-    let mut tx = pool.begin().await?;
-    let peek = booking(&mut tx, id, false).await?;
+    accept_with(pool, actor, id, false).await
+}
+
+/// `accept`, with the sender's protection choice when the sender accepts (they pay then).
+pub async fn accept_with(
+    pool: &PgPool,
+    actor: Uuid,
+    id: Uuid,
+    protect: bool,
+) -> Result<(), AppError> {
+    let peek = booking(&mut *pool.acquire().await?, id, false).await?;
     if peek.side_of(actor).is_none() {
         return Err(not_found());
     }
+    ledger::ensure_accounts_committed(
+        pool,
+        &[ledger::Acct::User(peek.sender_id)],
+        peek.price().currency,
+    )
+    .await?;
+    let mut tx = pool.begin().await?;
     require_verified(&mut tx, actor).await?;
     let s = settings::load(&mut *tx).await?;
     sqlx::query!(
@@ -395,6 +516,21 @@ pub async fn accept(pool: &PgPool, actor: Uuid, id: Uuid) -> Result<(), AppError
     let trip = trips::row(&mut *tx, b.trip_id).await?;
     let parcel = parcels::row(&mut *tx, b.parcel_id).await?;
     check_fit(&mut tx, &trip, &parcel, &s).await?;
+    require_id_for_value(&mut tx, &parcel, trip.traveler_id, &s).await?;
+    match side {
+        Side::Sender => {
+            sender_commits(&mut tx, &b, b.price_minor, protect, "accept", &s).await?;
+        }
+        Side::Traveler => {
+            // The sender paid when they proposed this price.
+            let held = escrow::held(&mut tx, b.id, b.price().currency).await?;
+            if held != b.charges().total() {
+                return Err(AppError::internal(format!(
+                    "booking {id}: escrow {held} differs from the price the sender paid"
+                )));
+            }
+        }
+    }
     let reserved = sqlx::query!(
         "UPDATE trips SET remaining_g = remaining_g - $2, updated_at = now()
          WHERE id = $1 AND remaining_g >= $2",
@@ -428,6 +564,14 @@ pub async fn accept(pool: &PgPool, actor: Uuid, id: Uuid) -> Result<(), AppError
         "accepted",
         Some(b.price_minor),
         "",
+    )
+    .await?;
+    super::handoff::on_accept(
+        &mut tx,
+        &b,
+        trip.departs_at,
+        trip.arrives_at,
+        &crate::server::Config::from_env().public_url,
     )
     .await?;
     close_pending_for_parcel(
@@ -472,6 +616,25 @@ pub async fn decline(pool: &PgPool, actor: Uuid, id: Uuid) -> Result<(), AppErro
 
 /// The side the booking waits for proposes another price; the other side answers next.
 pub async fn counter(pool: &PgPool, actor: Uuid, id: Uuid, price: &str) -> Result<(), AppError> {
+    counter_with(pool, actor, id, price, None).await
+}
+
+/// `counter`; a sender's counter pays the new total into escrow (with protection if asked,
+/// else as before).
+pub async fn counter_with(
+    pool: &PgPool,
+    actor: Uuid,
+    id: Uuid,
+    price: &str,
+    protect: Option<bool>,
+) -> Result<(), AppError> {
+    let peek = booking(&mut *pool.acquire().await?, id, false).await?;
+    ledger::ensure_accounts_committed(
+        pool,
+        &[ledger::Acct::User(peek.sender_id)],
+        peek.price().currency,
+    )
+    .await?;
     let mut tx = pool.begin().await?;
     let s = settings::load(&mut *tx).await?;
     let (b, side) = lock_for_answer(&mut tx, actor, id).await?;
@@ -509,6 +672,11 @@ pub async fn counter(pool: &PgPool, actor: Uuid, id: Uuid, price: &str) -> Resul
     .execute(&mut *tx)
     .await?;
     event(&mut tx, id, Some(actor), "countered", Some(new.minor), "").await?;
+    if side == Side::Sender {
+        let protect = protect.unwrap_or(b.protected);
+        let step = format!("counter{}", b.counters + 1);
+        sender_commits(&mut tx, &b, new.minor, protect, &step, &s).await?;
+    }
     schedule_expiry(&mut tx, id, expires).await?;
     notify(
         &mut tx,
@@ -557,6 +725,15 @@ async fn finish(
         status
     )
     .execute(&mut *conn)
+    .await?;
+    escrow::refund(
+        conn,
+        b.id,
+        b.sender_id,
+        b.price().currency,
+        0,
+        "Refund: the request ended",
+    )
     .await?;
     event(conn, b.id, actor, status, None, note).await
 }
@@ -647,11 +824,21 @@ pub async fn close_for_trip(
         )
         .execute(&mut *conn)
         .await?;
+        let b = booking(conn, r.id, true).await?;
         sqlx::query!(
             "UPDATE bookings SET status = 'cancelled', updated_at = now() WHERE id = $1",
             r.id
         )
         .execute(&mut *conn)
+        .await?;
+        escrow::refund(
+            conn,
+            b.id,
+            b.sender_id,
+            b.price().currency,
+            0,
+            "Refund: the traveler cancelled the trip",
+        )
         .await?;
         event(
             conn,
@@ -678,6 +865,143 @@ pub async fn close_for_trip(
         .await?;
     }
     Ok(())
+}
+
+/// Ends an accepted booking before pickup (PRODUCT §6). The sender gets everything back when
+/// they cancel more than 24 hours before departure, and everything but the service fee within
+/// 24 hours; when the traveler cancels, the sender gets everything back and the traveler gets a
+/// reliability strike. The weight returns to the trip and the parcel opens again.
+pub async fn cancel(pool: &PgPool, actor: Uuid, id: Uuid, reason: &str) -> Result<(), AppError> {
+    end_before_pickup(pool, actor, id, reason, false).await
+}
+
+/// The traveler refuses the parcel at pickup (it does not match, or is not allowed): the
+/// booking is cancelled with a full refund and no strike.
+pub async fn refuse(pool: &PgPool, traveler: Uuid, id: Uuid, reason: &str) -> Result<(), AppError> {
+    if reason.trim().is_empty() {
+        return Err(AppError::validation(
+            "reason",
+            "Say what is wrong with the parcel: the sender sees it.",
+        ));
+    }
+    end_before_pickup(pool, traveler, id, reason, true).await
+}
+
+async fn end_before_pickup(
+    pool: &PgPool,
+    actor: Uuid,
+    id: Uuid,
+    reason: &str,
+    refusal: bool,
+) -> Result<(), AppError> {
+    let mut tx = pool.begin().await?;
+    let peek = booking(&mut tx, id, false).await?;
+    let side = peek.side_of(actor).ok_or_else(not_found)?;
+    if refusal && side != Side::Traveler {
+        return Err(AppError::Forbidden);
+    }
+    let departs = sqlx::query_scalar!(
+        "SELECT departs_at FROM trips WHERE id = $1 FOR UPDATE",
+        peek.trip_id
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    sqlx::query!(
+        "SELECT id FROM parcels WHERE id = $1 FOR UPDATE",
+        peek.parcel_id
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    let b = booking(&mut tx, id, true).await?;
+    match b.status() {
+        BookingStatus::Cancelled => return Ok(()),
+        BookingStatus::Accepted => {}
+        BookingStatus::PickedUp | BookingStatus::Delivered => {
+            return Err(AppError::Conflict(
+                "The parcel was picked up: it can no longer be cancelled. If something went wrong, open a dispute.".into(),
+            ))
+        }
+        _ => {
+            return Err(AppError::Conflict(
+                "Only an accepted booking can be cancelled; a pending request can be withdrawn or declined.".into(),
+            ))
+        }
+    }
+    let keep = if side == Side::Sender {
+        late_cancel_fee(&b, departs, OffsetDateTime::now_utc())
+    } else {
+        0
+    };
+    sqlx::query!(
+        "UPDATE bookings SET status = 'cancelled', updated_at = now() WHERE id = $1",
+        id
+    )
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query!(
+        "UPDATE trips SET remaining_g = remaining_g + $2, updated_at = now() WHERE id = $1",
+        b.trip_id,
+        b.weight_g
+    )
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query!(
+        "UPDATE parcels SET status = 'open', updated_at = now() WHERE id = $1 AND status = 'booked'",
+        b.parcel_id
+    )
+    .execute(&mut *tx)
+    .await?;
+    let memo = match (refusal, side) {
+        (true, _) => "Refund: the traveler refused the parcel at pickup",
+        (false, Side::Sender) if keep > 0 => {
+            "Refund minus the service fee: cancelled within 24 hours of departure"
+        }
+        (false, Side::Sender) => "Refund: you cancelled the booking",
+        (false, Side::Traveler) => "Refund: the traveler cancelled the booking",
+    };
+    escrow::refund(&mut tx, b.id, b.sender_id, b.price().currency, keep, memo).await?;
+    if side == Side::Traveler && !refusal {
+        sqlx::query!(
+            "UPDATE users SET reliability_strikes = reliability_strikes + 1 WHERE id = $1",
+            b.traveler_id
+        )
+        .execute(&mut *tx)
+        .await?;
+    }
+    let kind = if refusal { "refused" } else { "cancelled" };
+    event(&mut tx, id, Some(actor), kind, None, reason.trim()).await?;
+    notify(
+        &mut tx,
+        id,
+        side.other(),
+        if refusal {
+            "The traveler refused your parcel"
+        } else {
+            "A booking was cancelled"
+        },
+        &format!(
+            "{} Reason: {}",
+            if refusal {
+                "The traveler refused the parcel at pickup; your money is back in your wallet and the parcel is open for booking again."
+            } else {
+                "A booking of yours on Carry was cancelled before pickup."
+            },
+            if reason.trim().is_empty() { "none given" } else { reason.trim() }
+        ),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// What a sender's cancellation keeps: nothing more than 24 hours before departure, else the
+/// service fee.
+pub fn late_cancel_fee(b: &BookingRow, departs: OffsetDateTime, now: OffsetDateTime) -> i64 {
+    if departs - now > Duration::hours(24) {
+        0
+    } else {
+        b.fee_minor
+    }
 }
 
 fn summary(
@@ -710,7 +1034,11 @@ fn describe(kind: &str, price: Option<Money>, note: &str) -> String {
         "withdrawn" => "withdrew the request".to_string(),
         "expired" => "The request expired".to_string(),
         "closed" => "The request was closed".to_string(),
-        "cancelled" => "The booking was cancelled".to_string(),
+        "cancelled" => "cancelled the booking".to_string(),
+        "refused" => "refused the parcel at pickup".to_string(),
+        "picked_up" => "checked the parcel and picked it up".to_string(),
+        "delivered" => "delivered the parcel".to_string(),
+        "completed" => "completed the booking; the traveler was paid".to_string(),
         other => other.to_string(),
     };
     if note.is_empty() {
@@ -761,6 +1089,33 @@ pub async fn detail(pool: &PgPool, viewer: Uuid, id: Uuid) -> Result<BookingDeta
     let currency = b.price().currency;
     let pending = status == BookingStatus::Pending && !is_due(&b);
     let my_turn = pending && b.awaiting() == Some(me);
+    let held = escrow::held(&mut conn, b.id, currency).await?;
+    let declared = Some(parcel.declared_value());
+    let charges = if status == BookingStatus::Pending {
+        escrow::charges(b.price_minor, currency, b.protected, declared, &s)
+    } else {
+        b.charges()
+    };
+    let m = |minor| Money::new(minor, currency);
+    let money = BookingMoney {
+        price: m(charges.price),
+        fee: m(charges.fee),
+        protection: m(charges.protection),
+        total: m(charges.total()),
+        held: m(held),
+        protected: charges.protection > 0,
+        cancel_refund: (me == Side::Sender && status == BookingStatus::Accepted)
+            .then(|| m(held - late_cancel_fee(&b, trip.departs_at, OffsetDateTime::now_utc()))),
+        protection_offer: (me == Side::Sender)
+            .then(|| escrow::charges(b.price_minor, currency, true, declared, &s).protection)
+            .filter(|p| *p > 0)
+            .map(m),
+    };
+    let handoff = if live {
+        Some(handoff_view(&mut conn, &b, me, &parcel, &s).await?)
+    } else {
+        None
+    };
     Ok(BookingDetail {
         summary: summary(
             &b,
@@ -805,6 +1160,80 @@ pub async fn detail(pool: &PgPool, viewer: Uuid, id: Uuid) -> Result<BookingDeta
         can_decline: my_turn,
         can_counter: my_turn && b.counters < s.max_counter_rounds,
         can_withdraw: pending && b.initiator() == me,
+        money,
+        handoff,
+    })
+}
+
+async fn handoff_view(
+    conn: &mut PgConnection,
+    b: &BookingRow,
+    me: Side,
+    parcel: &ParcelRow,
+    s: &settings::Settings,
+) -> Result<Handoff, AppError> {
+    let codes = sqlx::query!(
+        "SELECT kind, code, valid_until, locked_until FROM handoff_codes WHERE booking_id = $1",
+        b.id
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let status = b.status();
+    let now = OffsetDateTime::now_utc();
+    let public = crate::server::Config::from_env().public_url;
+    let code = |kind: &str| codes.iter().find(|c| c.kind == kind);
+    let sender = me == Side::Sender;
+    let pickup_code = code("pickup")
+        .filter(|_| sender && status == BookingStatus::Accepted)
+        .map(|c| c.code.clone());
+    let delivery_code = code("delivery")
+        .filter(|_| {
+            sender
+                && parcel.recipient_is_sender
+                && matches!(status, BookingStatus::Accepted | BookingStatus::PickedUp)
+        })
+        .map(|c| c.code.clone());
+    let active = match status {
+        BookingStatus::Accepted => code("pickup"),
+        BookingStatus::PickedUp => code("delivery"),
+        _ => None,
+    };
+    Ok(Handoff {
+        tracking_no: b.tracking_no.clone(),
+        pickup_qr: pickup_code.as_ref().and_then(|c| {
+            super::handoff::qr_svg(&format!("{public}/bookings/{}?pickup={c}", b.id))
+        }),
+        delivery_qr: delivery_code.as_ref().and_then(|c| {
+            super::handoff::qr_svg(&format!("{public}/bookings/{}?delivery={c}", b.id))
+        }),
+        pickup_code,
+        delivery_code,
+        delivery_code_sent_to: (sender && !parcel.recipient_is_sender)
+            .then(|| parcel.recipient_email.clone()),
+        pickup_valid_until: code("pickup")
+            .filter(|_| status == BookingStatus::Accepted)
+            .map(|c| time_fmt::datetime(c.valid_until)),
+        delivery_valid_until: code("delivery")
+            .filter(|_| matches!(status, BookingStatus::Accepted | BookingStatus::PickedUp))
+            .map(|c| time_fmt::datetime(c.valid_until)),
+        can_pick_up: !sender && status == BookingStatus::Accepted,
+        can_deliver: !sender && status == BookingStatus::PickedUp,
+        can_confirm: sender && status == BookingStatus::Delivered,
+        can_cancel: status == BookingStatus::Accepted,
+        locked: active
+            .and_then(|c| c.locked_until)
+            .filter(|u| *u > now)
+            .map(|u| {
+                format!(
+                    "Too many wrong codes: code entry is locked until {}.",
+                    time_fmt::datetime(u)
+                )
+            }),
+        auto_complete_at: b
+            .delivered_at
+            .filter(|_| status == BookingStatus::Delivered)
+            .map(|d| time_fmt::datetime(d + Duration::hours(s.completion_hours))),
+        delivery_photo: None,
     })
 }
 
@@ -813,7 +1242,8 @@ pub async fn list_mine(pool: &PgPool, user: Uuid) -> Result<Vec<BookingSummary>,
     let rows = sqlx::query!(
         r#"SELECT b.id, b.parcel_id, b.trip_id, b.sender_id, b.traveler_id, b.initiator,
                   b.awaiting, b.status, b.price_minor, b.currency::text AS "currency!",
-                  b.weight_g, b.counters, b.expires_at, b.created_at,
+                  b.weight_g, b.counters, b.expires_at, b.created_at, b.fee_minor,
+                  b.protection_minor, b.protected, b.tracking_no, b.delivered_at,
                   p.title, o.label AS origin, d.label AS destination, t.departs_at, o.tz
            FROM bookings b
            JOIN parcels p ON p.id = b.parcel_id
@@ -844,6 +1274,11 @@ pub async fn list_mine(pool: &PgPool, user: Uuid) -> Result<Vec<BookingSummary>,
                 counters: r.counters,
                 expires_at: r.expires_at,
                 created_at: r.created_at,
+                fee_minor: r.fee_minor,
+                protection_minor: r.protection_minor,
+                protected: r.protected,
+                tracking_no: r.tracking_no,
+                delivered_at: r.delivered_at,
             };
             let me = b.side_of(user).unwrap_or(Side::Sender);
             summary(

@@ -11,6 +11,7 @@ use uuid::Uuid;
 
 pub const EXPIRE_BOOKING: &str = "booking.expire";
 pub const SWEEP: &str = "sweep";
+pub const COMPLETE_BOOKING: &str = "booking.complete";
 pub const MAX_ATTEMPTS: i32 = 10;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -114,19 +115,25 @@ impl Handler for Jobs {
     async fn run(&self, conn: &mut PgConnection, job: &Job) -> Result<(), AppError> {
         match job.kind.as_str() {
             EXPIRE_BOOKING => {
-                let id = job
-                    .payload
-                    .get("booking")
-                    .and_then(|v| v.as_str())
-                    .and_then(|s| Uuid::parse_str(s).ok())
-                    .ok_or_else(|| AppError::internal("booking.expire without a booking id"))?;
-                super::bookings::expire_if_due(conn, id).await?;
+                super::bookings::expire_if_due(conn, booking_of(job)?).await?;
+                Ok(())
+            }
+            COMPLETE_BOOKING => {
+                super::handoff::complete_if_due(conn, booking_of(job)?).await?;
                 Ok(())
             }
             SWEEP => sweep(conn).await,
             other => Err(AppError::internal(format!("unknown job kind {other}"))),
         }
     }
+}
+
+fn booking_of(job: &Job) -> Result<Uuid, AppError> {
+    job.payload
+        .get("booking")
+        .and_then(|v| v.as_str())
+        .and_then(|s| Uuid::parse_str(s).ok())
+        .ok_or_else(|| AppError::internal(format!("{} without a booking id", job.kind)))
 }
 
 /// Periodic housekeeping: expire due requests, move departed trips on, expire parcels whose

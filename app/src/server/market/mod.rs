@@ -2,6 +2,7 @@
 //! acceptance, and the job queue that expires what nobody answered.
 
 pub mod bookings;
+pub mod handoff;
 pub mod jobs;
 pub mod localtime;
 pub mod matching;

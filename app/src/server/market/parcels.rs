@@ -110,6 +110,9 @@ impl ParcelRow {
     pub fn reward(&self) -> Money {
         Money::new(self.reward_minor, self.currency())
     }
+    pub fn declared_value(&self) -> Money {
+        Money::new(self.declared_value_minor, self.currency())
+    }
     pub fn status(&self) -> ParcelStatus {
         ParcelStatus::parse(&self.status).unwrap_or(ParcelStatus::Open)
     }

@@ -14,6 +14,20 @@ pub struct Settings {
     /// Places closer than this count as the same for matching.
     pub match_radius_km: i32,
     pub max_counter_rounds: i32,
+    /// The sender's service fee, in basis points of the price, and its minimum in whole units.
+    pub service_fee_bps: i64,
+    pub service_fee_min_units: i64,
+    /// Optional protection: basis points of the declared value covered, up to a maximum.
+    pub protection_bps: i64,
+    pub protection_max_units: i64,
+    /// The smallest withdrawal, in whole units of its currency.
+    pub withdrawal_min_units: i64,
+    /// A delivered booking completes by itself this long after delivery.
+    pub completion_hours: i64,
+    /// ID verification is needed to carry a parcel declared above this, or to send one above
+    /// the second (whole units of the parcel's currency).
+    pub id_required_carry_units: i64,
+    pub id_required_send_units: i64,
 }
 
 impl Default for Settings {
@@ -24,6 +38,14 @@ impl Default for Settings {
             risk_review_threshold: 50,
             match_radius_km: 50,
             max_counter_rounds: 3,
+            service_fee_bps: 1000,
+            service_fee_min_units: 1,
+            protection_bps: 300,
+            protection_max_units: 1000,
+            withdrawal_min_units: 10,
+            completion_hours: 72,
+            id_required_carry_units: 200,
+            id_required_send_units: 500,
         }
     }
 }
@@ -41,6 +63,14 @@ pub async fn load(db: impl PgExecutor<'_>) -> Result<Settings, sqlx::Error> {
             "risk_review_threshold" => s.risk_review_threshold = n as i32,
             "match_radius_km" => s.match_radius_km = n as i32,
             "max_counter_rounds" => s.max_counter_rounds = n as i32,
+            "service_fee_bps" => s.service_fee_bps = n,
+            "service_fee_min_units" => s.service_fee_min_units = n,
+            "protection_bps" => s.protection_bps = n,
+            "protection_max_units" => s.protection_max_units = n,
+            "withdrawal_min_units" => s.withdrawal_min_units = n,
+            "completion_hours" => s.completion_hours = n,
+            "id_required_carry_units" => s.id_required_carry_units = n,
+            "id_required_send_units" => s.id_required_send_units = n,
             _ => {}
         }
     }

@@ -1,0 +1,221 @@
+//! A booking's escrow: what the sender pays (price + service fee + optional protection) is held
+//! in the booking's own account until the booking completes (released: the price to the
+//! traveler, the fee to the platform, the protection premium to the pool) or ends early
+//! (refunded to the sender, minus the fee when the rules keep it). Callers hold the booking's
+//! row lock.
+
+use super::ledger::{self, Acct, Posted, Posting, TxKind};
+use crate::error::AppError;
+use crate::market::{Currency, Money};
+use crate::server::market::settings::Settings;
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+/// What the sender pays for a price.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Charges {
+    pub price: i64,
+    pub fee: i64,
+    pub protection: i64,
+}
+
+impl Charges {
+    pub fn total(&self) -> i64 {
+        self.price + self.fee + self.protection
+    }
+}
+
+/// `amount × bps / 10 000`, rounded half up, in integers.
+pub fn bps_of(amount: i64, bps: i64) -> i64 {
+    (amount * bps + 5_000) / 10_000
+}
+
+/// The service fee on a price (at least the minimum), and the protection premium when the
+/// sender asks for it: a share of the declared value covered, which is capped. Protection is
+/// only sold when the booking is in the currency the value was declared in.
+pub fn charges(
+    price: i64,
+    currency: Currency,
+    protect: bool,
+    declared: Option<Money>,
+    s: &Settings,
+) -> Charges {
+    let fee = bps_of(price, s.service_fee_bps).max(s.service_fee_min_units * currency.unit());
+    let protection = match declared {
+        Some(d) if protect && d.currency == currency => {
+            let covered = d.minor.min(s.protection_max_units * currency.unit());
+            bps_of(covered, s.protection_bps)
+        }
+        _ => 0,
+    };
+    Charges {
+        price,
+        fee,
+        protection,
+    }
+}
+
+/// The booking's escrow balance.
+pub async fn held(
+    conn: &mut PgConnection,
+    booking: Uuid,
+    currency: Currency,
+) -> Result<i64, AppError> {
+    ledger::balance(conn, Acct::Escrow(booking), currency).await
+}
+
+/// Brings the escrow to `target` by taking the difference from the sender's wallet or giving
+/// it back. `key` names this step (a retry with the same key moves nothing). Fails with
+/// `InsufficientFunds` when the wallet is short.
+pub async fn hold_to(
+    conn: &mut PgConnection,
+    booking: Uuid,
+    sender: Uuid,
+    currency: Currency,
+    target: i64,
+    key: &str,
+) -> Result<Option<Posted>, AppError> {
+    let locked = ledger::lock(conn, &[Acct::User(sender), Acct::Escrow(booking)], currency).await?;
+    let current = locked[1].1;
+    let diff = target - current;
+    if diff == 0 {
+        return Ok(None);
+    }
+    let (kind, memo) = if diff > 0 {
+        (TxKind::Hold, "Paid into escrow")
+    } else {
+        (TxKind::HoldReturn, "Returned from escrow (new price)")
+    };
+    ledger::post(
+        conn,
+        &Posting {
+            kind,
+            key: format!("{}:{booking}:{key}", kind.code()),
+            currency,
+            booking: Some(booking),
+            user: Some(sender),
+            memo: memo.into(),
+            legs: vec![(Acct::User(sender), -diff), (Acct::Escrow(booking), diff)],
+        },
+    )
+    .await
+    .map(Some)
+}
+
+/// Completion: the price to the traveler, the fee to the platform, the premium to the pool.
+/// At most once per booking (the database refuses a second settlement).
+pub async fn release(
+    conn: &mut PgConnection,
+    booking: Uuid,
+    traveler: Uuid,
+    currency: Currency,
+    c: Charges,
+) -> Result<Posted, AppError> {
+    let held = held(conn, booking, currency).await?;
+    if held != c.total() {
+        return Err(AppError::internal(format!(
+            "booking {booking}: escrow holds {held}, expected {}",
+            c.total()
+        )));
+    }
+    ledger::post(
+        conn,
+        &Posting {
+            kind: TxKind::Release,
+            key: format!("release:{booking}"),
+            currency,
+            booking: Some(booking),
+            user: Some(traveler),
+            memo: "Paid for a completed delivery".into(),
+            legs: vec![
+                (Acct::Escrow(booking), -c.total()),
+                (Acct::User(traveler), c.price),
+                (Acct::Fees, c.fee),
+                (Acct::Protection, c.protection),
+            ]
+            .into_iter()
+            .filter(|(_, a)| *a != 0)
+            .collect(),
+        },
+    )
+    .await
+}
+
+/// Gives the escrow back to the sender, keeping `keep_fee` for the platform (a late
+/// cancellation). Nothing to do when nothing is held.
+pub async fn refund(
+    conn: &mut PgConnection,
+    booking: Uuid,
+    sender: Uuid,
+    currency: Currency,
+    keep_fee: i64,
+    memo: &str,
+) -> Result<Option<Posted>, AppError> {
+    let locked = ledger::lock(conn, &[Acct::Escrow(booking), Acct::User(sender)], currency).await?;
+    let held = locked[0].1;
+    if held == 0 {
+        return Ok(None);
+    }
+    let keep = keep_fee.min(held);
+    let legs: Vec<(Acct, i64)> = vec![
+        (Acct::Escrow(booking), -held),
+        (Acct::User(sender), held - keep),
+        (Acct::Fees, keep),
+    ]
+    .into_iter()
+    .filter(|(_, a)| *a != 0)
+    .collect();
+    ledger::post(
+        conn,
+        &Posting {
+            kind: TxKind::Refund,
+            key: format!("refund:{booking}"),
+            currency,
+            booking: Some(booking),
+            user: Some(sender),
+            memo: memo.into(),
+            legs,
+        },
+    )
+    .await
+    .map(Some)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fee_has_a_minimum_and_rounds_half_up() {
+        let s = Settings::default();
+        assert_eq!(charges(5_000, Currency::Eur, false, None, &s).fee, 500);
+        assert_eq!(charges(500, Currency::Eur, false, None, &s).fee, 100);
+        assert_eq!(charges(1_005, Currency::Eur, false, None, &s).fee, 101);
+        assert_eq!(charges(100, Currency::Xof, false, None, &s).fee, 10);
+        assert_eq!(charges(5, Currency::Xof, false, None, &s).fee, 1);
+    }
+
+    #[test]
+    fn protection_is_three_percent_of_the_covered_value() {
+        let s = Settings::default();
+        let declared = Some(Money::new(40_000, Currency::Eur));
+        let c = charges(2_000, Currency::Eur, true, declared, &s);
+        assert_eq!(c.protection, 1_200);
+        assert_eq!(c.total(), 2_000 + 200 + 1_200);
+        // Capped at 1,000 of cover.
+        let big = Some(Money::new(500_000, Currency::Eur));
+        assert_eq!(
+            charges(2_000, Currency::Eur, true, big, &s).protection,
+            3_000
+        );
+        // Not asked for, or another currency: none.
+        assert_eq!(
+            charges(2_000, Currency::Eur, false, declared, &s).protection,
+            0
+        );
+        assert_eq!(
+            charges(2_000, Currency::Usd, true, declared, &s).protection,
+            0
+        );
+    }
+}

@@ -1,0 +1,414 @@
+//! The double-entry ledger (PRODUCT §7). Every movement of money is one transaction of two or
+//! more entries that sum to zero; the database refuses anything else at commit, keeps each
+//! account's balance equal to the sum of its entries, refuses a negative balance on any account
+//! but the payment provider's, refuses edits and deletes, and settles a booking's escrow once.
+//!
+//! Lock order: callers lock their business rows first (trip → parcel → booking), then `post`
+//! locks every account of the transaction in ascending id order. Two transfers touching the
+//! same accounts therefore queue instead of deadlocking.
+
+use crate::error::AppError;
+use crate::market::{Currency, Money};
+use sqlx::{PgConnection, PgPool};
+use uuid::Uuid;
+
+/// An account, named by what it is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Acct {
+    /// A user's available balance.
+    User(Uuid),
+    /// The money held for one booking.
+    Escrow(Uuid),
+    /// The platform's service fees.
+    Fees,
+    /// Protection premiums, from which an admin pays out on a decided dispute.
+    Protection,
+    /// The payment provider: money that came in from cards (a negative balance).
+    Provider,
+    /// Withdrawals requested and not yet paid out.
+    PayoutsPending,
+    /// Withdrawals paid out to banks and mobile wallets.
+    Payouts,
+}
+
+impl Acct {
+    fn kind(self) -> &'static str {
+        match self {
+            Acct::User(_) => "user",
+            Acct::Escrow(_) => "escrow",
+            Acct::Fees => "fees",
+            Acct::Protection => "protection",
+            Acct::Provider => "provider",
+            Acct::PayoutsPending => "payouts_pending",
+            Acct::Payouts => "payouts",
+        }
+    }
+    fn user(self) -> Option<Uuid> {
+        match self {
+            Acct::User(u) => Some(u),
+            _ => None,
+        }
+    }
+    fn booking(self) -> Option<Uuid> {
+        match self {
+            Acct::Escrow(b) => Some(b),
+            _ => None,
+        }
+    }
+    /// Whether the code refuses to take this account below zero (the database does too).
+    fn must_stay_positive(self) -> bool {
+        !matches!(self, Acct::Provider)
+    }
+}
+
+/// What kind of movement a transaction is (stored; the escrow settlement kinds are unique per
+/// booking).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TxKind {
+    TopUp,
+    Hold,
+    HoldReturn,
+    Release,
+    Refund,
+    Withdrawal,
+    PayoutPaid,
+    PayoutReturned,
+}
+
+impl TxKind {
+    pub fn code(self) -> &'static str {
+        match self {
+            TxKind::TopUp => "top_up",
+            TxKind::Hold => "hold",
+            TxKind::HoldReturn => "hold_return",
+            TxKind::Release => "release",
+            TxKind::Refund => "refund",
+            TxKind::Withdrawal => "withdrawal",
+            TxKind::PayoutPaid => "payout_paid",
+            TxKind::PayoutReturned => "payout_returned",
+        }
+    }
+}
+
+/// One transaction to post: legs in one currency that sum to zero.
+#[derive(Debug, Clone)]
+pub struct Posting {
+    pub kind: TxKind,
+    /// Unique per movement: posting the same key again moves nothing.
+    pub key: String,
+    pub currency: Currency,
+    pub booking: Option<Uuid>,
+    pub user: Option<Uuid>,
+    pub memo: String,
+    pub legs: Vec<(Acct, i64)>,
+}
+
+/// The outcome of `post`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Posted {
+    pub tx_id: i64,
+    /// False when the key had been posted before and nothing moved this time.
+    pub fresh: bool,
+}
+
+/// The accounts a release credits (besides the escrow it debits).
+pub fn release_accounts(traveler: Uuid) -> [Acct; 3] {
+    [Acct::User(traveler), Acct::Fees, Acct::Protection]
+}
+
+/// Creates the accounts if they are missing. Run it outside the money-moving transaction when
+/// you can (`ensure_accounts_committed`), so a new account's insert never waits inside it.
+pub async fn ensure_accounts(
+    conn: &mut PgConnection,
+    accts: &[Acct],
+    currency: Currency,
+) -> Result<(), AppError> {
+    for a in accts {
+        sqlx::query!(
+            "INSERT INTO ledger_accounts (kind, user_id, booking_id, currency)
+             VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+            a.kind(),
+            a.user(),
+            a.booking(),
+            currency.code()
+        )
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// `ensure_accounts` in its own short transaction.
+pub async fn ensure_accounts_committed(
+    pool: &PgPool,
+    accts: &[Acct],
+    currency: Currency,
+) -> Result<(), AppError> {
+    let mut conn = pool.acquire().await?;
+    ensure_accounts(&mut conn, accts, currency).await
+}
+
+async fn account_id(
+    conn: &mut PgConnection,
+    a: Acct,
+    currency: Currency,
+) -> Result<Option<i64>, AppError> {
+    Ok(sqlx::query_scalar!(
+        "SELECT id FROM ledger_accounts WHERE kind = $1 AND user_id IS NOT DISTINCT FROM $2
+           AND booking_id IS NOT DISTINCT FROM $3 AND currency = $4",
+        a.kind(),
+        a.user(),
+        a.booking(),
+        currency.code()
+    )
+    .fetch_optional(&mut *conn)
+    .await?)
+}
+
+/// An account's balance (zero when it does not exist yet). Lock it first if you act on it.
+pub async fn balance(
+    conn: &mut PgConnection,
+    a: Acct,
+    currency: Currency,
+) -> Result<i64, AppError> {
+    Ok(sqlx::query_scalar!(
+        "SELECT balance_minor FROM ledger_accounts WHERE kind = $1
+           AND user_id IS NOT DISTINCT FROM $2 AND booking_id IS NOT DISTINCT FROM $3
+           AND currency = $4",
+        a.kind(),
+        a.user(),
+        a.booking(),
+        currency.code()
+    )
+    .fetch_optional(&mut *conn)
+    .await?
+    .unwrap_or(0))
+}
+
+/// Locks the accounts (ascending id) and returns their balances in the order given.
+pub async fn lock(
+    conn: &mut PgConnection,
+    accts: &[Acct],
+    currency: Currency,
+) -> Result<Vec<(i64, i64)>, AppError> {
+    ensure_accounts(conn, accts, currency).await?;
+    let mut ids = Vec::with_capacity(accts.len());
+    for a in accts {
+        let id = account_id(conn, *a, currency)
+            .await?
+            .ok_or_else(|| AppError::internal(format!("ledger account {a:?} missing")))?;
+        ids.push(id);
+    }
+    let rows = sqlx::query!(
+        "SELECT id, balance_minor FROM ledger_accounts WHERE id = ANY($1) ORDER BY id FOR UPDATE",
+        &ids
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(ids
+        .iter()
+        .map(|id| {
+            let bal = rows
+                .iter()
+                .find(|r| r.id == *id)
+                .map(|r| r.balance_minor)
+                .unwrap_or(0);
+            (*id, bal)
+        })
+        .collect())
+}
+
+/// Posts one transaction inside the caller's database transaction. Idempotent by `key`: when
+/// the key was posted before, nothing moves and the first transaction's id is returned.
+/// Refuses, with a clear error, to take a user's or an escrow's balance below zero.
+pub async fn post(conn: &mut PgConnection, p: &Posting) -> Result<Posted, AppError> {
+    if p.legs.len() < 2 || p.legs.iter().map(|(_, a)| *a).sum::<i64>() != 0 {
+        return Err(AppError::internal(format!(
+            "unbalanced posting {}: {:?}",
+            p.key, p.legs
+        )));
+    }
+    let accts: Vec<Acct> = p.legs.iter().map(|(a, _)| *a).collect();
+    let locked = lock(conn, &accts, p.currency).await?;
+    // Checked after the locks: a racing post with the same key has committed or rolled back.
+    if let Some(id) = sqlx::query_scalar!(
+        "SELECT id FROM ledger_transactions WHERE idempotency_key = $1",
+        p.key
+    )
+    .fetch_optional(&mut *conn)
+    .await?
+    {
+        return Ok(Posted {
+            tx_id: id,
+            fresh: false,
+        });
+    }
+    for ((acct, amount), (_, bal)) in p.legs.iter().zip(&locked) {
+        if acct.must_stay_positive() && bal + amount < 0 {
+            let short = Money::new(-(bal + amount), p.currency);
+            return Err(match acct {
+                Acct::User(_) => AppError::InsufficientFunds {
+                    message: format!("Your wallet is {short} short for this."),
+                    short,
+                },
+                _ => AppError::internal(format!("posting {} would overdraw {acct:?}", p.key)),
+            });
+        }
+    }
+    let tx_id = sqlx::query_scalar!(
+        "INSERT INTO ledger_transactions (kind, idempotency_key, booking_id, user_id, memo)
+         VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        p.kind.code(),
+        p.key,
+        p.booking,
+        p.user,
+        p.memo
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    let account_ids: Vec<i64> = locked.iter().map(|(id, _)| *id).collect();
+    let amounts: Vec<i64> = p.legs.iter().map(|(_, a)| *a).collect();
+    sqlx::query!(
+        "INSERT INTO ledger_entries (transaction_id, account_id, currency, amount_minor)
+         SELECT $1, a, $2, m FROM unnest($3::bigint[], $4::bigint[]) AS t(a, m) WHERE m <> 0",
+        tx_id,
+        p.currency.code(),
+        &account_ids,
+        &amounts
+    )
+    .execute(&mut *conn)
+    .await?;
+    Ok(Posted { tx_id, fresh: true })
+}
+
+/// One finding of the invariant check.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    pub check: &'static str,
+    pub ok: bool,
+    /// What was wrong (the first few offenders), or what was checked.
+    pub detail: String,
+}
+
+/// The full invariant check (the admin page and the test command run it): balances equal the
+/// sum of their entries, every transaction balances per currency with two or more entries, no
+/// balance but the provider's is negative, every settled booking's escrow is zero, and the
+/// whole ledger sums to zero per currency.
+pub async fn check(pool: &PgPool) -> Result<Vec<Finding>, AppError> {
+    let mut conn = pool.acquire().await?;
+    // One consistent snapshot for every query.
+    sqlx::query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        .execute(&mut *conn)
+        .await?;
+    let mut out = Vec::new();
+    let accounts: i64 = sqlx::query_scalar!(r#"SELECT count(*) AS "n!" FROM ledger_accounts"#)
+        .fetch_one(&mut *conn)
+        .await?;
+    let txs: i64 = sqlx::query_scalar!(r#"SELECT count(*) AS "n!" FROM ledger_transactions"#)
+        .fetch_one(&mut *conn)
+        .await?;
+    let bad = sqlx::query_scalar!(
+        r#"SELECT format('account %s: balance %s, entries %s', a.id, a.balance_minor,
+                         coalesce(e.total, 0)) AS "d!"
+           FROM ledger_accounts a
+           LEFT JOIN (SELECT account_id, sum(amount_minor) AS total FROM ledger_entries
+                      GROUP BY account_id) e ON e.account_id = a.id
+           WHERE a.balance_minor <> coalesce(e.total, 0) LIMIT 5"#
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    out.push(finding(
+        "Every balance equals the sum of its entries",
+        bad,
+        format!("{accounts} accounts"),
+    ));
+    let bad = sqlx::query_scalar!(
+        r#"SELECT format('transaction %s', t.id) AS "d!" FROM ledger_transactions t
+           WHERE (SELECT count(*) FROM ledger_entries e WHERE e.transaction_id = t.id) < 2
+              OR EXISTS (SELECT 1 FROM ledger_entries e WHERE e.transaction_id = t.id
+                         GROUP BY e.currency HAVING sum(e.amount_minor) <> 0)
+           LIMIT 5"#
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    out.push(finding(
+        "Every transaction balances",
+        bad,
+        format!("{txs} transactions"),
+    ));
+    let bad = sqlx::query_scalar!(
+        r#"SELECT format('%s account %s: %s %s', kind, id, balance_minor, currency) AS "d!"
+           FROM ledger_accounts WHERE kind <> 'provider' AND balance_minor < 0 LIMIT 5"#
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    out.push(finding(
+        "No user, escrow or platform balance is negative",
+        bad,
+        String::new(),
+    ));
+    let bad = sqlx::query_scalar!(
+        r#"SELECT format('booking %s (%s): %s %s in escrow', b.id, b.status, a.balance_minor,
+                         a.currency) AS "d!"
+           FROM bookings b JOIN ledger_accounts a ON a.kind = 'escrow' AND a.booking_id = b.id
+           WHERE b.status IN ('completed', 'cancelled', 'declined', 'withdrawn', 'expired', 'closed')
+             AND a.balance_minor <> 0 LIMIT 5"#
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    out.push(finding(
+        "Every settled booking's escrow is zero",
+        bad,
+        String::new(),
+    ));
+    let bad = sqlx::query_scalar!(
+        r#"SELECT format('booking %s settled %s times', booking_id, count(*)) AS "d!"
+           FROM ledger_transactions WHERE kind IN ('release', 'refund')
+           GROUP BY booking_id HAVING count(*) > 1 LIMIT 5"#
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    out.push(finding(
+        "No booking's escrow was settled twice",
+        bad,
+        String::new(),
+    ));
+    let bad = sqlx::query_scalar!(
+        r#"SELECT format('%s sums to %s', currency, sum(balance_minor)) AS "d!"
+           FROM ledger_accounts GROUP BY currency HAVING sum(balance_minor) <> 0"#
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    out.push(finding(
+        "The whole ledger sums to zero in each currency",
+        bad,
+        String::new(),
+    ));
+    sqlx::query("COMMIT").execute(&mut *conn).await?;
+    Ok(out)
+}
+
+fn finding(check: &'static str, bad: Vec<String>, fine: String) -> Finding {
+    Finding {
+        check,
+        ok: bad.is_empty(),
+        detail: if bad.is_empty() { fine } else { bad.join("; ") },
+    }
+}
+
+/// The platform's own balances (fees, protection pool, provider, payouts) per currency.
+pub async fn system_balances(pool: &PgPool) -> Result<Vec<(String, Money)>, AppError> {
+    let rows = sqlx::query!(
+        r#"SELECT kind, currency::text AS "currency!", balance_minor FROM ledger_accounts
+           WHERE kind NOT IN ('user', 'escrow') ORDER BY currency, kind"#
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|r| {
+            let c = Currency::parse(&r.currency)?;
+            Some((r.kind, Money::new(r.balance_minor, c)))
+        })
+        .collect())
+}

@@ -1,0 +1,1 @@
+//! Money tests against PostgreSQL (filled in below).
