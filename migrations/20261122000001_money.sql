@@ -67,8 +67,13 @@ CREATE TRIGGER ledger_apply_entry AFTER INSERT ON ledger_entries
 -- At commit: every transaction has at least two entries, and they sum to zero per currency.
 CREATE FUNCTION ledger_check_balanced() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
-    t bigint := CASE WHEN TG_TABLE_NAME = 'ledger_entries' THEN NEW.transaction_id ELSE NEW.id END;
+    t bigint;
 BEGIN
+    IF TG_TABLE_NAME = 'ledger_entries' THEN
+        t := NEW.transaction_id;
+    ELSE
+        t := NEW.id;
+    END IF;
     IF (SELECT count(*) FROM ledger_entries WHERE transaction_id = t) < 2 THEN
         RAISE EXCEPTION 'ledger transaction % has fewer than two entries', t
             USING ERRCODE = 'check_violation';

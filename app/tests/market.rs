@@ -4,6 +4,7 @@
 use app::error::AppError;
 use app::market::{BookingStatus, ParcelForm, ParcelStatus, Side, TripForm};
 use app::server::market::{bookings, jobs, matching, parcels, places, settings, trips};
+use app::server::money::wallet;
 use sqlx::PgPool;
 use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
@@ -13,7 +14,7 @@ async fn setup(pool: &PgPool) {
 }
 
 async fn user(pool: &PgPool, name: &str) -> Uuid {
-    sqlx::query_scalar(
+    let id: Uuid = sqlx::query_scalar(
         "INSERT INTO users (email, display_name, password_hash, email_verified_at, phone)
          VALUES ($1, $2, 'x', now(), '+33 6 00 00 00 00') RETURNING id",
     )
@@ -25,7 +26,19 @@ async fn user(pool: &PgPool, name: &str) -> Uuid {
     .bind(name)
     .fetch_one(pool)
     .await
-    .unwrap()
+    .unwrap();
+    // Requests are paid for: everyone starts with money in the wallet.
+    let card = wallet::CardForm {
+        amount: "1000".into(),
+        currency: "EUR".into(),
+        number: wallet::CARD_OK.into(),
+        expiry: "12/40".into(),
+        cvc: "123".into(),
+    };
+    wallet::top_up_sandbox(pool, id, &card, &Uuid::new_v4().to_string())
+        .await
+        .unwrap();
+    id
 }
 
 fn local(days: i64, hour: u8) -> String {

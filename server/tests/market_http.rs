@@ -93,6 +93,22 @@ async fn strangers_cannot_read_or_answer_other_peoples_bookings(pool: PgPool) {
     .await
     .unwrap();
     let (trip, parcel) = (trip.to_string(), parcel.to_string());
+    let sender_id: Uuid = sqlx::query_scalar("SELECT sender_id FROM parcels WHERE id = $1::uuid")
+        .bind(&parcel)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let card = app::server::money::wallet::CardForm {
+        amount: "100".into(),
+        currency: "EUR".into(),
+        number: app::server::money::wallet::CARD_OK.into(),
+        expiry: "12/40".into(),
+        cvc: "123".into(),
+    };
+    app::server::money::wallet::top_up_sandbox(&pool, sender_id, &card, "market-http-topup")
+        .await
+        .unwrap();
+    let key = Uuid::new_v4().to_string();
 
     let res = app
         .post_form(
@@ -102,6 +118,7 @@ async fn strangers_cannot_read_or_answer_other_peoples_bookings(pool: PgPool) {
                 ("side", "sender"),
                 ("parcel_id", &parcel),
                 ("trip_id", &trip),
+                ("key", &key),
             ],
         )
         .await;
