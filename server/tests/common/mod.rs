@@ -60,6 +60,11 @@ impl TestApp {
 }
 
 pub async fn spawn(pool: PgPool) -> TestApp {
+    spawn_with(pool, |_| {}).await
+}
+
+/// `spawn` with a changed configuration (Stripe keys, say).
+pub async fn spawn_with(pool: PgPool, change: impl FnOnce(&mut Config)) -> TestApp {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let mut options = leptos::config::get_configuration(None)
@@ -68,6 +73,7 @@ pub async fn spawn(pool: PgPool) -> TestApp {
     options.site_addr = addr;
     let mut config = Config::for_tests();
     config.public_url = format!("http://{addr}");
+    change(&mut config);
     let state = server::state(options, pool, config);
     let app = server::router(state, Arc::new(Metrics::default()));
     tokio::spawn(async move {
