@@ -66,3 +66,6 @@ awk -v a="$RPS" -v b="$QRPS" 'BEGIN { printf "ratio (page / plain, req/s): %.2f 
 
 say "Match ranking"
 target/release/server bench-match --n 1000
+
+say "Escrow hold + release (durable commits) against bare SQL"
+target/release/server bench-escrow --n "${ESCROW_N:-2000}"

@@ -54,4 +54,7 @@ done
 http_ok "$E2E_BASE_URL/api/ready" || { cat target/e2e/server.log; die "the server is not ready"; }
 (cd end2end && npx playwright test) || { tail -50 target/e2e/server.log; die "browser tests failed"; }
 
+say "Ledger invariants after the browser tests"
+"${server_env[@]}" target/debug/server ledger-check || die "the ledger check failed"
+
 say "All checks passed"

@@ -10,6 +10,9 @@ Usage:
   server demo [--large]                    create the demo accounts and listings; --large adds
                                            1,000,000 trips and 1,000,000 parcels (benchmarks)
   server bench-match [--n N]               time match ranking for N random parcels (default 1000)
+  server bench-escrow [--n N]              escrow hold + release throughput against bare SQL
+                                           (default 2000 bookings)
+  server ledger-check                      run the ledger's invariant check; exit 1 if broken
 ";
 
 #[derive(Debug, PartialEq, Eq)]
@@ -27,6 +30,10 @@ pub enum Command {
     BenchMatch {
         n: usize,
     },
+    BenchEscrow {
+        n: usize,
+    },
+    LedgerCheck,
     Help,
 }
 
@@ -53,6 +60,13 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
                 None => 1000,
             },
         }),
+        ["bench-escrow", ..] => Ok(Command::BenchEscrow {
+            n: match flag("--n") {
+                Some(n) => n.parse().map_err(|_| "--n takes a number")?,
+                None => 2000,
+            },
+        }),
+        ["ledger-check"] => Ok(Command::LedgerCheck),
         ["help" | "--help" | "-h"] => Ok(Command::Help),
         ["admin", "create", ..] => Ok(Command::AdminCreate {
             email: flag("--email").ok_or("admin create needs --email")?,
@@ -119,5 +133,10 @@ mod tests {
             Command::BenchMatch { n: 50 }
         );
         assert!(parse(&args("bench-match --n lots")).is_err());
+        assert_eq!(
+            parse(&args("bench-escrow")).unwrap(),
+            Command::BenchEscrow { n: 2000 }
+        );
+        assert_eq!(parse(&args("ledger-check")).unwrap(), Command::LedgerCheck);
     }
 }

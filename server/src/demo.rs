@@ -27,6 +27,24 @@ pub async fn small(pool: &PgPool) -> Result<(), String> {
     let Some(traveler) = traveler else {
         return Ok(());
     };
+    // The demo sender has money to book with (once: the key makes a re-run a no-op).
+    let sender: Option<Uuid> =
+        sqlx::query_scalar("SELECT id FROM users WHERE email = 'sender@carry.test'")
+            .fetch_optional(pool)
+            .await
+            .map_err(err)?;
+    if let Some(sender) = sender {
+        let card = app::server::money::wallet::CardForm {
+            amount: "500".into(),
+            currency: "EUR".into(),
+            number: app::server::money::wallet::CARD_OK.into(),
+            expiry: "12/40".into(),
+            cvc: "123".into(),
+        };
+        app::server::money::wallet::top_up_sandbox(pool, sender, &card, "demo-sender-top-up")
+            .await
+            .map_err(|e| format!("{e:?}"))?;
+    }
     let has: bool =
         sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM trips WHERE traveler_id = $1)")
             .bind(traveler)

@@ -2,6 +2,7 @@
 #![recursion_limit = "256"]
 
 pub mod bench;
+pub mod bench_money;
 pub mod cli;
 pub mod demo;
 pub mod leptos_config;

@@ -95,6 +95,29 @@ async fn run(command: Command) -> Result<(), String> {
             }
         }
         Command::BenchMatch { n } => server::demo::bench_match(&pool, n).await,
+        Command::BenchEscrow { n } => server::bench_money::bench_escrow(&pool, n).await,
+        Command::LedgerCheck => {
+            let findings = app::server::money::ledger::check(&pool)
+                .await
+                .map_err(|e| e.to_string())?;
+            for f in &findings {
+                println!(
+                    "{} {}{}",
+                    if f.ok { "ok  " } else { "FAIL" },
+                    f.check,
+                    if f.detail.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" ({})", f.detail)
+                    }
+                );
+            }
+            if findings.iter().all(|f| f.ok) {
+                Ok(())
+            } else {
+                Err("the ledger check failed".into())
+            }
+        }
         Command::Serve => serve(pool).await,
         Command::Help => Ok(()),
     }

@@ -64,10 +64,18 @@ async fn stripe_checkout_and_signed_webhooks(pool: PgPool) {
         .post_form(
             &client,
             "/api/wallet/top-up",
-            &[("amount", "25"), ("currency", "EUR"), ("key", &Uuid::new_v4().to_string())],
+            &[
+                ("amount", "25"),
+                ("currency", "EUR"),
+                ("key", &Uuid::new_v4().to_string()),
+            ],
         )
         .await;
-    assert!(res.status().is_success() || res.status().is_redirection(), "{}", res.status());
+    assert!(
+        res.status().is_success() || res.status().is_redirection(),
+        "{}",
+        res.status()
+    );
     assert_eq!(
         res.headers()["location"],
         "https://checkout.stripe.test/pay/cs_test_42"
@@ -105,9 +113,18 @@ async fn stripe_checkout_and_signed_webhooks(pool: PgPool) {
     let body = completed("evt_1", payment, 2500);
     // Bad signatures: wrong secret, tampered body, stale timestamp, none at all.
     for (b, sig) in [
-        (body.clone(), stripe::sign("whsec_wrong", now, body.as_bytes())),
-        (completed("evt_1", payment, 99_999), stripe::sign(SECRET, now, body.as_bytes())),
-        (body.clone(), stripe::sign(SECRET, now - 3600, body.as_bytes())),
+        (
+            body.clone(),
+            stripe::sign("whsec_wrong", now, body.as_bytes()),
+        ),
+        (
+            completed("evt_1", payment, 99_999),
+            stripe::sign(SECRET, now, body.as_bytes()),
+        ),
+        (
+            body.clone(),
+            stripe::sign(SECRET, now - 3600, body.as_bytes()),
+        ),
         (body.clone(), String::new()),
     ] {
         assert_eq!(hook(b, sig).await.status(), 400);
@@ -173,19 +190,16 @@ async fn money_pages_are_private(pool: PgPool) {
     let declined = top("4000 0000 0000 0002").await;
     assert_eq!(declined.status(), 409);
     assert!(declined.text().await.unwrap().contains("declined"));
-    let payment: Uuid = sqlx::query_scalar(
-        "SELECT id FROM payments WHERE user_id = $1 AND status = 'succeeded'",
-    )
-    .bind(owner_id)
-    .fetch_one(&pool)
-    .await
-    .unwrap();
+    let payment: Uuid =
+        sqlx::query_scalar("SELECT id FROM payments WHERE user_id = $1 AND status = 'succeeded'")
+            .bind(owner_id)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
     let form = [("kind", "payment"), ("id", &payment.to_string() as &str)];
     let url = |c: &reqwest::Client| {
-        c.get(app.url(&format!(
-            "/api/wallet/receipt?kind=payment&id={payment}"
-        )))
-        .send()
+        c.get(app.url(&format!("/api/wallet/receipt?kind=payment&id={payment}")))
+            .send()
     };
     let _ = form;
     assert_eq!(url(&owner).await.unwrap().status(), 200);
@@ -202,8 +216,16 @@ async fn money_pages_are_private(pool: PgPool) {
         .unwrap();
     assert!(!w.contains("3000"), "{w}");
     // Admin money pages and files are for admins.
-    for path in ["/api/admin/payouts", "/api/admin/verifications", "/api/admin/ledger"] {
-        assert_eq!(stranger.get(app.url(path)).send().await.unwrap().status(), 403, "{path}");
+    for path in [
+        "/api/admin/payouts",
+        "/api/admin/verifications",
+        "/api/admin/ledger",
+    ] {
+        assert_eq!(
+            stranger.get(app.url(path)).send().await.unwrap().status(),
+            403,
+            "{path}"
+        );
     }
     let id = Uuid::new_v4();
     assert_eq!(
@@ -216,9 +238,18 @@ async fn money_pages_are_private(pool: PgPool) {
         403
     );
     for (path, form) in [
-        ("/api/admin/payouts/decide", vec![("id", id.to_string()), ("decision", "paid".to_string())]),
-        ("/api/bookings/settle", vec![("id", id.to_string()), ("what", "cancel".to_string())]),
-        ("/api/bookings/pick-up", vec![("id", id.to_string()), ("code", "123456".to_string())]),
+        (
+            "/api/admin/payouts/decide",
+            vec![("id", id.to_string()), ("decision", "paid".to_string())],
+        ),
+        (
+            "/api/bookings/settle",
+            vec![("id", id.to_string()), ("what", "cancel".to_string())],
+        ),
+        (
+            "/api/bookings/pick-up",
+            vec![("id", id.to_string()), ("code", "123456".to_string())],
+        ),
     ] {
         let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
         let status = app.post_form(&stranger, path, &form).await.status();

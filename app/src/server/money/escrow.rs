@@ -86,7 +86,7 @@ pub async fn hold_to(
     } else {
         (TxKind::HoldReturn, "Returned from escrow (new price)")
     };
-    ledger::post(
+    ledger::post_locked(
         conn,
         &Posting {
             kind,
@@ -97,6 +97,7 @@ pub async fn hold_to(
             memo: memo.into(),
             legs: vec![(Acct::User(sender), -diff), (Acct::Escrow(booking), diff)],
         },
+        &locked,
     )
     .await
     .map(Some)
@@ -111,34 +112,38 @@ pub async fn release(
     currency: Currency,
     c: Charges,
 ) -> Result<Posted, AppError> {
-    let held = held(conn, booking, currency).await?;
+    let legs: Vec<(Acct, i64)> = vec![
+        (Acct::Escrow(booking), -c.total()),
+        (Acct::User(traveler), c.price),
+        (Acct::Fees, c.fee),
+        (Acct::Protection, c.protection),
+    ]
+    .into_iter()
+    .filter(|(_, a)| *a != 0)
+    .collect();
+    let accts: Vec<Acct> = legs.iter().map(|(a, _)| *a).collect();
+    let locked = ledger::lock(conn, &accts, currency).await?;
+    let posting = Posting {
+        kind: TxKind::Release,
+        key: format!("release:{booking}"),
+        currency,
+        booking: Some(booking),
+        user: Some(traveler),
+        memo: "Paid for a completed delivery".into(),
+        legs,
+    };
+    let held = locked[0].1;
     if held != c.total() {
+        // Released before (a retry) leaves the escrow empty: answer with the first release.
+        if held == 0 {
+            return ledger::post_locked(conn, &posting, &locked).await;
+        }
         return Err(AppError::internal(format!(
             "booking {booking}: escrow holds {held}, expected {}",
             c.total()
         )));
     }
-    ledger::post(
-        conn,
-        &Posting {
-            kind: TxKind::Release,
-            key: format!("release:{booking}"),
-            currency,
-            booking: Some(booking),
-            user: Some(traveler),
-            memo: "Paid for a completed delivery".into(),
-            legs: vec![
-                (Acct::Escrow(booking), -c.total()),
-                (Acct::User(traveler), c.price),
-                (Acct::Fees, c.fee),
-                (Acct::Protection, c.protection),
-            ]
-            .into_iter()
-            .filter(|(_, a)| *a != 0)
-            .collect(),
-        },
-    )
-    .await
+    ledger::post_locked(conn, &posting, &locked).await
 }
 
 /// Gives the escrow back to the sender, keeping `keep_fee` for the platform (a late
@@ -151,6 +156,10 @@ pub async fn refund(
     keep_fee: i64,
     memo: &str,
 ) -> Result<Option<Posted>, AppError> {
+    // Nothing was ever held (an offer the sender never paid for): no account to create.
+    if ledger::balance(conn, Acct::Escrow(booking), currency).await? == 0 {
+        return Ok(None);
+    }
     let locked = ledger::lock(conn, &[Acct::Escrow(booking), Acct::User(sender)], currency).await?;
     let held = locked[0].1;
     if held == 0 {

@@ -148,21 +148,45 @@ pub async fn ensure_accounts_committed(
     ensure_accounts(&mut conn, accts, currency).await
 }
 
-async fn account_id(
+/// The accounts' (id, balance), in the order asked, `None` where an account does not exist.
+/// One query, on the owner index; with `lock`, the rows are locked in ascending id order.
+async fn lookup(
     conn: &mut PgConnection,
-    a: Acct,
+    accts: &[Acct],
     currency: Currency,
-) -> Result<Option<i64>, AppError> {
-    Ok(sqlx::query_scalar!(
-        "SELECT id FROM ledger_accounts WHERE kind = $1 AND user_id IS NOT DISTINCT FROM $2
-           AND booking_id IS NOT DISTINCT FROM $3 AND currency = $4",
-        a.kind(),
-        a.user(),
-        a.booking(),
-        currency.code()
-    )
-    .fetch_optional(&mut *conn)
-    .await?)
+    lock: bool,
+) -> Result<Vec<Option<(i64, i64)>>, AppError> {
+    let users: Vec<Uuid> = accts.iter().filter_map(|a| a.user()).collect();
+    let bookings: Vec<Uuid> = accts.iter().filter_map(|a| a.booking()).collect();
+    let system: Vec<&str> = accts
+        .iter()
+        .filter(|a| a.user().is_none() && a.booking().is_none())
+        .map(|a| a.kind())
+        .collect();
+    let sql = format!(
+        "SELECT id, kind, user_id, booking_id, balance_minor FROM ledger_accounts
+         WHERE currency = $4 AND (
+              (kind = 'user' AND user_id = ANY($1) AND booking_id IS NULL)
+           OR (kind = 'escrow' AND user_id IS NULL AND booking_id = ANY($2))
+           OR (kind = ANY($3) AND user_id IS NULL AND booking_id IS NULL))
+         ORDER BY id{}",
+        if lock { " FOR UPDATE" } else { "" }
+    );
+    let rows: Vec<(i64, String, Option<Uuid>, Option<Uuid>, i64)> = sqlx::query_as(&sql)
+        .bind(&users)
+        .bind(&bookings)
+        .bind(&system)
+        .bind(currency.code())
+        .fetch_all(&mut *conn)
+        .await?;
+    Ok(accts
+        .iter()
+        .map(|a| {
+            rows.iter()
+                .find(|r| r.1 == a.kind() && r.2 == a.user() && r.3 == a.booking())
+                .map(|r| (r.0, r.4))
+        })
+        .collect())
 }
 
 /// An account's balance (zero when it does not exist yet). Lock it first if you act on it.
@@ -171,51 +195,36 @@ pub async fn balance(
     a: Acct,
     currency: Currency,
 ) -> Result<i64, AppError> {
-    Ok(sqlx::query_scalar!(
-        "SELECT balance_minor FROM ledger_accounts WHERE kind = $1
-           AND user_id IS NOT DISTINCT FROM $2 AND booking_id IS NOT DISTINCT FROM $3
-           AND currency = $4",
-        a.kind(),
-        a.user(),
-        a.booking(),
-        currency.code()
-    )
-    .fetch_optional(&mut *conn)
-    .await?
-    .unwrap_or(0))
+    Ok(lookup(conn, &[a], currency, false).await?[0]
+        .map(|(_, b)| b)
+        .unwrap_or(0))
 }
 
-/// Locks the accounts (ascending id) and returns their balances in the order given.
+/// Locks the accounts (ascending id), creating any that are missing, and returns their
+/// (id, balance) in the order given.
 pub async fn lock(
     conn: &mut PgConnection,
     accts: &[Acct],
     currency: Currency,
 ) -> Result<Vec<(i64, i64)>, AppError> {
-    ensure_accounts(conn, accts, currency).await?;
-    let mut ids = Vec::with_capacity(accts.len());
-    for a in accts {
-        let id = account_id(conn, *a, currency)
-            .await?
-            .ok_or_else(|| AppError::internal(format!("ledger account {a:?} missing")))?;
-        ids.push(id);
-    }
-    let rows = sqlx::query!(
-        "SELECT id, balance_minor FROM ledger_accounts WHERE id = ANY($1) ORDER BY id FOR UPDATE",
-        &ids
-    )
-    .fetch_all(&mut *conn)
-    .await?;
-    Ok(ids
-        .iter()
-        .map(|id| {
-            let bal = rows
+    for attempt in 0..2 {
+        let found = lookup(conn, accts, currency, true).await?;
+        if found.iter().all(Option::is_some) {
+            return Ok(found.into_iter().flatten().collect());
+        }
+        if attempt == 0 {
+            let missing: Vec<Acct> = accts
                 .iter()
-                .find(|r| r.id == *id)
-                .map(|r| r.balance_minor)
-                .unwrap_or(0);
-            (*id, bal)
-        })
-        .collect())
+                .zip(&found)
+                .filter(|(_, f)| f.is_none())
+                .map(|(a, _)| *a)
+                .collect();
+            ensure_accounts(conn, &missing, currency).await?;
+        }
+    }
+    Err(AppError::internal(format!(
+        "ledger accounts {accts:?} missing"
+    )))
 }
 
 /// Posts one transaction inside the caller's database transaction. Idempotent by `key`: when
@@ -230,21 +239,25 @@ pub async fn post(conn: &mut PgConnection, p: &Posting) -> Result<Posted, AppErr
     }
     let accts: Vec<Acct> = p.legs.iter().map(|(a, _)| *a).collect();
     let locked = lock(conn, &accts, p.currency).await?;
-    // Checked after the locks: a racing post with the same key has committed or rolled back.
-    if let Some(id) = sqlx::query_scalar!(
-        "SELECT id FROM ledger_transactions WHERE idempotency_key = $1",
-        p.key
-    )
-    .fetch_optional(&mut *conn)
-    .await?
-    {
-        return Ok(Posted {
-            tx_id: id,
-            fresh: false,
-        });
-    }
-    for ((acct, amount), (_, bal)) in p.legs.iter().zip(&locked) {
+    post_locked(conn, p, &locked).await
+}
+
+/// `post` for a caller that has just locked the posting's accounts (`locked`: their
+/// (id, balance) in the order of the legs).
+pub async fn post_locked(
+    conn: &mut PgConnection,
+    p: &Posting,
+    locked: &[(i64, i64)],
+) -> Result<Posted, AppError> {
+    for ((acct, amount), (_, bal)) in p.legs.iter().zip(locked) {
         if acct.must_stay_positive() && bal + amount < 0 {
+            // A retry of a posting that already moved the money is not short of anything.
+            if let Some(tx_id) = existing(conn, &p.key).await? {
+                return Ok(Posted {
+                    tx_id,
+                    fresh: false,
+                });
+            }
             let short = Money::new(-(bal + amount), p.currency);
             return Err(match acct {
                 Acct::User(_) => AppError::InsufficientFunds {
@@ -255,30 +268,48 @@ pub async fn post(conn: &mut PgConnection, p: &Posting) -> Result<Posted, AppErr
             });
         }
     }
+    let account_ids: Vec<i64> = locked.iter().map(|(id, _)| *id).collect();
+    let amounts: Vec<i64> = p.legs.iter().map(|(_, a)| *a).collect();
+    // The locks are held: a racing post with the same key has committed (the insert then
+    // conflicts and moves nothing) or rolled back.
     let tx_id = sqlx::query_scalar!(
-        "INSERT INTO ledger_transactions (kind, idempotency_key, booking_id, user_id, memo)
-         VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        r#"WITH t AS (
+             INSERT INTO ledger_transactions (kind, idempotency_key, booking_id, user_id, memo)
+             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (idempotency_key) DO NOTHING RETURNING id),
+           e AS (
+             INSERT INTO ledger_entries (transaction_id, account_id, currency, amount_minor)
+             SELECT t.id, a, $6, m FROM t, unnest($7::bigint[], $8::bigint[]) AS x(a, m)
+             WHERE m <> 0)
+           SELECT id AS "id!" FROM t"#,
         p.kind.code(),
         p.key,
         p.booking,
         p.user,
-        p.memo
-    )
-    .fetch_one(&mut *conn)
-    .await?;
-    let account_ids: Vec<i64> = locked.iter().map(|(id, _)| *id).collect();
-    let amounts: Vec<i64> = p.legs.iter().map(|(_, a)| *a).collect();
-    sqlx::query!(
-        "INSERT INTO ledger_entries (transaction_id, account_id, currency, amount_minor)
-         SELECT $1, a, $2, m FROM unnest($3::bigint[], $4::bigint[]) AS t(a, m) WHERE m <> 0",
-        tx_id,
+        p.memo,
         p.currency.code(),
         &account_ids,
         &amounts
     )
-    .execute(&mut *conn)
+    .fetch_optional(&mut *conn)
     .await?;
-    Ok(Posted { tx_id, fresh: true })
+    match tx_id {
+        Some(tx_id) => Ok(Posted { tx_id, fresh: true }),
+        None => Ok(Posted {
+            tx_id: existing(conn, &p.key)
+                .await?
+                .ok_or_else(|| AppError::internal("idempotency key vanished"))?,
+            fresh: false,
+        }),
+    }
+}
+
+async fn existing(conn: &mut PgConnection, key: &str) -> Result<Option<i64>, AppError> {
+    Ok(sqlx::query_scalar!(
+        "SELECT id FROM ledger_transactions WHERE idempotency_key = $1",
+        key
+    )
+    .fetch_optional(&mut *conn)
+    .await?)
 }
 
 /// One finding of the invariant check.
