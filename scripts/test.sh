@@ -38,6 +38,7 @@ ensure_database "$E2E_DB"
 E2E_PORT="${E2E_PORT:-3100}"
 export E2E_BASE_URL="http://127.0.0.1:$E2E_PORT"
 export E2E_ADMIN_EMAIL=e2e-admin@carry.test E2E_ADMIN_PASSWORD=e2e-admin-passphrase
+export E2E_DATABASE_URL="$PG_BASE/$E2E_DB"
 mkdir -p target/e2e
 server_env=(env DATABASE_URL="$PG_BASE/$E2E_DB" LEPTOS_OUTPUT_NAME=carry LEPTOS_SITE_ROOT=target/site
   LEPTOS_SITE_PKG_DIR=pkg LEPTOS_SITE_ADDR="127.0.0.1:$E2E_PORT" LEPTOS_ENV=DEV PUBLIC_URL="$E2E_BASE_URL"

@@ -132,3 +132,31 @@ export async function postParcel(page: Page, title: string, from: string, to: st
   await expect(page).toHaveURL(/\/parcels\/[0-9a-f-]+\?created=1/);
   return page.url().split('/parcels/')[1].split('?')[0];
 }
+
+/** Adds money with the sandbox card form on the wallet page (or the page it was sent to). */
+export async function payWithCard(page: Page, card = '4242 4242 4242 4242') {
+  await page.getByLabel('Card number').fill(card);
+  await page.getByLabel('Expiry (MM/YY)').fill('12/34');
+  await page.getByLabel('CVC').fill('123');
+  await page.getByRole('button', { name: 'Add money' }).click();
+}
+
+export async function topUp(page: Page, amount: string) {
+  await open(page, '/wallet');
+  await page.getByLabel('Amount').first().fill(amount);
+  await payWithCard(page);
+  await expect(page.getByText('Money added')).toBeVisible();
+}
+
+/** An admin, logged in, in their own browser context. */
+export async function admin(browser: Browser, testInfo: TestInfo) {
+  const context = await browser.newContext({
+    javaScriptEnabled: jsEnabled(testInfo),
+    viewport: testInfo.project.use.viewport ?? undefined,
+    baseURL: testInfo.project.use.baseURL,
+  });
+  const page = await context.newPage();
+  await logIn(page, process.env.E2E_ADMIN_EMAIL!, process.env.E2E_ADMIN_PASSWORD!);
+  await expect(page.getByTestId('nav-user')).toBeVisible();
+  return page;
+}

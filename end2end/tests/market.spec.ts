@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { jsEnabled, logIn, member, open, postParcel, postTrip } from './helpers';
+import { jsEnabled, logIn, member, open, postParcel, postTrip, topUp } from './helpers';
 
 const tag = () => Math.random().toString(36).slice(2, 7);
 
@@ -13,6 +13,7 @@ test('a trip is matched, requested, countered and accepted; both sides then see 
   await postTrip(traveler.page, 'CDG', 'LHR');
   await expect(traveler.page.getByText('Your trip is published')).toBeVisible();
 
+  await topUp(sender.page, '50');
   const parcelId = await postParcel(sender.page, `Novels ${t}`, 'Paris, France', 'London, United Kingdom');
   await expect(sender.page.getByTestId('status').first()).toHaveText('Open');
   const card = sender.page.getByTestId('trip-card').filter({ hasText: `Tara ${t}` });
@@ -36,7 +37,7 @@ test('a trip is matched, requested, countered and accepted; both sides then see 
 
   // The sender accepts the counter-offer.
   await open(sender.page, bookingUrl);
-  await sender.page.getByRole('button', { name: 'Accept at 14.00 EUR' }).click();
+  await sender.page.getByRole('button', { name: 'Accept and pay 15.40 EUR' }).click();
   await expect(sender.page.getByTestId('booking-status')).toHaveText('Accepted');
   await expect(sender.page.getByTestId('contact')).toContainText(traveler.email);
 

@@ -28,8 +28,15 @@ pub fn Field(
     #[prop(optional)] hint: &'static str,
     #[prop(optional)] required: bool,
     #[prop(optional)] maxlength: Option<u32>,
+    /// The element id, when two forms on a page share a field name.
+    #[prop(optional)]
+    id: &'static str,
 ) -> impl IntoView {
-    let id = format!("f-{name}");
+    let id = if id.is_empty() {
+        format!("f-{name}")
+    } else {
+        id.to_string()
+    };
     let err_id = format!("{id}-error");
     let hint_id = format!("{id}-hint");
     // Without JavaScript the page is rendered again after a failed post: show what was typed.
@@ -189,8 +196,13 @@ pub fn Select(
     options: Vec<(String, String)>,
     #[prop(optional, into)] value: String,
     #[prop(optional)] placeholder: &'static str,
+    #[prop(optional)] id: &'static str,
 ) -> impl IntoView {
-    let id = format!("f-{name}");
+    let id = if id.is_empty() {
+        format!("f-{name}")
+    } else {
+        id.to_string()
+    };
     let err_id = format!("{id}-error");
     let initial = error
         .get_untracked()

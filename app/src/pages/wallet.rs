@@ -141,11 +141,11 @@ fn WalletBody(
                             <FormError error=w_error/>
                             <IdemKey version=withdraw.version()/>
                             <div class="grid grid-cols-2 gap-3">
-                                <Field label="Amount" name="amount" error=w_error required=true hint="At least 10"/>
-                                <Select label="Currency" name="currency" error=w_error options=currency_options() value="EUR"/>
+                                <Field label="Amount" name="amount" id="w-amount" error=w_error required=true/>
+                                <Select label="Currency" name="currency" id="w-currency" error=w_error options=currency_options() value="EUR"/>
                             </div>
-                            <Select label="Pay to" name="method" error=w_error options=vec![("iban".into(), "Bank account (IBAN)".into()), ("mobile".into(), "Mobile money".into())]/>
-                            <Field label="IBAN or mobile number (with country code)" name="destination" error=w_error required=true/>
+                            <Select label="Pay to" name="method" id="w-method" error=w_error options=vec![("iban".into(), "Bank account (IBAN)".into()), ("mobile".into(), "Mobile money".into())]/>
+                            <Field label="IBAN or mobile number (with country code)" name="destination" id="w-destination" error=w_error required=true/>
                             <p class="mb-3 text-sm text-slate-600">{format!("The smallest withdrawal is {min} in its currency. The money leaves your balance now and an admin pays it out.")}</p>
                             <Submit label="Request withdrawal" pending=withdraw.pending().into()/>
                         </ActionForm>
