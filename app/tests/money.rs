@@ -49,19 +49,19 @@ fn key() -> String {
 }
 
 async fn available(pool: &PgPool, user: Uuid) -> i64 {
-    ledger::balance(&mut *pool.acquire().await.unwrap(), Acct::User(user), EUR)
+    ledger::balance(&mut pool.acquire().await.unwrap(), Acct::User(user), EUR)
         .await
         .unwrap()
 }
 
 async fn system(pool: &PgPool, a: Acct) -> i64 {
-    ledger::balance(&mut *pool.acquire().await.unwrap(), a, EUR)
+    ledger::balance(&mut pool.acquire().await.unwrap(), a, EUR)
         .await
         .unwrap()
 }
 
 async fn held(pool: &PgPool, booking: Uuid) -> i64 {
-    escrow::held(&mut *pool.acquire().await.unwrap(), booking, EUR)
+    escrow::held(&mut pool.acquire().await.unwrap(), booking, EUR)
         .await
         .unwrap()
 }
@@ -233,11 +233,10 @@ async fn the_database_refuses_broken_ledger_rows(pool: PgPool) {
     .unwrap_err();
     assert!(err.to_string().contains("does not balance"), "{err}");
     // A single-entry transaction too.
-    let err = raw(format!(
-        "BEGIN;
+    let err = raw("BEGIN;
          INSERT INTO ledger_transactions (id, kind, idempotency_key) VALUES (900002, 'top_up', 'raw-single');
          COMMIT;"
-    ))
+        .to_string())
     .await
     .unwrap_err();
     assert!(err.to_string().contains("fewer than two"), "{err}");

@@ -148,6 +148,9 @@ pub async fn ensure_accounts_committed(
     ensure_accounts(&mut conn, accts, currency).await
 }
 
+/// id, kind, user, booking, balance.
+type AccountRow = (i64, String, Option<Uuid>, Option<Uuid>, i64);
+
 /// The accounts' (id, balance), in the order asked, `None` where an account does not exist.
 /// One query, on the owner index; with `lock`, the rows are locked in ascending id order.
 async fn lookup(
@@ -172,7 +175,7 @@ async fn lookup(
          ORDER BY id{}",
         if lock { " FOR UPDATE" } else { "" }
     );
-    let rows: Vec<(i64, String, Option<Uuid>, Option<Uuid>, i64)> = sqlx::query_as(&sql)
+    let rows: Vec<AccountRow> = sqlx::query_as(&sql)
         .bind(&users)
         .bind(&bookings)
         .bind(&system)

@@ -524,7 +524,7 @@ pub async fn decide_withdrawal(
     };
     crate::server::email::enqueue(&mut *tx, &w.email, &subject, &body, "payout").await?;
     crate::server::auth::service::audit(
-        &mut *tx,
+        &mut tx,
         Some(admin),
         if paid {
             "payout.paid"
@@ -540,64 +540,53 @@ pub async fn decide_withdrawal(
     Ok(())
 }
 
-fn withdrawal_item(
+#[derive(sqlx::FromRow)]
+struct WithdrawalRow {
     id: Uuid,
-    name: String,
+    display_name: String,
     email: String,
-    amount: i64,
-    currency: &str,
+    amount_minor: i64,
+    currency: String,
     method: String,
-    dest: String,
+    destination: String,
     status: String,
     reason: Option<String>,
-    at: time::OffsetDateTime,
-) -> Option<WithdrawalItem> {
-    Some(WithdrawalItem {
-        id,
-        user_name: name,
-        user_email: email,
-        amount: Money::new(amount, Currency::parse(currency)?),
-        destination: mask(&method, &dest),
-        method,
-        status,
-        reason,
-        at: time_fmt::datetime(at),
-    })
+    created_at: time::OffsetDateTime,
+}
+
+const WITHDRAWALS: &str = "SELECT w.id, u.display_name, u.email, w.amount_minor,
+    w.currency::text AS currency, w.method, w.destination, w.status, w.reason, w.created_at
+    FROM withdrawals w JOIN users u ON u.id = w.user_id";
+
+impl WithdrawalRow {
+    /// The item, with the destination masked unless `full` (the admin pays to it).
+    fn item(self, full: bool) -> Option<WithdrawalItem> {
+        Some(WithdrawalItem {
+            id: self.id,
+            user_name: self.display_name,
+            user_email: self.email,
+            amount: Money::new(self.amount_minor, Currency::parse(&self.currency)?),
+            destination: if full {
+                self.destination.clone()
+            } else {
+                mask(&self.method, &self.destination)
+            },
+            method: self.method,
+            status: self.status,
+            reason: self.reason,
+            at: time_fmt::datetime(self.created_at),
+        })
+    }
 }
 
 /// The admin payouts queue: pending withdrawals, oldest first, with the full destination.
 pub async fn payouts_queue(pool: &PgPool) -> Result<Vec<WithdrawalItem>, AppError> {
-    let rows = sqlx::query!(
-        r#"SELECT w.id, u.display_name, u.email, w.amount_minor, w.currency::text AS "currency!",
-                  w.method, w.destination, w.status, w.reason, w.created_at
-           FROM withdrawals w JOIN users u ON u.id = w.user_id
-           WHERE w.status = 'pending' ORDER BY w.created_at LIMIT 200"#
-    )
+    let rows: Vec<WithdrawalRow> = sqlx::query_as(&format!(
+        "{WITHDRAWALS} WHERE w.status = 'pending' ORDER BY w.created_at LIMIT 200"
+    ))
     .fetch_all(pool)
     .await?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|r| {
-            let dest = r.destination.clone();
-            withdrawal_item(
-                r.id,
-                r.display_name,
-                r.email,
-                r.amount_minor,
-                &r.currency,
-                r.method,
-                r.destination,
-                r.status,
-                r.reason,
-                r.created_at,
-            )
-            .map(|mut w| {
-                // The admin pays to the real destination.
-                w.destination = dest;
-                w
-            })
-        })
-        .collect())
+    Ok(rows.into_iter().filter_map(|r| r.item(true)).collect())
 }
 
 /// Balances per currency, ID verification and recent withdrawals.
@@ -634,32 +623,13 @@ pub async fn overview(pool: &PgPool, user: Uuid, stripe: bool) -> Result<WalletV
             })
         })
         .collect();
-    let w = sqlx::query!(
-        r#"SELECT w.id, u.display_name, u.email, w.amount_minor, w.currency::text AS "currency!",
-                  w.method, w.destination, w.status, w.reason, w.created_at
-           FROM withdrawals w JOIN users u ON u.id = w.user_id
-           WHERE w.user_id = $1 ORDER BY w.created_at DESC LIMIT 20"#,
-        user
-    )
+    let rows: Vec<WithdrawalRow> = sqlx::query_as(&format!(
+        "{WITHDRAWALS} WHERE w.user_id = $1 ORDER BY w.created_at DESC LIMIT 20"
+    ))
+    .bind(user)
     .fetch_all(pool)
     .await?;
-    let withdrawals = w
-        .into_iter()
-        .filter_map(|r| {
-            withdrawal_item(
-                r.id,
-                r.display_name,
-                r.email,
-                r.amount_minor,
-                &r.currency,
-                r.method,
-                r.destination,
-                r.status,
-                r.reason,
-                r.created_at,
-            )
-        })
-        .collect();
+    let withdrawals = rows.into_iter().filter_map(|r| r.item(false)).collect();
     Ok(WalletView {
         balances,
         id_verification: super::verification::state(pool, user).await?,
