@@ -62,6 +62,7 @@ pub struct PublicProfile {
     pub home_city: String,
     pub member_since: String,
     pub email_verified: bool,
+    pub id_verified: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

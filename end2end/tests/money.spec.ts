@@ -4,6 +4,9 @@ import { admin, member, open, payWithCard, postParcel, postTrip, topUp } from '.
 
 const tag = () => Math.random().toString(36).slice(2, 7);
 
+// A 1×1 PNG.
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==', 'base64');
+
 /** "15 minutes later": ends the code-entry lock of a booking, straight in the test database. */
 function endCodeLock(booking: string) {
   execFileSync('psql', [process.env.E2E_DATABASE_URL!, '-qc',
@@ -74,22 +77,23 @@ test('a booking is paid from the wallet, handed over with codes, and pays the tr
   for (let i = 0; i < 3; i++) {
     await traveler.page.getByLabel('Delivery code from the recipient').fill(wrong);
     await traveler.page.getByRole('button', { name: 'Confirm delivery' }).click();
-    await expect(traveler.page.getByTestId('form-error').or(traveler.page.locator('[data-field-error="code"]')).first())
-      .toContainText(i < 2 ? 'That code is wrong' : 'locked');
+    await expect(traveler.page.getByTestId('deliver-error')).toContainText(i < 2 ? 'That code is wrong' : 'locked');
   }
-  await open(traveler.page, bookingUrl);
   await expect(traveler.page.getByTestId('code-locked')).toBeVisible();
   await traveler.page.getByLabel('Delivery code from the recipient').fill(delivery);
   await traveler.page.getByRole('button', { name: 'Confirm delivery' }).click();
-  await expect(traveler.page.getByTestId('form-error')).toContainText('locked until');
+  await expect(traveler.page.getByTestId('deliver-error')).toContainText('locked until');
   endCodeLock(booking);
   await open(traveler.page, bookingUrl);
   await traveler.page.getByLabel('Delivery code from the recipient').fill(delivery);
+  await traveler.page.getByLabel('Photo of the delivered parcel (optional)').setInputFiles({ name: 'door.png', mimeType: 'image/png', buffer: PNG });
   await traveler.page.getByRole('button', { name: 'Confirm delivery' }).click();
   await expect(traveler.page.getByTestId('booking-status')).toHaveText('Delivered');
 
   // The sender confirms: the traveler is paid the price, the platform the fee.
   await open(sender.page, bookingUrl);
+  const photo = await sender.page.getByTestId('delivery-photo').getAttribute('href');
+  expect((await sender.page.request.get(photo!)).headers()['content-type']).toBe('image/jpeg');
   await sender.page.getByRole('button', { name: 'Confirm receipt' }).click();
   await expect(sender.page.getByTestId('booking-status')).toHaveText('Completed');
   await open(traveler.page, '/wallet');
@@ -106,8 +110,6 @@ test('a booking is paid from the wallet, handed over with codes, and pays the tr
   await expect(track).not.toContainText(`Tara ${t}`);
 });
 
-// A 1×1 PNG.
-const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==', 'base64');
 
 test('a declined card says so; a withdrawal needs an ID check and goes through the payouts queue', async ({ browser }, testInfo) => {
   test.setTimeout(150_000);
@@ -155,6 +157,9 @@ test('a declined card says so; a withdrawal needs an ID check and goes through t
 
   await open(page, '/wallet');
   await expect(page.getByTestId('withdrawal-status').first()).toHaveText('paid');
+  await open(page, await page.getByRole('link', { name: 'Public profile' }).getAttribute('href') ?? '/');
+  await expect(page.getByTestId('badge-id')).toHaveText('ID verified');
+  await open(page, '/wallet');
   await page.getByTestId('withdrawals').getByRole('link', { name: 'Receipt' }).first().click();
   await expect(page.getByTestId('receipt-status')).toHaveText('paid');
   await expect(page.getByTestId('receipt-amount')).toHaveText('20.00 EUR');

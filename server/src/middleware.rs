@@ -91,6 +91,7 @@ async fn limit_body(req: Request, next: Next) -> Response {
     let limit = if req.method() == Method::POST
         && (path.ends_with("/photos")
             || path.ends_with("/ticket")
+            || path.ends_with("/deliver")
             || path == "/account/verification")
     {
         crate::uploads::UPLOAD_LIMIT

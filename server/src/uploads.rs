@@ -37,6 +37,11 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         )
         .route("/admin/verifications/{id}/{which}", get(show_verification))
         .route("/webhooks/stripe", post(stripe_webhook))
+        .route(
+            "/bookings/{id}/deliver",
+            post(deliver).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
+        )
+        .route("/bookings/{id}/delivery-photo", get(show_delivery_photo))
         .nest_service(
             "/media/parcels",
             get_service(ServeDir::new(dir)).layer(SetResponseHeaderLayer::overriding(
@@ -343,5 +348,100 @@ async fn stripe_webhook(
             e.to_string(),
         )
             .into_response(),
+    }
+}
+
+/// The traveler's delivery: the recipient's code and an optional photo, one multipart form.
+async fn deliver(
+    State(state): State<AppState>,
+    Path(booking): Path<Uuid>,
+    headers: HeaderMap,
+    mut form: Multipart,
+) -> Response {
+    let Some(me) = user(&state, &headers).await else {
+        return Redirect::to(&format!("/login?next=/bookings/{booking}")).into_response();
+    };
+    let back = |error: Option<String>| match error {
+        None => Redirect::to(&format!("/bookings/{booking}?delivered=1")).into_response(),
+        Some(e) => Redirect::to(&format!(
+            "/bookings/{booking}?deliver_error={}",
+            app::pages::errors::urlencode(&e)
+        ))
+        .into_response(),
+    };
+    let (mut code, mut photo) = (String::new(), None);
+    loop {
+        match form.next_field().await {
+            Ok(Some(field)) => {
+                let name = field.name().unwrap_or("").to_string();
+                match (name.as_str(), field.bytes().await) {
+                    ("code", Ok(b)) => code = String::from_utf8_lossy(&b).trim().to_string(),
+                    ("photo", Ok(b)) if !b.is_empty() => photo = Some(b.to_vec()),
+                    (_, Ok(_)) => {}
+                    (_, Err(_)) => {
+                        return back(Some("The photo was too large: at most 8 MB.".into()))
+                    }
+                }
+            }
+            Ok(None) => break,
+            Err(_) => return back(Some("The upload was too large or broken.".into())),
+        }
+    }
+    match app::server::market::handoff::deliver_with_photo(
+        &state.pool,
+        &state.config.upload_dir,
+        me,
+        booking,
+        &code,
+        photo,
+    )
+    .await
+    {
+        Ok(()) => back(None),
+        Err(e) => back(Some(e.to_string())),
+    }
+}
+
+/// The delivery photo, for the booking's two sides and admins, never cached.
+async fn show_delivery_photo(
+    State(state): State<AppState>,
+    Path(booking): Path<Uuid>,
+    headers: HeaderMap,
+) -> Response {
+    let Some(me) = authed(&state, &headers).await else {
+        return Redirect::to(&format!("/login?next=/bookings/{booking}")).into_response();
+    };
+    let found = app::server::market::handoff::delivery_photo_file(
+        &state.pool,
+        &state.config.upload_dir,
+        me.id,
+        me.is_admin(),
+        booking,
+    )
+    .await;
+    let path = match found {
+        Ok(p) => p,
+        Err(e) => {
+            return (
+                axum::http::StatusCode::from_u16(e.status())
+                    .unwrap_or(axum::http::StatusCode::NOT_FOUND),
+                e.to_string(),
+            )
+                .into_response()
+        }
+    };
+    match tokio::fs::read(&path).await {
+        Ok(bytes) => (
+            [
+                (header::CONTENT_TYPE, HeaderValue::from_static("image/jpeg")),
+                (
+                    header::CACHE_CONTROL,
+                    HeaderValue::from_static("private, no-store"),
+                ),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Err(_) => (axum::http::StatusCode::NOT_FOUND, "Not found.").into_response(),
     }
 }

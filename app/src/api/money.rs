@@ -172,19 +172,6 @@ pub async fn pick_up(
     )
 }
 
-#[server(prefix = "/api", endpoint = "bookings/deliver")]
-pub async fn deliver(id: Uuid, code: String) -> Result<(), AppError> {
-    ctx::finish(
-        async {
-            let me = ctx::require_user().await?;
-            handoff::deliver(&ctx::pool()?, me.user.id, id, &code, None).await?;
-            leptos_axum::redirect(&format!("/bookings/{id}?delivered=1"));
-            Ok(())
-        }
-        .await,
-    )
-}
-
 /// The sender confirms receipt, the traveler refuses the parcel, or either side cancels before
 /// pickup: `what` is "confirm", "refuse" or "cancel".
 #[server(prefix = "/api", endpoint = "bookings/settle")]

@@ -1,6 +1,6 @@
 use super::errors::page_error;
 use crate::api::bookings::{get_booking, my_bookings, AnswerBooking};
-use crate::api::money::{Deliver, PickUp, SettleBooking};
+use crate::api::money::{PickUp, SettleBooking};
 use crate::components::form::{action_error, FormError};
 use crate::components::layout::{query_flag, route_id, Notice, PageHeader};
 use crate::components::market::{booking_badge, loading};
@@ -48,17 +48,13 @@ pub fn BookingPage() -> impl IntoView {
     let answer = ServerAction::<AnswerBooking>::new();
     let acts = Acts {
         pick_up: ServerAction::<PickUp>::new(),
-        deliver: ServerAction::<Deliver>::new(),
         settle: ServerAction::<SettleBooking>::new(),
     };
     let booking = Resource::new(
         move || {
             (
                 id,
-                answer.version().get()
-                    + acts.pick_up.version().get()
-                    + acts.deliver.version().get()
-                    + acts.settle.version().get(),
+                answer.version().get() + acts.pick_up.version().get() + acts.settle.version().get(),
             )
         },
         |(id, _)| async move {
@@ -84,7 +80,6 @@ pub fn BookingPage() -> impl IntoView {
 #[derive(Clone, Copy)]
 struct Acts {
     pick_up: ServerAction<PickUp>,
-    deliver: ServerAction<Deliver>,
     settle: ServerAction<SettleBooking>,
 }
 
@@ -251,7 +246,7 @@ fn HandoffPanel(
     let scanned_pickup = q.read_untracked().get("pickup").unwrap_or_default();
     let scanned_delivery = q.read_untracked().get("delivery").unwrap_or_default();
     let pick_error = action_error(acts.pick_up);
-    let deliver_error = action_error(acts.deliver);
+    let deliver_error = q.read_untracked().get("deliver_error").unwrap_or_default();
     let settle_error = action_error(acts.settle);
     let h = handoff;
     let notice = {
@@ -321,17 +316,24 @@ fn HandoffPanel(
                 </ActionForm>
             })}
             {h.can_deliver.then(|| view! {
-                <ActionForm action=acts.deliver attr:class="space-y-2" attr:data-testid="deliver-form">
-                    <FormError error=deliver_error/>
-                    <input type="hidden" name="id" value=id.to_string()/>
+                // A plain multipart form: the optional photo travels with the code.
+                <form method="post" action=format!("/bookings/{id}/deliver") enctype="multipart/form-data" class="space-y-2" data-testid="deliver-form">
+                    {(!deliver_error.is_empty()).then(|| view! {
+                        <div role="alert" class="rounded-md border border-red-200 bg-red-50 p-3 text-sm text-red-800" data-testid="deliver-error">{deliver_error.clone()}</div>
+                    })}
                     <label class="block text-sm">"Delivery code from the recipient"
-                        <input name="code" inputmode="numeric" autocomplete="one-time-code" maxlength="6" value=scanned_delivery required
+                        <input name="code" inputmode="numeric" autocomplete="one-time-code" maxlength="6" value=scanned_delivery.clone() required
                             class="mt-1 block w-40 rounded-md border border-slate-300 px-3 py-2 font-mono text-lg tracking-widest"/>
                     </label>
-                    <p class="text-sm text-red-700" data-field-error="code">{move || deliver_error.get().and_then(|e| e.field("code"))}</p>
+                    <label class="block text-sm">"Photo of the delivered parcel (optional)"
+                        <input type="file" name="photo" accept="image/jpeg,image/png,image/webp" capture="environment" class="mt-1 block w-full text-sm"/>
+                    </label>
                     {h.delivery_valid_until.clone().map(|u| view! { <p class="text-xs text-slate-500">"The code is valid until "{u}</p> })}
                     <button type="submit" class="btn-primary">"Confirm delivery"</button>
-                </ActionForm>
+                </form>
+            })}
+            {h.delivery_photo.clone().map(|src| view! {
+                <p class="text-sm"><a class="link" data-testid="delivery-photo" href=src>"Photo taken at delivery"</a></p>
             })}
             {h.can_confirm.then(|| view! {
                 <ActionForm action=acts.settle attr:class="space-y-2">

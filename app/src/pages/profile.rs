@@ -43,6 +43,7 @@ pub fn PublicProfilePage() -> impl IntoView {
                             </div>
                             <ul class="mt-4 flex flex-wrap gap-2" aria-label="Badges">
                                 {p.email_verified.then(|| view! { <li class="badge-ok">"Email verified"</li> })}
+                                {p.id_verified.then(|| view! { <li class="badge-ok" data-testid="badge-id">"ID verified"</li> })}
                             </ul>
                             {(!p.bio.is_empty()).then(|| view! { <p class="mt-4 whitespace-pre-line text-slate-700">{p.bio.clone()}</p> })}
                         </section>

@@ -473,7 +473,8 @@ pub async fn update_profile(
 /// What anyone may see of a member. Banned members have no public page.
 pub async fn public_profile(pool: &PgPool, user_id: Uuid) -> Result<PublicProfile, AppError> {
     let r = sqlx::query!(
-        r#"SELECT id, display_name, bio, home_city, created_at, email_verified_at IS NOT NULL AS "verified!"
+        r#"SELECT id, display_name, bio, home_city, created_at, email_verified_at IS NOT NULL AS "verified!",
+                  id_verified_at IS NOT NULL AS "id_verified!"
            FROM users WHERE id = $1 AND status <> 'banned'"#,
         user_id
     )
@@ -487,6 +488,7 @@ pub async fn public_profile(pool: &PgPool, user_id: Uuid) -> Result<PublicProfil
         home_city: r.home_city,
         member_since: time_fmt::month_year(r.created_at),
         email_verified: r.verified,
+        id_verified: r.id_verified,
     })
 }
 

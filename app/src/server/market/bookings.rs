@@ -1178,6 +1178,10 @@ async fn handoff_view(
     )
     .fetch_all(&mut *conn)
     .await?;
+    let photo: Option<String> =
+        sqlx::query_scalar!("SELECT delivery_photo FROM bookings WHERE id = $1", b.id)
+            .fetch_one(&mut *conn)
+            .await?;
     let status = b.status();
     let now = OffsetDateTime::now_utc();
     let public = crate::server::Config::from_env().public_url;
@@ -1233,7 +1237,7 @@ async fn handoff_view(
             .delivered_at
             .filter(|_| status == BookingStatus::Delivered)
             .map(|d| time_fmt::datetime(d + Duration::hours(s.completion_hours))),
-        delivery_photo: None,
+        delivery_photo: photo.map(|_| format!("/bookings/{}/delivery-photo", b.id)),
     })
 }
 

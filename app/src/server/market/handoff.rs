@@ -357,6 +357,64 @@ pub async fn deliver(
     Ok(())
 }
 
+pub fn delivery_dir(upload_dir: &std::path::Path) -> std::path::PathBuf {
+    upload_dir.join("private").join("deliveries")
+}
+
+/// Delivery with an optional photo of the handed-over parcel: the photo is checked and
+/// re-encoded first (metadata dropped), kept only if the delivery goes through.
+pub async fn deliver_with_photo(
+    pool: &PgPool,
+    upload_dir: &std::path::Path,
+    traveler: Uuid,
+    id: Uuid,
+    code: &str,
+    photo: Option<Vec<u8>>,
+) -> Result<(), AppError> {
+    let Some(bytes) = photo else {
+        return deliver(pool, traveler, id, code, None).await;
+    };
+    let jpeg = tokio::task::spawn_blocking(move || super::photos::process(&bytes))
+        .await
+        .map_err(AppError::internal)?
+        .map_err(|e| AppError::validation("photo", format!("Photo: {e}")))?
+        .full;
+    let name = format!("{id}-{}.jpg", Uuid::new_v4());
+    let dir = delivery_dir(upload_dir);
+    tokio::fs::create_dir_all(&dir)
+        .await
+        .map_err(AppError::internal)?;
+    let path = dir.join(&name);
+    tokio::fs::write(&path, jpeg)
+        .await
+        .map_err(AppError::internal)?;
+    let done = deliver(pool, traveler, id, code, Some(&name)).await;
+    if done.is_err() {
+        let _ = tokio::fs::remove_file(&path).await;
+    }
+    done
+}
+
+/// The delivery photo's file, for the booking's two sides and admins.
+pub async fn delivery_photo_file(
+    pool: &PgPool,
+    upload_dir: &std::path::Path,
+    viewer: Uuid,
+    admin: bool,
+    id: Uuid,
+) -> Result<std::path::PathBuf, AppError> {
+    let b = bookings::booking(&mut *pool.acquire().await?, id, false).await?;
+    if b.side_of(viewer).is_none() && !admin {
+        return Err(bookings::not_found());
+    }
+    let name: Option<String> =
+        sqlx::query_scalar!("SELECT delivery_photo FROM bookings WHERE id = $1", id)
+            .fetch_one(pool)
+            .await?;
+    name.map(|n| delivery_dir(upload_dir).join(n))
+        .ok_or_else(|| AppError::NotFound("No photo was attached to this delivery.".into()))
+}
+
 /// Completes a delivered booking and releases its escrow. Safe to race: the booking row lock
 /// serialises callers, the second finds it completed, and the ledger settles a booking once.
 async fn complete(

@@ -38,6 +38,7 @@ pub fn pair(trip: &TripRow, parcel: &ParcelRow, radius_km: i32) -> Pair {
         on_time: trip.on_time_deliveries,
         strikes: trip.reliability_strikes,
         email_verified: trip.traveler_verified,
+        id_verified: trip.traveler_id_verified,
     }
 }
 

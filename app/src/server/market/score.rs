@@ -26,6 +26,7 @@ pub struct Pair {
     pub on_time: i32,
     pub strikes: i32,
     pub email_verified: bool,
+    pub id_verified: bool,
 }
 
 pub const ROUTE_MAX: i32 = 30;
@@ -151,18 +152,22 @@ pub fn score(p: &Pair) -> (i32, Vec<ScorePart>) {
         why,
     );
 
+    let half = f64::from(BADGES_MAX) / 2.0;
+    let mut held = Vec::new();
+    if p.email_verified {
+        held.push("email confirmed");
+    }
+    if p.id_verified {
+        held.push("ID verified");
+    }
     let badges = part(
         "Badges",
-        if p.email_verified {
-            f64::from(BADGES_MAX) / 2.0
-        } else {
-            0.0
-        },
+        if p.email_verified { half } else { 0.0 } + if p.id_verified { half } else { 0.0 },
         BADGES_MAX,
-        if p.email_verified {
-            "email confirmed".to_string()
-        } else {
+        if held.is_empty() {
             "no badges yet".to_string()
+        } else {
+            held.join(", ")
         },
     );
 
@@ -192,6 +197,7 @@ mod tests {
             on_time: 10,
             strikes: 0,
             email_verified: true,
+            id_verified: false,
         }
     }
 
@@ -260,6 +266,7 @@ mod tests {
             on_time: 0,
             strikes: 2,
             email_verified: false,
+            id_verified: false,
             ..pair()
         };
         let (_, parts) = score(&newcomer);

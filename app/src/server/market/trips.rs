@@ -51,6 +51,7 @@ pub struct TripRow {
     pub completed_deliveries: i32,
     pub on_time_deliveries: i32,
     pub reliability_strikes: i32,
+    pub traveler_id_verified: bool,
 }
 
 impl TripRow {
@@ -100,7 +101,7 @@ pub const TRIP_COLUMNS: &str = "SELECT id, traveler_id, origin_id, destination_i
     price_per_kg_minor, currency, categories, notes, distance_km, status, origin_label, origin_tz,
     origin_lat, origin_lon, destination_label, destination_tz, destination_lat, destination_lon,
     traveler_name, traveler_verified, traveler_rating_x100, completed_deliveries,
-    on_time_deliveries, reliability_strikes FROM trip_rows";
+    on_time_deliveries, reliability_strikes, traveler_id_verified FROM trip_rows";
 
 pub async fn row(db: impl sqlx::PgExecutor<'_>, id: Uuid) -> Result<TripRow, AppError> {
     sqlx::query_as::<_, TripRow>(&format!("{TRIP_COLUMNS} WHERE id = $1"))
