@@ -203,14 +203,7 @@ async fn show_ticket(
     .await;
     let (path, kind) = match found {
         Ok(f) => f,
-        Err(e) => {
-            return (
-                axum::http::StatusCode::from_u16(e.status())
-                    .unwrap_or(axum::http::StatusCode::NOT_FOUND),
-                e.to_string(),
-            )
-                .into_response()
-        }
+        Err(e) => return error_response(&e),
     };
     match tokio::fs::read(&path).await {
         Ok(bytes) => (
@@ -305,20 +298,7 @@ async fn show_verification(
     else {
         return (axum::http::StatusCode::NOT_FOUND, "Not found.").into_response();
     };
-    match tokio::fs::read(&path).await {
-        Ok(bytes) => (
-            [
-                (header::CONTENT_TYPE, HeaderValue::from_static("image/jpeg")),
-                (
-                    header::CACHE_CONTROL,
-                    HeaderValue::from_static("private, no-store"),
-                ),
-            ],
-            bytes,
-        )
-            .into_response(),
-        Err(_) => (axum::http::StatusCode::NOT_FOUND, "Not found.").into_response(),
-    }
+    private_file(&path, "image/jpeg").await
 }
 
 /// Stripe's webhook: verify the signature, then credit the payment once.
@@ -421,19 +401,17 @@ async fn show_delivery_photo(
     .await;
     let path = match found {
         Ok(p) => p,
-        Err(e) => {
-            return (
-                axum::http::StatusCode::from_u16(e.status())
-                    .unwrap_or(axum::http::StatusCode::NOT_FOUND),
-                e.to_string(),
-            )
-                .into_response()
-        }
+        Err(e) => return error_response(&e),
     };
-    match tokio::fs::read(&path).await {
+    private_file(&path, "image/jpeg").await
+}
+
+/// A private file: only for whoever the caller checked, never stored by caches.
+async fn private_file(path: &std::path::Path, kind: &'static str) -> Response {
+    match tokio::fs::read(path).await {
         Ok(bytes) => (
             [
-                (header::CONTENT_TYPE, HeaderValue::from_static("image/jpeg")),
+                (header::CONTENT_TYPE, HeaderValue::from_static(kind)),
                 (
                     header::CACHE_CONTROL,
                     HeaderValue::from_static("private, no-store"),
@@ -444,4 +422,12 @@ async fn show_delivery_photo(
             .into_response(),
         Err(_) => (axum::http::StatusCode::NOT_FOUND, "Not found.").into_response(),
     }
+}
+
+fn error_response(e: &app::error::AppError) -> Response {
+    (
+        axum::http::StatusCode::from_u16(e.status()).unwrap_or(axum::http::StatusCode::NOT_FOUND),
+        e.to_string(),
+    )
+        .into_response()
 }

@@ -102,7 +102,7 @@ pub fn Footer() -> impl IntoView {
         <footer class="border-t border-slate-200 bg-white">
             <div class="mx-auto flex max-w-5xl flex-col gap-2 px-4 py-6 text-sm text-slate-500 sm:flex-row sm:justify-between">
                 <p>{crate::BRAND}" — parcels travel with people already making the trip."</p>
-                <p><a class="underline" href="/about">"About and credits"</a></p>
+                <p class="flex gap-4"><a class="underline" href="/track">"Track a parcel"</a><a class="underline" href="/about">"About and credits"</a></p>
             </div>
         </footer>
     }

@@ -415,6 +415,14 @@ pub(crate) async fn notify(
     crate::server::email::enqueue(&mut *conn, &email, subject, body, "booking").await
 }
 
+/// Locks a parcel row (after its trip, before its booking: the lock order).
+pub(crate) async fn lock_parcel(conn: &mut PgConnection, parcel: Uuid) -> Result<(), AppError> {
+    sqlx::query!("SELECT id FROM parcels WHERE id = $1 FOR UPDATE", parcel)
+        .fetch_one(&mut *conn)
+        .await?;
+    Ok(())
+}
+
 /// Locks the booking for an answer by `actor`, refusing anyone else.
 async fn lock_for_answer(
     conn: &mut PgConnection,
@@ -499,12 +507,7 @@ pub async fn accept_with(
     )
     .fetch_one(&mut *tx)
     .await?;
-    sqlx::query!(
-        "SELECT id FROM parcels WHERE id = $1 FOR UPDATE",
-        peek.parcel_id
-    )
-    .fetch_one(&mut *tx)
-    .await?;
+    lock_parcel(&mut tx, peek.parcel_id).await?;
     let (b, side) = lock_for_answer(&mut tx, actor, id).await?;
     if b.status() == BookingStatus::Accepted {
         return Ok(());
@@ -906,12 +909,7 @@ async fn end_before_pickup(
     )
     .fetch_one(&mut *tx)
     .await?;
-    sqlx::query!(
-        "SELECT id FROM parcels WHERE id = $1 FOR UPDATE",
-        peek.parcel_id
-    )
-    .fetch_one(&mut *tx)
-    .await?;
+    lock_parcel(&mut tx, peek.parcel_id).await?;
     let b = booking(&mut tx, id, true).await?;
     match b.status() {
         BookingStatus::Cancelled => return Ok(()),

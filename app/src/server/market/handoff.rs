@@ -120,12 +120,7 @@ async fn lock(
     if peek.side_of(actor) != Some(side) {
         return Err(AppError::Forbidden);
     }
-    sqlx::query!(
-        "SELECT id FROM parcels WHERE id = $1 FOR UPDATE",
-        peek.parcel_id
-    )
-    .fetch_one(&mut *conn)
-    .await?;
+    bookings::lock_parcel(conn, peek.parcel_id).await?;
     bookings::booking(conn, id, true).await
 }
 
@@ -488,12 +483,7 @@ pub async fn confirm(pool: &PgPool, sender: Uuid, id: Uuid) -> Result<(), AppErr
 /// waiting time; a dispute, when disputes exist, will hold it).
 pub async fn complete_if_due(conn: &mut PgConnection, id: Uuid) -> Result<bool, AppError> {
     let peek = bookings::booking(conn, id, false).await?;
-    sqlx::query!(
-        "SELECT id FROM parcels WHERE id = $1 FOR UPDATE",
-        peek.parcel_id
-    )
-    .fetch_one(&mut *conn)
-    .await?;
+    bookings::lock_parcel(conn, peek.parcel_id).await?;
     let b = bookings::booking(conn, id, true).await?;
     if b.status() != BookingStatus::Delivered {
         return Ok(false);
