@@ -63,6 +63,7 @@ pub fn App() -> impl IntoView {
             <div class="flex min-h-screen flex-col">
                 <NavBar/>
                 <main class="mx-auto w-full max-w-5xl flex-1 px-4 py-6 sm:py-10">
+                    <components::layout::TopUpNotice/>
                     <Routes fallback=pages::errors::NotFound>
                         <Route path=path!("") view=home::HomePage ssr=SsrMode::Async/>
                         <Route path=path!("/signup") view=auth::SignUpPage ssr=SsrMode::Async/>

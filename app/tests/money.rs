@@ -1286,3 +1286,38 @@ async fn sixteen_clients_hammer_the_ledger(_opts: PgPoolOptions, conn: PgConnect
     let fees = system(&pool, Acct::Fees).await;
     assert_eq!(total_users + fees, topped, "every cent is somewhere");
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_booking_nobody_picked_up_is_refunded_by_the_sweep(pool: PgPool) {
+    let w = world(&pool).await;
+    top_up(&pool, w.sender, "100").await;
+    let b = accepted(&pool, &w).await;
+    assert_eq!(available(&pool, w.sender).await, 10000 - 1100);
+    // Not yet due: the sweep leaves it alone.
+    let mut tx = pool.begin().await.unwrap();
+    jobs::sweep(&mut tx).await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(status(&pool, b).await, "accepted");
+    // The trip left more than 24 hours ago and nobody entered the pickup code.
+    sqlx::query("UPDATE handoff_codes SET valid_until = now() - interval '1 minute' WHERE booking_id = $1 AND kind = 'pickup'")
+        .bind(b)
+        .execute(&pool)
+        .await
+        .unwrap();
+    let mut tx = pool.begin().await.unwrap();
+    jobs::sweep(&mut tx).await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(status(&pool, b).await, "cancelled");
+    assert_eq!(available(&pool, w.sender).await, 10000);
+    let parcel: String = sqlx::query_scalar("SELECT status FROM parcels WHERE id = $1")
+        .bind(w.parcel)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(parcel, "open");
+    let c = code(&pool, b, "pickup").await;
+    assert!(handoff::pick_up(&pool, w.traveler, b, &c, inspected())
+        .await
+        .is_err());
+    assert_ledger_ok(&pool).await;
+}

@@ -46,6 +46,7 @@ test('a booking is paid from the wallet, handed over with codes, and pays the tr
   await expect(sender.page.getByLabel('Amount').first()).toHaveValue('11.00');
   await payWithCard(sender.page);
   await expect(sender.page).toHaveURL(new RegExp(`/parcels/${parcel}\\?topped_up=1`));
+  await expect(sender.page.getByText('Money added to your wallet')).toBeVisible();
   await sender.page.getByTestId('trip-card').filter({ hasText: `Tara ${t}` }).getByRole('button', { name: 'Request this trip' }).click();
   await expect(sender.page).toHaveURL(/\/bookings\/[0-9a-f-]+\?sent=1/);
   const bookingUrl = sender.page.url().split('?')[0];

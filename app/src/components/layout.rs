@@ -130,6 +130,20 @@ pub fn Notice(children: Children) -> impl IntoView {
     }
 }
 
+/// After a top-up that was offered to pay for something, back on that page: say so, so the user
+/// knows their money arrived and the action can go ahead. (The wallet page has its own notice.)
+#[component]
+pub fn TopUpNotice() -> impl IntoView {
+    let location = leptos_router::hooks::use_location();
+    let topped_up = query_flag("topped_up");
+    let show = move || topped_up.get() && location.pathname.get() != "/wallet";
+    view! {
+        <Show when=show>
+            <Notice>"Money added to your wallet. You can go ahead now."</Notice>
+        </Show>
+    }
+}
+
 /// True when the page address has `?name=...` (the confirmations after a form post).
 pub fn query_flag(name: &'static str) -> Memo<bool> {
     let q = leptos_router::hooks::use_query_map();

@@ -930,25 +930,6 @@ async fn end_before_pickup(
     } else {
         0
     };
-    sqlx::query!(
-        "UPDATE bookings SET status = 'cancelled', updated_at = now() WHERE id = $1",
-        id
-    )
-    .execute(&mut *tx)
-    .await?;
-    sqlx::query!(
-        "UPDATE trips SET remaining_g = remaining_g + $2, updated_at = now() WHERE id = $1",
-        b.trip_id,
-        b.weight_g
-    )
-    .execute(&mut *tx)
-    .await?;
-    sqlx::query!(
-        "UPDATE parcels SET status = 'open', updated_at = now() WHERE id = $1 AND status = 'booked'",
-        b.parcel_id
-    )
-    .execute(&mut *tx)
-    .await?;
     let memo = match (refusal, side) {
         (true, _) => "Refund: the traveler refused the parcel at pickup",
         (false, Side::Sender) if keep > 0 => {
@@ -957,7 +938,7 @@ async fn end_before_pickup(
         (false, Side::Sender) => "Refund: you cancelled the booking",
         (false, Side::Traveler) => "Refund: the traveler cancelled the booking",
     };
-    escrow::refund(&mut tx, b.id, b.sender_id, b.price().currency, keep, memo).await?;
+    cancel_accepted(&mut tx, &b, keep, memo).await?;
     if side == Side::Traveler && !refusal {
         sqlx::query!(
             "UPDATE users SET reliability_strikes = reliability_strikes + 1 WHERE id = $1",
@@ -990,6 +971,103 @@ async fn end_before_pickup(
     .await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// Cancels an accepted booking (its trip, parcel and booking rows locked by the caller): the
+/// weight goes back to the trip, the parcel opens again, and the escrow is refunded to the
+/// sender, minus `keep` for the platform.
+async fn cancel_accepted(
+    conn: &mut PgConnection,
+    b: &BookingRow,
+    keep: i64,
+    memo: &str,
+) -> Result<(), AppError> {
+    sqlx::query!(
+        "UPDATE bookings SET status = 'cancelled', updated_at = now() WHERE id = $1",
+        b.id
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query!(
+        "UPDATE trips SET remaining_g = remaining_g + $2, updated_at = now() WHERE id = $1",
+        b.trip_id,
+        b.weight_g
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query!(
+        "UPDATE parcels SET status = 'open', updated_at = now() WHERE id = $1 AND status = 'booked'",
+        b.parcel_id
+    )
+    .execute(&mut *conn)
+    .await?;
+    escrow::refund(conn, b.id, b.sender_id, b.price().currency, keep, memo).await?;
+    Ok(())
+}
+
+/// An accepted booking whose pickup code expired (the trip left more than 24 hours ago) and
+/// that nobody picked up: cancelled by the sweep, the sender refunded in full, the parcel open
+/// again. The money never stays stuck in escrow.
+pub async fn expire_unpicked(conn: &mut PgConnection, id: Uuid) -> Result<bool, AppError> {
+    let peek = booking(conn, id, false).await?;
+    sqlx::query!(
+        "SELECT id FROM trips WHERE id = $1 FOR UPDATE",
+        peek.trip_id
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    lock_parcel(conn, peek.parcel_id).await?;
+    let b = booking(conn, id, true).await?;
+    let due = sqlx::query_scalar!(
+        r#"SELECT valid_until < now() AS "due!" FROM handoff_codes
+           WHERE booking_id = $1 AND kind = 'pickup'"#,
+        id
+    )
+    .fetch_optional(&mut *conn)
+    .await?
+    .unwrap_or(false);
+    if b.status() != BookingStatus::Accepted || !due {
+        return Ok(false);
+    }
+    cancel_accepted(
+        conn,
+        &b,
+        0,
+        "Refund: the parcel was not picked up before the trip left",
+    )
+    .await?;
+    let note = "The parcel was not picked up before the trip left.";
+    event(conn, id, None, "cancelled", None, note).await?;
+    for side in [Side::Sender, Side::Traveler] {
+        notify(
+            conn,
+            id,
+            side,
+            "A booking ended without pickup",
+            &format!("{note} The sender's payment is back in their wallet."),
+        )
+        .await?;
+    }
+    Ok(true)
+}
+
+/// Every accepted booking whose pickup window closed (the sweep's part).
+pub async fn expire_unpicked_due(conn: &mut PgConnection) -> Result<u64, AppError> {
+    let ids = sqlx::query_scalar!(
+        "SELECT b.id FROM bookings b
+         JOIN handoff_codes c ON c.booking_id = b.id AND c.kind = 'pickup'
+         WHERE b.status = 'accepted' AND c.valid_until < now()
+         ORDER BY c.valid_until LIMIT 500"
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut n = 0;
+    for id in ids {
+        if expire_unpicked(conn, id).await? {
+            n += 1;
+        }
+    }
+    Ok(n)
 }
 
 /// What a sender's cancellation keeps: nothing more than 24 hours before departure, else the

@@ -149,6 +149,8 @@ pub async fn sweep(conn: &mut PgConnection) -> Result<(), AppError> {
     .execute(&mut *conn)
     .await?;
     super::bookings::expire_due(conn).await?;
+    // Accepted bookings nobody picked up before the pickup window closed: refunded.
+    super::bookings::expire_unpicked_due(conn).await?;
     sqlx::query!(
         "UPDATE trips SET status = CASE WHEN remaining_g = capacity_g THEN 'expired' ELSE 'departed' END,
             updated_at = now()
