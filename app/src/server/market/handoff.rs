@@ -106,7 +106,8 @@ fn conflict(msg: &str) -> AppError {
     AppError::Conflict(msg.into())
 }
 
-/// Locks parcel then booking, and checks the actor is on `side` of it.
+/// Locks trip, parcel, then booking (the lock order: a trip being cancelled and a pickup
+/// queue), and checks the actor is on `side` of it.
 async fn lock(
     conn: &mut PgConnection,
     actor: Uuid,
@@ -120,6 +121,12 @@ async fn lock(
     if peek.side_of(actor) != Some(side) {
         return Err(AppError::Forbidden);
     }
+    sqlx::query!(
+        "SELECT id FROM trips WHERE id = $1 FOR UPDATE",
+        peek.trip_id
+    )
+    .fetch_one(&mut *conn)
+    .await?;
     bookings::lock_parcel(conn, peek.parcel_id).await?;
     bookings::booking(conn, id, true).await
 }

@@ -450,6 +450,20 @@ pub async fn cancel(pool: &PgPool, user: Uuid, id: Uuid) -> Result<(), AppError>
             "This trip has already departed and can no longer be cancelled.".into(),
         ));
     }
+    // A pickup locks the trip row too, so no parcel can be picked up while this runs.
+    let carrying = sqlx::query_scalar!(
+        r#"SELECT EXISTS (SELECT 1 FROM bookings WHERE trip_id = $1
+             AND status IN ('picked_up', 'delivered')) AS "x!""#,
+        id
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    if carrying {
+        return Err(AppError::Conflict(
+            "You already carry a parcel on this trip: deliver it, or open a dispute if you cannot."
+                .into(),
+        ));
+    }
     sqlx::query!(
         "UPDATE trips SET status = 'cancelled', updated_at = now() WHERE id = $1",
         id
