@@ -641,6 +641,10 @@ pub async fn counter_with(
     let mut tx = pool.begin().await?;
     let s = settings::load(&mut *tx).await?;
     let (b, side) = lock_for_answer(&mut tx, actor, id).await?;
+    if is_repeat_counter(&mut tx, &b, side, actor, price).await? {
+        // The same counter-offer sent again (a double submit): it is done already.
+        return Ok(());
+    }
     require_turn(&b, side)?;
     if is_due(&b) {
         return Err(AppError::Conflict("This request has expired.".into()));
@@ -691,6 +695,33 @@ pub async fn counter_with(
     .await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// Whether `actor` just made exactly this counter-offer (it is the other side's turn, at this
+/// price, and the last event is their counter).
+async fn is_repeat_counter(
+    conn: &mut PgConnection,
+    b: &BookingRow,
+    side: Side,
+    actor: Uuid,
+    price: &str,
+) -> Result<bool, AppError> {
+    let Ok(Some(typed)) = parse_price(price, b.price().currency) else {
+        return Ok(false);
+    };
+    if b.status() != BookingStatus::Pending
+        || b.awaiting() != Some(side.other())
+        || b.price_minor != typed.minor
+    {
+        return Ok(false);
+    }
+    let last = sqlx::query!(
+        "SELECT kind, actor_id FROM booking_events WHERE booking_id = $1 ORDER BY id DESC LIMIT 1",
+        b.id
+    )
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(last.is_some_and(|e| e.kind == "countered" && e.actor_id == Some(actor)))
 }
 
 /// The initiator takes a pending request back.
