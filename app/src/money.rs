@@ -11,6 +11,8 @@ pub struct Balance {
     pub in_escrow: Money,
     /// Withdrawals waiting for an admin.
     pub pending_withdrawals: Money,
+    /// Prices of bookings this user carries, held in escrow until delivery is confirmed.
+    pub incoming: Money,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -93,4 +93,8 @@ pub struct AdminOverview {
     pub admins: i64,
     pub signups_last_7_days: i64,
     pub active_sessions: i64,
+    /// Work waiting for an admin.
+    pub parcels_in_review: i64,
+    pub id_checks_waiting: i64,
+    pub payouts_waiting: i64,
 }

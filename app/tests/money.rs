@@ -412,6 +412,13 @@ async fn requests_pay_into_escrow_and_get_it_back_when_they_end(pool: PgPool) {
     assert_eq!(available(&pool, w.sender).await, 5000 - 2320);
     let d = bookings::detail(&pool, w.sender, b).await.unwrap();
     assert_eq!(d.money.total.minor, 2320);
+    let traveler_view = wallet::overview(&pool, w.traveler, false).await.unwrap();
+    assert_eq!(
+        traveler_view.balances[0].incoming.minor, 2000,
+        "on its way to the traveler"
+    );
+    let sender_view = wallet::overview(&pool, w.sender, false).await.unwrap();
+    assert_eq!(sender_view.balances[0].in_escrow.minor, 2320);
     assert!(d.handoff.unwrap().pickup_code.is_some());
     // The traveler cancels before pickup: a full refund and a strike.
     bookings::cancel(&pool, w.traveler, b, "plans changed")

@@ -58,6 +58,8 @@ test('a booking is paid from the wallet, handed over with codes, and pays the tr
   await open(traveler.page, bookingUrl);
   await traveler.page.getByRole('button', { name: 'Accept at 10.00 EUR' }).click();
   await expect(traveler.page.getByTestId('booking-status')).toHaveText('Accepted');
+  await open(traveler.page, '/wallet');
+  await expect(traveler.page.getByTestId('balance-EUR').getByTestId('incoming')).toHaveText('10.00 EUR');
   await open(sender.page, bookingUrl);
   const pickup = (await sender.page.getByTestId('pickup-code').innerText()).trim();
   const delivery = (await sender.page.getByTestId('delivery-code').innerText()).trim();
@@ -136,6 +138,8 @@ test('a declined card says so; a withdrawal needs an ID check and goes through t
   await page.getByRole('button', { name: 'Send for checking' }).click();
   await expect(page.getByTestId('id-state')).toContainText('waiting for a check');
 
+  await open(adminPage, '/admin');
+  await expect(adminPage.getByTestId('admin-queues')).toContainText('ID checks');
   await open(adminPage, '/admin/verifications');
   const item = adminPage.getByTestId('verification-item').filter({ hasText: `Wanda ${t}` });
   await item.getByRole('button', { name: 'Approve' }).click();

@@ -25,17 +25,33 @@ pub fn AdminPage() -> impl IntoView {
                             <Stat label="Sign-ups, last 7 days" value=o.signups_last_7_days/>
                             <Stat label="Active sessions" value=o.active_sessions/>
                         </dl>
-                        <nav class="mt-6 flex flex-wrap gap-4">
-                            <a class="link" href="/admin/parcels/review">"Parcel review queue"</a>
-                            <a class="link" href="/admin/verifications">"ID verification"</a>
-                            <a class="link" href="/admin/payouts">"Payouts"</a>
-                            <a class="link" href="/admin/ledger">"Ledger check"</a>
+                        <h2 class="mb-2 mt-8 text-lg font-semibold">"Waiting for you"</h2>
+                        <nav class="grid grid-cols-1 gap-3 sm:grid-cols-3" data-testid="admin-queues">
+                            <Queue href="/admin/parcels/review" label="Parcels to review" count=o.parcels_in_review/>
+                            <Queue href="/admin/verifications" label="ID checks" count=o.id_checks_waiting/>
+                            <Queue href="/admin/payouts" label="Payouts" count=o.payouts_waiting/>
                         </nav>
+                        <p class="mt-6"><a class="link" href="/admin/ledger">"Run the ledger check"</a></p>
                     }.into_any(),
                     Err(e) => page_error(e),
                 }
             })}
         </Suspense>
+    }
+}
+
+#[component]
+fn Queue(href: &'static str, label: &'static str, count: i64) -> impl IntoView {
+    let tone = if count > 0 {
+        "rounded-full bg-amber-100 px-2 text-sm font-semibold text-amber-900"
+    } else {
+        "text-sm text-slate-500"
+    };
+    view! {
+        <a class="card flex items-center justify-between hover:border-teal-600" href=href>
+            <span>{label}</span>
+            <span class=tone>{count}</span>
+        </a>
     }
 }
 

@@ -63,6 +63,9 @@ fn BalanceCard(b: Balance) -> impl IntoView {
             <p class="text-sm text-slate-600">{code}" available"</p>
             <p class="text-2xl font-bold" data-testid="available">{b.available.to_string()}</p>
             <p class="mt-1 text-sm text-slate-600">"In escrow: "<span data-testid="escrow">{b.in_escrow.to_string()}</span></p>
+            {(b.incoming.minor > 0).then(|| view! {
+                <p class="text-sm text-slate-600">"On its way to you: "<span data-testid="incoming">{b.incoming.to_string()}</span>" (paid when deliveries complete)"</p>
+            })}
             {(b.pending_withdrawals.minor > 0).then(|| view! {
                 <p class="text-sm text-slate-600">"Withdrawals pending: "{b.pending_withdrawals.to_string()}</p>
             })}

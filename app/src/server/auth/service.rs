@@ -625,11 +625,21 @@ pub async fn admin_overview(pool: &PgPool) -> Result<AdminOverview, AppError> {
     )
     .fetch_one(pool)
     .await?;
+    let queues = sqlx::query!(
+        r#"SELECT (SELECT count(*) FROM parcels WHERE status = 'in_review') AS "review!",
+                  (SELECT count(*) FROM id_verifications WHERE status = 'pending') AS "ids!",
+                  (SELECT count(*) FROM withdrawals WHERE status = 'pending') AS "payouts!""#
+    )
+    .fetch_one(pool)
+    .await?;
     Ok(AdminOverview {
         users_total: r.total,
         users_verified: r.verified,
         admins: r.admins,
         signups_last_7_days: r.recent,
         active_sessions: active,
+        parcels_in_review: queues.review,
+        id_checks_waiting: queues.ids,
+        payouts_waiting: queues.payouts,
     })
 }

@@ -597,7 +597,9 @@ pub async fn overview(pool: &PgPool, user: Uuid, stripe: bool) -> Result<WalletV
              SELECT currency FROM ledger_accounts WHERE kind = 'user' AND user_id = $1
              UNION SELECT a.currency FROM ledger_accounts a JOIN bookings b ON b.id = a.booking_id
                    WHERE a.kind = 'escrow' AND b.sender_id = $1 AND a.balance_minor > 0
-             UNION SELECT currency FROM withdrawals WHERE user_id = $1 AND status = 'pending')
+             UNION SELECT currency FROM withdrawals WHERE user_id = $1 AND status = 'pending'
+             UNION SELECT currency FROM bookings WHERE traveler_id = $1
+                   AND status IN ('accepted', 'picked_up', 'delivered'))
            SELECT c.currency::text AS "currency!",
              coalesce((SELECT balance_minor FROM ledger_accounts WHERE kind = 'user'
                        AND user_id = $1 AND currency = c.currency), 0) AS "available!",
@@ -606,7 +608,10 @@ pub async fn overview(pool: &PgPool, user: Uuid, stripe: bool) -> Result<WalletV
                        WHERE a.kind = 'escrow' AND b.sender_id = $1
                          AND a.currency = c.currency), 0)::bigint AS "escrow!",
              coalesce((SELECT sum(amount_minor) FROM withdrawals WHERE user_id = $1
-                       AND status = 'pending' AND currency = c.currency), 0)::bigint AS "pending!"
+                       AND status = 'pending' AND currency = c.currency), 0)::bigint AS "pending!",
+             coalesce((SELECT sum(price_minor) FROM bookings WHERE traveler_id = $1
+                       AND status IN ('accepted', 'picked_up', 'delivered')
+                       AND currency = c.currency), 0)::bigint AS "incoming!"
            FROM cur c ORDER BY 1"#,
         user
     )
@@ -620,6 +625,7 @@ pub async fn overview(pool: &PgPool, user: Uuid, stripe: bool) -> Result<WalletV
                 available: Money::new(r.available, c),
                 in_escrow: Money::new(r.escrow, c),
                 pending_withdrawals: Money::new(r.pending, c),
+                incoming: Money::new(r.incoming, c),
             })
         })
         .collect();
