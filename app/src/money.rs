@@ -102,6 +102,15 @@ pub struct LedgerReport {
     pub at: String,
 }
 
+/// What a sender pays on top of the price, as the settings say now (shown by request forms).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BookingTerms {
+    /// "a 10% service fee (at least 1.00)"
+    pub fee: String,
+    /// "3% of the declared value covers loss or damage (up to 1,000)"
+    pub protection: String,
+}
+
 /// The money side of a booking, as its two sides see it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BookingMoney {

@@ -39,6 +39,7 @@ test('a booking is paid from the wallet, handed over with codes, and pays the tr
 
   // An empty wallet: the request offers the top-up of the difference, then comes back.
   const card = sender.page.getByTestId('trip-card').filter({ hasText: `Tara ${t}` });
+  await expect(sender.page.getByTestId('booking-terms')).toContainText('a 10% service fee (at least 1.00)');
   await card.getByRole('button', { name: 'Request this trip' }).click();
   await expect(sender.page.getByTestId('form-error')).toContainText('11.00 EUR short');
   await sender.page.getByTestId('top-up-offer').click();

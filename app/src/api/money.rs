@@ -197,6 +197,18 @@ pub async fn settle_booking(
     )
 }
 
+/// The fee and protection terms in words (request forms show them).
+#[server(prefix = "/api", endpoint = "bookings/terms", input = GetUrl)]
+pub async fn booking_terms() -> Result<crate::money::BookingTerms, AppError> {
+    ctx::finish(
+        async {
+            let s = crate::server::market::settings::load(&ctx::pool()?).await?;
+            Ok(crate::server::money::escrow::terms(&s))
+        }
+        .await,
+    )
+}
+
 /// The public tracking page's data: no names, addresses or notes.
 #[server(prefix = "/api", endpoint = "track", input = GetUrl)]
 pub async fn track(number: String) -> Result<TrackingView, AppError> {

@@ -1,5 +1,6 @@
 use super::errors::page_error;
 use crate::api::bookings::ProposeBooking;
+use crate::api::money::booking_terms;
 use crate::api::parcels::{
     get_parcel, my_parcels, parcel_matches, suggest_reward, CancelParcel, SaveParcel,
 };
@@ -331,21 +332,25 @@ fn ParcelView(parcel: ParcelDetail, cancel: ServerAction<CancelParcel>) -> impl 
 #[component]
 fn ParcelMatches(id: Uuid) -> impl IntoView {
     let matches = Resource::new(move || id, parcel_matches);
+    let terms = Resource::new(|| (), |_| booking_terms());
     let request = ServerAction::<ProposeBooking>::new();
     let error = action_error(request);
     view! {
         <section class="mt-8">
             <h2 class="mb-3 text-xl font-semibold">"Trips that can carry it"</h2>
-            <p class="mb-3 text-sm text-slate-600">"Requesting pays the price plus a 10% service fee (at least 1.00) from your wallet into escrow. It comes back at once if the traveler declines or does not answer."</p>
             <FormError error/>
             <Suspense fallback=loading>
                 {move || Suspend::new(async move {
+                    let terms = terms.await.unwrap_or_default();
+                    let protect_label = format!("Add protection: {}", terms.protection);
                     match matches.await {
                         Err(e) => page_error(e),
                         Ok(list) if list.is_empty() => view! { <p class="text-slate-600" data-testid="no-matches">"No trip fits yet. Travelers post trips every day; check back soon."</p> }.into_any(),
                         Ok(list) => view! {
+                            <p class="mb-3 text-sm text-slate-600" data-testid="booking-terms">"Requesting pays the price plus "{terms.fee.clone()}" from your wallet into escrow. It comes back at once if the traveler declines or does not answer."</p>
                             <ul class="space-y-3">
                                 {list.into_iter().map(|m| {
+                                    let protect_label = protect_label.clone();
                                     let tid = m.trip.id.to_string();
                                     let price = m.price.input_value();
                                     view! {
@@ -360,7 +365,7 @@ fn ParcelMatches(id: Uuid) -> impl IntoView {
                                                     <input name="price" value=price class="ml-1 w-28 rounded-md border border-slate-300 px-2 py-1"/>
                                                 </label>
                                                 <label class="flex items-center gap-1 text-sm">
-                                                    <input type="checkbox" name="protect" class="h-4 w-4"/>"Add protection (3% of the declared value)"
+                                                    <input type="checkbox" name="protect" class="h-4 w-4"/>{protect_label}
                                                 </label>
                                                 <button type="submit" class="btn-primary">"Request this trip"</button>
                                             </ActionForm>

@@ -1,10 +1,10 @@
 use super::errors::page_error;
 use crate::api::bookings::ProposeBooking;
+use crate::api::money::booking_terms;
 use crate::api::parcels::my_parcels;
 use crate::api::trips::{get_trip, my_trips, trip_matches, CancelTrip, CreateTrip, UpdateTrip};
 use crate::components::form::{
-    action_error, CheckGroup, Checkbox, Field, FormError, IdemKey, PlaceInput, Select, Submit,
-    TextArea,
+    action_error, CheckGroup, Field, FormError, IdemKey, PlaceInput, Select, Submit, TextArea,
 };
 use crate::components::layout::{query_flag, route_id, Notice, PageHeader};
 use crate::components::market::{
@@ -262,11 +262,13 @@ fn TripMatches(id: Uuid) -> impl IntoView {
 #[component]
 fn RequestThisTrip(id: Uuid) -> impl IntoView {
     let parcels = Resource::new(|| (), |_| my_parcels());
+    let terms = Resource::new(|| (), |_| booking_terms());
     let request = ServerAction::<ProposeBooking>::new();
     let error = action_error(request);
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
+                let terms = terms.await.unwrap_or_default();
                 let open: Vec<_> = parcels.await.unwrap_or_default().into_iter().filter(|p| p.status == ParcelStatus::Open).collect();
                 if open.is_empty() {
                     view! { <p class="mt-6 text-slate-600">"Have a parcel for this route? "<a class="link" href="/parcels/new">"Post it"</a>" and request this trip from its page."</p> }.into_any()
@@ -281,8 +283,10 @@ fn RequestThisTrip(id: Uuid) -> impl IntoView {
                                 <input type="hidden" name="trip_id" value=id.to_string()/>
                                 <Select label="Your parcel" name="parcel_id" options=open.iter().map(|p| (p.id.to_string(), p.title.clone())).collect() error/>
                                 <Field label="Price (leave empty for the traveler's price)" name="price" error/>
-                                <p class="mb-3 text-sm text-slate-600">"You pay the price plus a 10% service fee (at least 1.00) from your wallet into escrow now. It comes back at once if the traveler declines or does not answer."</p>
-                                <Checkbox label="Add protection: 3% of the declared value covers loss or damage (up to 1,000)" name="protect" error/>
+                                <p class="mb-3 text-sm text-slate-600" data-testid="booking-terms">"You pay the price plus "{terms.fee}" from your wallet into escrow now. It comes back at once if the traveler declines or does not answer."</p>
+                                <label class="mb-4 flex items-center gap-2 text-sm">
+                                    <input type="checkbox" name="protect" class="h-4 w-4"/>"Add protection: "{terms.protection}
+                                </label>
                                 <Submit label="Request this trip" pending=request.pending().into()/>
                             </ActionForm>
                         </section>

@@ -55,6 +55,34 @@ pub fn charges(
     }
 }
 
+/// "10" for 1000 basis points, "2.5" for 250.
+fn percent(bps: i64) -> String {
+    if bps % 100 == 0 {
+        (bps / 100).to_string()
+    } else {
+        format!("{:.2}", bps as f64 / 100.0)
+            .trim_end_matches('0')
+            .to_string()
+    }
+}
+
+/// The fee and protection rules in words, from the same settings `charges` uses.
+pub fn terms(s: &Settings) -> crate::money::BookingTerms {
+    crate::money::BookingTerms {
+        fee: format!(
+            "a {}% service fee (at least {}.00)",
+            percent(s.service_fee_bps),
+            s.service_fee_min_units
+        ),
+        protection: format!(
+            "{}% of the declared value covers loss or damage (up to {})",
+            percent(s.protection_bps),
+            // Whole units with thousands separators (a currency without decimals formats so).
+            Money::new(s.protection_max_units, Currency::Xof).amount()
+        ),
+    }
+}
+
 /// The booking's escrow balance.
 pub async fn held(
     conn: &mut PgConnection,
@@ -202,6 +230,21 @@ mod tests {
         assert_eq!(charges(1_005, Currency::Eur, false, None, &s).fee, 101);
         assert_eq!(charges(100, Currency::Xof, false, None, &s).fee, 10);
         assert_eq!(charges(5, Currency::Xof, false, None, &s).fee, 1);
+    }
+
+    #[test]
+    fn terms_follow_the_settings() {
+        let mut s = Settings::default();
+        let t = terms(&s);
+        assert_eq!(t.fee, "a 10% service fee (at least 1.00)");
+        assert_eq!(
+            t.protection,
+            "3% of the declared value covers loss or damage (up to 1,000)"
+        );
+        s.service_fee_bps = 1250;
+        s.protection_bps = 250;
+        assert!(terms(&s).fee.starts_with("a 12.5% service fee"));
+        assert!(terms(&s).protection.starts_with("2.5% of"));
     }
 
     #[test]
