@@ -68,11 +68,13 @@ test('a booking is paid from the wallet, handed over with codes, and pays the tr
   expect(delivery).toMatch(/^\d{6}$/);
   const tracking = (await sender.page.getByTestId('tracking-no').innerText()).trim();
 
-  // Pickup: the inspection and the code.
-  await open(traveler.page, bookingUrl);
+  await expect(sender.page.getByTestId('handoff').locator('svg')).toHaveCount(2); // the QR codes
+
+  // Pickup: the traveler scans the sender's QR code (its link fills the code in), inspects.
+  await open(traveler.page, `${bookingUrl}?pickup=${pickup}`);
+  await expect(traveler.page.getByLabel('Pickup code from the sender')).toHaveValue(pickup);
   await traveler.page.getByLabel('The contents match the listing').check();
   await traveler.page.getByLabel('Nothing prohibited is inside').check();
-  await traveler.page.getByLabel('Pickup code from the sender').fill(pickup);
   await traveler.page.getByRole('button', { name: 'Confirm pickup' }).click();
   await expect(traveler.page.getByTestId('booking-status')).toHaveText('Picked up');
 

@@ -125,12 +125,7 @@ async fn delete(
     };
     match photos::remove(&state.pool, &state.config.upload_dir, me, photo).await {
         Ok(parcel) => Redirect::to(&format!("/parcels/{parcel}")).into_response(),
-        Err(e) => (
-            axum::http::StatusCode::from_u16(e.status())
-                .unwrap_or(axum::http::StatusCode::BAD_REQUEST),
-            e.to_string(),
-        )
-            .into_response(),
+        Err(e) => error_response(&e),
     }
 }
 

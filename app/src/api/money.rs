@@ -236,11 +236,7 @@ pub async fn decide_payout(
     ctx::finish(
         async {
             let admin = ctx::require_admin().await?;
-            let paid = match decision.as_str() {
-                "paid" => true,
-                "reject" => false,
-                _ => return Err(AppError::BadRequest("Unknown decision.".into())),
-            };
+            let paid = super::decision(&decision, "paid")?;
             wallet::decide_withdrawal(&ctx::pool()?, admin.user.id, id, paid, &reason).await?;
             leptos_axum::redirect("/admin/payouts?done=1");
             Ok(())
@@ -270,11 +266,7 @@ pub async fn decide_verification(
     ctx::finish(
         async {
             let admin = ctx::require_admin().await?;
-            let approve = match decision.as_str() {
-                "approve" => true,
-                "reject" => false,
-                _ => return Err(AppError::BadRequest("Unknown decision.".into())),
-            };
+            let approve = super::decision(&decision, "approve")?;
             verification::decide(&ctx::pool()?, admin.user.id, id, approve, &reason).await?;
             leptos_axum::redirect("/admin/verifications?done=1");
             Ok(())

@@ -210,11 +210,7 @@ pub async fn review_parcel(
     ctx::finish(
         async {
             let admin = ctx::require_admin().await?;
-            let approve = match decision.as_str() {
-                "approve" => true,
-                "reject" => false,
-                _ => return Err(AppError::BadRequest("Choose approve or reject.".into())),
-            };
+            let approve = super::decision(&decision, "approve")?;
             parcels::review(&ctx::pool()?, admin.user.id, id, approve, &reason).await?;
             leptos_axum::redirect("/admin/parcels/review?done=1");
             Ok(())

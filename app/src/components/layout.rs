@@ -150,6 +150,14 @@ pub fn query_flag(name: &'static str) -> Memo<bool> {
     Memo::new(move |_| q.read().get(name).is_some())
 }
 
+/// The value of `?name=...` in the page address as the page opened ("" when absent).
+pub fn query_value(name: &str) -> String {
+    leptos_router::hooks::use_query_map()
+        .read_untracked()
+        .get(name)
+        .unwrap_or_default()
+}
+
 /// The `:id` of the page address, when it is a valid id (anything else reads as "not found").
 pub fn route_id() -> Option<uuid::Uuid> {
     let p = leptos_router::hooks::use_params_map();

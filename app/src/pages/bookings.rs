@@ -2,7 +2,7 @@ use super::errors::page_error;
 use crate::api::bookings::{get_booking, my_bookings, AnswerBooking};
 use crate::api::money::{PickUp, SettleBooking};
 use crate::components::form::{action_error, FormError};
-use crate::components::layout::{query_flag, route_id, Notice, PageHeader};
+use crate::components::layout::{query_flag, query_value, route_id, Notice, PageHeader};
 use crate::components::market::{booking_badge, loading};
 use crate::error::AppError;
 use crate::market::{BookingDetail, BookingStatus, Side};
@@ -242,24 +242,23 @@ fn HandoffPanel(
     acts: Acts,
     money: BookingMoney,
 ) -> impl IntoView {
-    let q = leptos_router::hooks::use_query_map();
-    let scanned_pickup = q.read_untracked().get("pickup").unwrap_or_default();
-    let scanned_delivery = q.read_untracked().get("delivery").unwrap_or_default();
+    let scanned_pickup = query_value("pickup");
+    let scanned_delivery = query_value("delivery");
     let pick_error = action_error(acts.pick_up);
-    let deliver_error = q.read_untracked().get("deliver_error").unwrap_or_default();
+    let deliver_error = query_value("deliver_error");
     let settle_error = action_error(acts.settle);
     let h = handoff;
+    let flag = |name: &str| !query_value(name).is_empty();
     let notice = {
-        let q = q.read_untracked();
-        if q.get("picked_up").is_some() {
+        if flag("picked_up") {
             Some("Picked up. Deliver it, then enter the recipient's delivery code.")
-        } else if q.get("delivered").is_some() {
+        } else if flag("delivered") {
             Some("Delivered. The sender confirms receipt, or it completes by itself.")
-        } else if q.get("confirm").is_some() {
+        } else if flag("confirm") {
             Some("Thank you: the booking is complete and the traveler was paid.")
-        } else if q.get("cancel").is_some() {
+        } else if flag("cancel") {
             Some("The booking was cancelled and the refund is in the sender's wallet.")
-        } else if q.get("refuse").is_some() {
+        } else if flag("refuse") {
             Some("You refused the parcel; the sender was refunded in full.")
         } else {
             None

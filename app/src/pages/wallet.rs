@@ -4,19 +4,12 @@
 use super::errors::page_error;
 use crate::api::money::{get_receipt, get_wallet, track, wallet_history, TopUp, Withdraw};
 use crate::components::form::{action_error, Field, FormError, IdemKey, Select, Submit};
-use crate::components::layout::{query_flag, Notice, PageHeader};
+use crate::components::layout::{query_flag, query_value, Notice, PageHeader};
 use crate::components::market::{booking_badge, loading};
 use crate::market::Currency;
 use crate::money::{Balance, VerificationState, WalletView};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
-
-fn query(name: &'static str) -> String {
-    use_query_map()
-        .read_untracked()
-        .get(name)
-        .unwrap_or_default()
-}
 
 fn currency_options() -> Vec<(String, String)> {
     Currency::ALL
@@ -35,7 +28,7 @@ pub fn WalletPage() -> impl IntoView {
     );
     let topped_up = query_flag("topped_up");
     let withdrawn = query_flag("withdrawn");
-    let stripe = query("stripe");
+    let stripe = query_value("stripe");
     view! {
         <leptos_meta::Title text="Wallet"/>
         <PageHeader title="Wallet" lead="Your money on Carry: what you can spend or withdraw, and what is held in escrow for your bookings."/>
@@ -82,9 +75,9 @@ fn WalletBody(
     let top_error = action_error(topup);
     let w_error = action_error(withdraw);
     let sandbox = wallet.provider == "sandbox";
-    let amount = query("amount");
+    let amount = query_value("amount");
     let currency = {
-        let c = query("currency");
+        let c = query_value("currency");
         if c.is_empty() {
             wallet
                 .balances
@@ -95,7 +88,7 @@ fn WalletBody(
             c
         }
     };
-    let next = query("next");
+    let next = query_value("next");
     let verified = wallet.id_verification == VerificationState::Approved;
     let min = wallet.withdrawal_min_units;
     view! {
@@ -295,7 +288,7 @@ pub fn ReceiptPage() -> impl IntoView {
 #[component]
 pub fn VerificationPage() -> impl IntoView {
     let wallet = Resource::new(|| (), |_| get_wallet());
-    let error = query("error");
+    let error = query_value("error");
     let submitted = query_flag("submitted");
     view! {
         <leptos_meta::Title text="Verify your identity"/>
@@ -332,7 +325,7 @@ pub fn VerificationPage() -> impl IntoView {
 /// Look up a tracking number.
 #[component]
 pub fn TrackPage() -> impl IntoView {
-    let number = query("number");
+    let number = query_value("number");
     let found = Resource::new(
         move || number.clone(),
         |n| async move {
@@ -343,7 +336,7 @@ pub fn TrackPage() -> impl IntoView {
             }
         },
     );
-    let initial = query("number");
+    let initial = query_value("number");
     view! {
         <leptos_meta::Title text="Track a parcel"/>
         <PageHeader title="Track a parcel"/>

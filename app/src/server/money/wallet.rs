@@ -241,17 +241,6 @@ pub async fn start_stripe_payment(
     .await?)
 }
 
-pub async fn set_provider_ref(pool: &PgPool, payment: Uuid, r: &str) -> Result<(), AppError> {
-    sqlx::query!(
-        "UPDATE payments SET provider_ref = $2 WHERE id = $1",
-        payment,
-        r
-    )
-    .execute(pool)
-    .await?;
-    Ok(())
-}
-
 pub async fn id_verified(conn: &mut PgConnection, user: Uuid) -> Result<bool, AppError> {
     Ok(sqlx::query_scalar!(
         r#"SELECT id_verified_at IS NOT NULL AS "v!" FROM users WHERE id = $1"#,
@@ -658,8 +647,10 @@ pub async fn history(pool: &PgPool, user: Uuid, page: i64) -> Result<History, Ap
            JOIN ledger_accounts a ON a.id = e.account_id
            JOIN ledger_transactions t ON t.id = e.transaction_id
            LEFT JOIN payments p ON p.ledger_tx_id = t.id
-           LEFT JOIN withdrawals w ON t.kind IN ('withdrawal', 'payout_returned')
-                AND t.idempotency_key = t.kind || ':' || w.id::text
+           -- A withdrawal's postings are keyed "withdrawal:<id>" / "payout_returned:<id>".
+           LEFT JOIN withdrawals w ON w.id = CASE
+                WHEN t.kind IN ('withdrawal', 'payout_returned')
+                THEN split_part(t.idempotency_key, ':', 2)::uuid END
            LEFT JOIN bookings b ON b.id = t.booking_id
            LEFT JOIN parcels pa ON pa.id = b.parcel_id
            WHERE a.kind = 'user' AND a.user_id = $1
