@@ -774,6 +774,14 @@ async fn withdrawals_need_an_id_and_go_through_the_payouts_queue(pool: PgPool) {
     assert!(r.method.starts_with("Bank account DE89") && !r.method.contains("0532"));
     let view = wallet::overview(&pool, u, false).await.unwrap();
     assert_eq!(view.balances[0].available.minor, 7000);
+    // The history links each withdrawal line to its payout receipt.
+    let h = wallet::history(&pool, u, 1).await.unwrap();
+    let receipts: Vec<String> = h.items.iter().filter_map(|i| i.receipt.clone()).collect();
+    assert!(
+        receipts.contains(&format!("/wallet/receipts/payout/{paid}")),
+        "{receipts:?}"
+    );
+    assert!(receipts.contains(&format!("/wallet/receipts/payout/{returned}")));
     assert_ledger_ok(&pool).await;
 }
 
