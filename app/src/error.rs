@@ -39,7 +39,7 @@ pub enum AppError {
     #[error("{message}")]
     InsufficientFunds {
         message: String,
-        short: crate::market::Money,
+        short: crate::types::Money,
     },
     /// The request itself could not be read (missing or malformed fields).
     #[error("{0}")]

@@ -1,13 +1,13 @@
-//! Carry: components, pages and server functions shared by the server and the browser.
+//! Carry: components, pages and server functions shared by the server and the browser, with the
+//! route table grouped by product area. Server-only domain code is `server` (feature `ssr`).
 #![recursion_limit = "256"]
 
 pub mod api;
 pub mod components;
 pub mod error;
-pub mod market;
-pub mod money;
 pub mod pages;
 pub mod types;
+pub mod url;
 
 #[cfg(feature = "ssr")]
 pub mod server;
@@ -66,38 +66,45 @@ pub fn App() -> impl IntoView {
                     <components::layout::TopUpNotice/>
                     <Routes fallback=pages::errors::NotFound>
                         <Route path=path!("") view=home::HomePage ssr=SsrMode::Async/>
-                        <Route path=path!("/signup") view=auth::SignUpPage ssr=SsrMode::Async/>
-                        <Route path=path!("/login") view=auth::LoginPage ssr=SsrMode::Async/>
-                        <Route path=path!("/forgot-password") view=auth::ForgotPasswordPage ssr=SsrMode::Async/>
-                        <Route path=path!("/reset-password") view=auth::ResetPasswordPage ssr=SsrMode::Async/>
-                        <Route path=path!("/verify-email") view=auth::VerifyEmailPage ssr=SsrMode::Async/>
-                        <Route path=path!("/account") view=account::AccountPage ssr=SsrMode::Async/>
-                        <Route path=path!("/account/password") view=account::ChangePasswordPage ssr=SsrMode::Async/>
-                        <Route path=path!("/account/sessions") view=account::SessionsPage ssr=SsrMode::Async/>
-                        <Route path=path!("/u/:id") view=profile::PublicProfilePage ssr=SsrMode::Async/>
-                        <Route path=path!("/admin") view=admin::AdminPage ssr=SsrMode::Async/>
-                        <Route path=path!("/admin/parcels/review") view=admin::ReviewQueuePage ssr=SsrMode::Async/>
-                        <Route path=path!("/admin/payouts") view=admin::PayoutsPage ssr=SsrMode::Async/>
-                        <Route path=path!("/admin/verifications") view=admin::VerificationsPage ssr=SsrMode::Async/>
-                        <Route path=path!("/admin/ledger") view=admin::LedgerPage ssr=SsrMode::Async/>
-                        <Route path=path!("/wallet") view=wallet::WalletPage ssr=SsrMode::Async/>
-                        <Route path=path!("/wallet/receipts/:kind/:id") view=wallet::ReceiptPage ssr=SsrMode::Async/>
-                        <Route path=path!("/account/verification") view=wallet::VerificationPage ssr=SsrMode::Async/>
-                        <Route path=path!("/track") view=wallet::TrackPage ssr=SsrMode::Async/>
-                        <Route path=path!("/trips") view=trips::MyTripsPage ssr=SsrMode::Async/>
-                        <Route path=path!("/trips/new") view=trips::NewTripPage ssr=SsrMode::Async/>
-                        <Route path=path!("/trips/:id") view=trips::TripPage ssr=SsrMode::Async/>
-                        <Route path=path!("/trips/:id/edit") view=trips::EditTripPage ssr=SsrMode::Async/>
-                        <Route path=path!("/parcels") view=parcels::MyParcelsPage ssr=SsrMode::Async/>
-                        <Route path=path!("/parcels/new") view=parcels::NewParcelPage ssr=SsrMode::Async/>
-                        <Route path=path!("/parcels/:id") view=parcels::ParcelPage ssr=SsrMode::Async/>
-                        <Route path=path!("/parcels/:id/edit") view=parcels::EditParcelPage ssr=SsrMode::Async/>
-                        <Route path=path!("/search/trips") view=search::SearchTripsPage ssr=SsrMode::Async/>
-                        <Route path=path!("/search/parcels") view=search::SearchParcelsPage ssr=SsrMode::Async/>
-                        <Route path=path!("/bookings") view=bookings::MyBookingsPage ssr=SsrMode::Async/>
-                        <Route path=path!("/bookings/:id") view=bookings::BookingPage ssr=SsrMode::Async/>
-                        <Route path=path!("/dev/outbox") view=dev::OutboxPage ssr=SsrMode::Async/>
                         <Route path=path!("/about") view=home::AboutPage ssr=SsrMode::Async/>
+                        // accounts
+                        <Route path=path!("/signup") view=accounts::auth::SignUpPage ssr=SsrMode::Async/>
+                        <Route path=path!("/login") view=accounts::auth::LoginPage ssr=SsrMode::Async/>
+                        <Route path=path!("/forgot-password") view=accounts::auth::ForgotPasswordPage ssr=SsrMode::Async/>
+                        <Route path=path!("/reset-password") view=accounts::auth::ResetPasswordPage ssr=SsrMode::Async/>
+                        <Route path=path!("/verify-email") view=accounts::auth::VerifyEmailPage ssr=SsrMode::Async/>
+                        <Route path=path!("/account") view=accounts::settings::AccountPage ssr=SsrMode::Async/>
+                        <Route path=path!("/account/password") view=accounts::settings::ChangePasswordPage ssr=SsrMode::Async/>
+                        <Route path=path!("/account/sessions") view=accounts::settings::SessionsPage ssr=SsrMode::Async/>
+                        <Route path=path!("/account/verification") view=accounts::verification::VerificationPage ssr=SsrMode::Async/>
+                        <Route path=path!("/u/:id") view=accounts::profile::PublicProfilePage ssr=SsrMode::Async/>
+                        // trips
+                        <Route path=path!("/trips") view=trips::list::MyTripsPage ssr=SsrMode::Async/>
+                        <Route path=path!("/trips/new") view=trips::form::NewTripPage ssr=SsrMode::Async/>
+                        <Route path=path!("/trips/:id") view=trips::view::TripPage ssr=SsrMode::Async/>
+                        <Route path=path!("/trips/:id/edit") view=trips::form::EditTripPage ssr=SsrMode::Async/>
+                        // parcels
+                        <Route path=path!("/parcels") view=parcels::list::MyParcelsPage ssr=SsrMode::Async/>
+                        <Route path=path!("/parcels/new") view=parcels::form::NewParcelPage ssr=SsrMode::Async/>
+                        <Route path=path!("/parcels/:id") view=parcels::view::ParcelPage ssr=SsrMode::Async/>
+                        <Route path=path!("/parcels/:id/edit") view=parcels::form::EditParcelPage ssr=SsrMode::Async/>
+                        // matching
+                        <Route path=path!("/search/trips") view=matching::search::SearchTripsPage ssr=SsrMode::Async/>
+                        <Route path=path!("/search/parcels") view=matching::search::SearchParcelsPage ssr=SsrMode::Async/>
+                        // bookings
+                        <Route path=path!("/bookings") view=bookings::list::MyBookingsPage ssr=SsrMode::Async/>
+                        <Route path=path!("/bookings/:id") view=bookings::view::BookingPage ssr=SsrMode::Async/>
+                        <Route path=path!("/track") view=bookings::track::TrackPage ssr=SsrMode::Async/>
+                        // wallet
+                        <Route path=path!("/wallet") view=wallet::overview::WalletPage ssr=SsrMode::Async/>
+                        <Route path=path!("/wallet/receipts/:kind/:id") view=wallet::receipt::ReceiptPage ssr=SsrMode::Async/>
+                        // admin
+                        <Route path=path!("/admin") view=admin::dashboard::AdminPage ssr=SsrMode::Async/>
+                        <Route path=path!("/admin/parcels/review") view=admin::queues::ReviewQueuePage ssr=SsrMode::Async/>
+                        <Route path=path!("/admin/payouts") view=admin::queues::PayoutsPage ssr=SsrMode::Async/>
+                        <Route path=path!("/admin/verifications") view=admin::queues::VerificationsPage ssr=SsrMode::Async/>
+                        <Route path=path!("/admin/ledger") view=admin::ledger::LedgerPage ssr=SsrMode::Async/>
+                        <Route path=path!("/dev/outbox") view=admin::outbox::OutboxPage ssr=SsrMode::Async/>
                     </Routes>
                 </main>
                 <Footer/>

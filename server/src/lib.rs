@@ -1,19 +1,18 @@
-//! The axum server: wiring, middleware, operational endpoints. The product lives in `app`.
+//! The axum server: wiring only. Routes (pages and server functions from `app`, uploads and
+//! webhooks by area, operational endpoints), middleware, and the binary's commands. The product
+//! lives in `app`; this crate never imports its UI code.
 #![recursion_limit = "256"]
 
-pub mod bench;
-pub mod bench_money;
-pub mod cli;
-pub mod demo;
+pub mod commands;
+pub mod http;
 pub mod leptos_config;
-pub mod metrics;
-pub mod middleware;
-pub mod ops;
 pub mod uploads;
+pub mod webhooks;
 
 use app::server::{AppState, Config};
 use app::{shell, App};
 use axum::{routing::get, Router};
+use http::{bench, metrics, middleware, ops};
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use sqlx::postgres::PgPoolOptions;
@@ -49,7 +48,8 @@ pub fn router(state: AppState, metrics: Arc<metrics::Metrics>) -> Router {
         .route("/api/live", get(ops::health))
         .route("/api/ready", get(ops::ready))
         .route("/api/metrics", get(ops::metrics))
-        .merge(uploads::routes(&state));
+        .merge(uploads::routes(&state))
+        .merge(webhooks::routes());
     if bench::enabled() {
         app = app.merge(bench::routes());
     }

@@ -1,8 +1,9 @@
 #![recursion_limit = "256"]
-use app::server::market::{jobs, places};
-use app::server::{auth, email, Config};
-use server::cli::{self, Command};
-use server::{leptos_config, metrics::Metrics, MIGRATOR};
+use app::server::accounts::admins;
+use app::server::{email, places, worker, Config};
+use server::commands::cli::{self, Command};
+use server::commands::{bench_escrow, demo};
+use server::{http::metrics::Metrics, leptos_config, MIGRATOR};
 use std::sync::Arc;
 use tracing_subscriber::EnvFilter;
 
@@ -61,7 +62,7 @@ async fn run(command: Command) -> Result<(), String> {
         .run(&pool)
         .await
         .map_err(|e| format!("migrations: {e}"))?;
-    if places::seed(&pool)
+    if places::seed::run(&pool)
         .await
         .map_err(|e| format!("places: {e}"))?
     {
@@ -77,9 +78,10 @@ async fn run(command: Command) -> Result<(), String> {
             password,
             name,
         } => {
-            let created = auth::create_or_promote_admin(&pool, &email, password.as_deref(), &name)
-                .await
-                .map_err(|e| e.to_string())?;
+            let created =
+                admins::create_or_promote_admin(&pool, &email, password.as_deref(), &name)
+                    .await
+                    .map_err(|e| e.to_string())?;
             println!(
                 "{} {email} is an admin",
                 if created { "created:" } else { "promoted:" }
@@ -89,13 +91,13 @@ async fn run(command: Command) -> Result<(), String> {
         Command::Demo { large } => {
             seed_demo(&pool).await?;
             if large {
-                server::demo::large(&pool).await
+                demo::large(&pool).await
             } else {
-                server::demo::small(&pool).await
+                demo::small(&pool).await
             }
         }
-        Command::BenchMatch { n } => server::demo::bench_match(&pool, n).await,
-        Command::BenchEscrow { n } => server::bench_money::bench_escrow(&pool, n).await,
+        Command::BenchMatch { n } => demo::bench_match(&pool, n).await,
+        Command::BenchEscrow { n } => bench_escrow::run(&pool, n).await,
         Command::LedgerCheck => {
             let findings = app::server::money::ledger::check(&pool)
                 .await
@@ -126,11 +128,11 @@ async fn run(command: Command) -> Result<(), String> {
 async fn seed_demo(pool: &sqlx::PgPool) -> Result<(), String> {
     for (email, password, name, admin) in cli::DEMO_ACCOUNTS {
         if admin {
-            auth::create_or_promote_admin(pool, email, Some(password), name)
+            admins::create_or_promote_admin(pool, email, Some(password), name)
                 .await
                 .map(|_| ())
         } else {
-            auth::ensure_user(pool, email, password, name)
+            admins::ensure_user(pool, email, password, name)
                 .await
                 .map(|_| ())
         }
@@ -150,9 +152,9 @@ async fn serve(pool: sqlx::PgPool) -> Result<(), String> {
     let config = Config::from_env();
     if std::env::var("CARRY_DEMO_DATA").is_ok_and(|v| v == "1" || v == "true") {
         seed_demo(&pool).await?;
-        server::demo::small(&pool).await?;
+        demo::small(&pool).await?;
     }
-    tokio::spawn(jobs::run_worker(pool.clone()));
+    tokio::spawn(worker::run(pool.clone()));
     if let Some(smtp) = config.smtp.clone() {
         tokio::spawn(email::run_sender(pool.clone(), smtp));
     } else {

@@ -1,18 +1,112 @@
+//! The admin console: the dashboard, the queues (parcel review, ID checks, payouts), the ledger
+//! check, and the email outbox of development mode. Admins only, except the outbox.
+
 use crate::error::AppError;
-use crate::types::AdminOverview;
+use crate::types::accounts::VerificationItem;
+use crate::types::admin::{AdminOverview, LedgerReport, OutboxEmail};
+use crate::types::parcels::ReviewItem;
+use crate::types::wallet::WithdrawalItem;
+use crate::types::{Decision, ParcelId};
 use leptos::prelude::*;
+use leptos::server_fn::codec::GetUrl;
+use uuid::Uuid;
 
 #[cfg(feature = "ssr")]
-use crate::server::{auth, ctx};
+use crate::server::{
+    accounts::verification, admin, ctx, email, money::ledger, parcels::review, time,
+    wallet::withdrawals,
+};
 
-/// The first admin dashboard: user counts. Admins only.
 #[server(prefix = "/api", endpoint = "admin/overview")]
 pub async fn get_admin_overview() -> Result<AdminOverview, AppError> {
-    ctx::finish(
-        async {
-            ctx::require_admin().await?;
-            auth::admin_overview(&ctx::pool()?).await
-        }
-        .await,
-    )
+    ctx::require_admin().await?;
+    admin::overview(&ctx::pool()?).await
+}
+
+#[server(prefix = "/api", endpoint = "admin/parcels/review-queue")]
+pub async fn review_queue() -> Result<Vec<ReviewItem>, AppError> {
+    ctx::require_admin().await?;
+    review::queue(&ctx::pool()?).await
+}
+
+/// An admin approves or rejects (with a reason) a parcel in review.
+#[server(prefix = "/api", endpoint = "admin/parcels/review")]
+pub async fn review_parcel(
+    id: ParcelId,
+    decision: Decision,
+    #[server(default)] reason: String,
+) -> Result<(), AppError> {
+    let admin = ctx::require_admin().await?;
+    review::decide(&ctx::pool()?, admin.user.id, id, decision, &reason).await?;
+    leptos_axum::redirect("/admin/parcels/review?done=1");
+    Ok(())
+}
+
+#[server(prefix = "/api", endpoint = "admin/payouts", input = GetUrl)]
+pub async fn payouts_queue() -> Result<Vec<WithdrawalItem>, AppError> {
+    ctx::require_admin().await?;
+    withdrawals::queue(&ctx::pool()?).await
+}
+
+/// Marks a withdrawal paid, or rejects it (with a reason) and returns the money.
+#[server(prefix = "/api", endpoint = "admin/payouts/decide")]
+pub async fn decide_payout(
+    id: Uuid,
+    decision: Decision,
+    #[server(default)] reason: String,
+) -> Result<(), AppError> {
+    let admin = ctx::require_admin().await?;
+    withdrawals::decide(&ctx::pool()?, admin.user.id, id, decision, &reason).await?;
+    leptos_axum::redirect("/admin/payouts?done=1");
+    Ok(())
+}
+
+#[server(prefix = "/api", endpoint = "admin/verifications", input = GetUrl)]
+pub async fn verification_queue() -> Result<Vec<VerificationItem>, AppError> {
+    ctx::require_admin().await?;
+    verification::queue(&ctx::pool()?).await
+}
+
+/// Approves or rejects (with a reason) an ID check.
+#[server(prefix = "/api", endpoint = "admin/verifications/decide")]
+pub async fn decide_verification(
+    id: Uuid,
+    decision: Decision,
+    #[server(default)] reason: String,
+) -> Result<(), AppError> {
+    let admin = ctx::require_admin().await?;
+    verification::decide(&ctx::pool()?, admin.user.id, id, decision, &reason).await?;
+    leptos_axum::redirect("/admin/verifications?done=1");
+    Ok(())
+}
+
+/// Runs the full ledger invariant check now.
+#[server(prefix = "/api", endpoint = "admin/ledger", input = GetUrl)]
+pub async fn get_ledger_report() -> Result<LedgerReport, AppError> {
+    ctx::require_admin().await?;
+    let pool = ctx::pool()?;
+    let checks = ledger::check(&pool)
+        .await?
+        .into_iter()
+        .map(|f| crate::types::admin::LedgerCheck {
+            check: f.check.to_string(),
+            ok: f.ok,
+            detail: f.detail,
+        })
+        .collect();
+    Ok(LedgerReport {
+        checks,
+        system: ledger::system_balances(&pool).await?,
+        at: time::datetime(::time::OffsetDateTime::now_utc()),
+    })
+}
+
+/// What would have been emailed, newest first. Development only: absent in production.
+#[server(prefix = "/api", endpoint = "dev/outbox")]
+pub async fn dev_outbox(to: Option<String>) -> Result<Vec<OutboxEmail>, AppError> {
+    let state = ctx::state()?;
+    if state.config.production {
+        return Err(AppError::NotFound("This page does not exist.".into()));
+    }
+    email::list(&state.pool, to.as_deref(), 100).await
 }

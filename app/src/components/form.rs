@@ -137,7 +137,7 @@ pub fn FormError(error: Signal<Option<AppError>>) -> impl IntoView {
             <div role="alert" class="mb-4 rounded-md border border-red-200 bg-red-50 p-3 text-sm text-red-800" data-testid="form-error">
                 {text}
                 {move || top_up().map(|short| {
-                    let next = crate::pages::errors::urlencode(&here.pathname.get());
+                    let next = crate::url::urlencode(&here.pathname.get());
                     view! {
                         " "
                         <a class="font-semibold underline" data-testid="top-up-offer"
@@ -321,7 +321,7 @@ pub fn PlaceInput(
         .unwrap_or(value);
     // Suggestions arrive in the browser only; the server renders an empty list, as the browser
     // does on its first render.
-    let suggestions = RwSignal::new(Vec::<crate::market::PlaceSuggestion>::new());
+    let suggestions = RwSignal::new(Vec::<crate::types::places::PlaceSuggestion>::new());
     let on_input = move |ev| {
         let q = event_target_value(&ev);
         if q.chars().count() < 2 {

@@ -1,5 +1,5 @@
-use crate::api::auth::{get_current_user, LogOut};
-use crate::types::CurrentUser;
+use crate::api::accounts::{get_current_user, LogOut};
+use crate::types::accounts::CurrentUser;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
@@ -135,33 +135,11 @@ pub fn Notice(children: Children) -> impl IntoView {
 #[component]
 pub fn TopUpNotice() -> impl IntoView {
     let location = leptos_router::hooks::use_location();
-    let topped_up = query_flag("topped_up");
+    let topped_up = crate::url::query_flag("topped_up");
     let show = move || topped_up.get() && location.pathname.get() != "/wallet";
     view! {
         <Show when=show>
             <Notice>"Money added to your wallet. You can go ahead now."</Notice>
         </Show>
     }
-}
-
-/// True when the page address has `?name=...` (the confirmations after a form post).
-pub fn query_flag(name: &'static str) -> Memo<bool> {
-    let q = leptos_router::hooks::use_query_map();
-    Memo::new(move |_| q.read().get(name).is_some())
-}
-
-/// The value of `?name=...` in the page address as the page opened ("" when absent).
-pub fn query_value(name: &str) -> String {
-    leptos_router::hooks::use_query_map()
-        .read_untracked()
-        .get(name)
-        .unwrap_or_default()
-}
-
-/// The `:id` of the page address, when it is a valid id (anything else reads as "not found").
-pub fn route_id() -> Option<uuid::Uuid> {
-    let p = leptos_router::hooks::use_params_map();
-    p.read_untracked()
-        .get("id")
-        .and_then(|s| uuid::Uuid::parse_str(&s).ok())
 }

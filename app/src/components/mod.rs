@@ -1,3 +1,5 @@
+//! Components the pages of every area share: form fields, the page frame, listing cards.
+
+pub mod cards;
 pub mod form;
 pub mod layout;
-pub mod market;

@@ -49,7 +49,7 @@ pub fn LoginRequired() -> impl IntoView {
         } else {
             format!("{path}?{q}")
         };
-        format!("/login?next={}", urlencode(&target))
+        format!("/login?next={}", crate::url::urlencode(&target))
     };
     view! {
         <leptos_meta::Title text="Log in"/>
@@ -81,15 +81,4 @@ pub fn page_error(e: AppError) -> AnyView {
             .into_any()
         }
     }
-}
-
-pub fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }

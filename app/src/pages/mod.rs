@@ -1,12 +1,11 @@
-pub mod account;
+//! Pages, one folder per product area, with the words of the areas.
+
+pub mod accounts;
 pub mod admin;
-pub mod auth;
 pub mod bookings;
-pub mod dev;
 pub mod errors;
 pub mod home;
+pub mod matching;
 pub mod parcels;
-pub mod profile;
-pub mod search;
 pub mod trips;
 pub mod wallet;

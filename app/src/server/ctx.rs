@@ -1,13 +1,13 @@
 //! Request context for server functions: the app state, who is asking, and response helpers.
+//! Every server function starts here (`require_user`, `require_admin`, `pool`, `state`).
 
-use super::{auth::sessions, AppState};
+use super::accounts::sessions::{self, Authed};
+use super::AppState;
 use crate::error::AppError;
-use crate::types::CurrentUser;
 use http::{header, request::Parts};
 use leptos::prelude::*;
 use sqlx::PgPool;
 use std::net::SocketAddr;
-use uuid::Uuid;
 
 pub const SESSION_COOKIE: &str = "carry_session";
 
@@ -21,13 +21,6 @@ pub fn pool() -> Result<PgPool, AppError> {
 
 fn parts() -> Option<Parts> {
     use_context::<Parts>()
-}
-
-/// The logged-in user and the session they came with.
-#[derive(Debug, Clone)]
-pub struct Authed {
-    pub user: CurrentUser,
-    pub session_id: Uuid,
 }
 
 /// The session token from the request's cookie, if any.
@@ -111,31 +104,6 @@ pub fn clear_session_cookie() {
     if let (Some(res), Ok(v)) = (response(), http::HeaderValue::from_str(&cookie)) {
         res.append_header(header::SET_COOKIE, v);
     }
-}
-
-/// A plain HTML form post (no JavaScript) rather than a call from the app's own code.
-pub fn is_form_post() -> bool {
-    parts()
-        .and_then(|p| {
-            p.headers
-                .get(header::ACCEPT)
-                .and_then(|v| v.to_str().ok())
-                .map(|v| v.contains("text/html"))
-        })
-        .unwrap_or(false)
-}
-
-/// Ends every server function: sets the HTTP status of an error (except for plain form posts,
-/// which are redirected back to the form with the error in the address).
-pub fn finish<T>(result: Result<T, AppError>) -> Result<T, AppError> {
-    if let Err(e) = &result {
-        if !is_form_post() {
-            if let (Some(res), Ok(code)) = (response(), http::StatusCode::from_u16(e.status())) {
-                res.set_status(code);
-            }
-        }
-    }
-    result
 }
 
 /// Set the status of a page render (a 404 for a missing profile, a 403 for a forbidden page).

@@ -2,9 +2,9 @@
 //! A sender task delivers it by SMTP when configured; in development the outbox page shows it.
 
 use super::config::SmtpConfig;
-use super::time_fmt;
+use super::time;
 use crate::error::AppError;
-use crate::types::OutboxEmail;
+use crate::types::admin::OutboxEmail;
 use sqlx::{PgExecutor, PgPool};
 
 pub async fn enqueue(
@@ -52,7 +52,7 @@ pub async fn list(
             subject: r.subject,
             body_text: r.body_text,
             kind: r.kind,
-            created_at: time_fmt::datetime(r.created_at),
+            created_at: time::datetime(r.created_at),
             sent: r.sent,
         })
         .collect())

@@ -1,14 +1,31 @@
-//! Server-only code: configuration, request context and the domain services with their SQL.
-//! Never compiled into the browser build.
+//! Server-only code: the app state, request context, the ground floor every area uses
+//! (configuration, the job queue, images, email, the audit log, times, settings), the product
+//! areas with their SQL, and the worker that runs jobs. Never compiled into the browser build.
+//!
+//! Floors: a `store` imports only ground-floor modules (and the money kernel); a service
+//! imports stores and the services of areas that do not import it back; `worker` is the only
+//! module that knows every job kind. `scripts/check-structure.sh` refuses import cycles.
 
-pub mod auth;
+pub mod accounts;
+pub mod admin;
+pub mod audit;
+pub mod bookings;
 pub mod config;
 pub mod csp;
 pub mod ctx;
 pub mod email;
-pub mod market;
+pub mod images;
+pub mod jobs;
+pub mod matching;
 pub mod money;
-pub mod time_fmt;
+pub mod parcels;
+pub mod places;
+pub mod settings;
+pub mod testkit;
+pub mod time;
+pub mod trips;
+pub mod wallet;
+pub mod worker;
 
 use leptos::prelude::LeptosOptions;
 use sqlx::PgPool;
@@ -16,7 +33,7 @@ use std::sync::Arc;
 
 pub use config::Config;
 
-/// What every request handler and server function can reach.
+/// What every request handler and server function can reach; the only road to configuration.
 #[derive(Clone, axum::extract::FromRef)]
 pub struct AppState {
     pub leptos_options: LeptosOptions,

@@ -6,10 +6,10 @@
 
 use super::ledger::{self, Acct, Posted, Posting, TxKind};
 use crate::error::AppError;
-use crate::market::{Currency, Money};
-use crate::server::market::settings::Settings;
+use crate::server::settings::Settings;
+use crate::types::bookings::BookingTerms;
+use crate::types::{BookingId, Currency, Money, UserId};
 use sqlx::PgConnection;
-use uuid::Uuid;
 
 /// What the sender pays for a price.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,15 +60,15 @@ fn percent(bps: i64) -> String {
     if bps % 100 == 0 {
         (bps / 100).to_string()
     } else {
-        format!("{:.2}", bps as f64 / 100.0)
+        format!("{}.{:02}", bps / 100, bps % 100)
             .trim_end_matches('0')
             .to_string()
     }
 }
 
 /// The fee and protection rules in words, from the same settings `charges` uses.
-pub fn terms(s: &Settings) -> crate::money::BookingTerms {
-    crate::money::BookingTerms {
+pub fn terms(s: &Settings) -> BookingTerms {
+    BookingTerms {
         fee: format!(
             "a {}% service fee (at least {}.00)",
             percent(s.service_fee_bps),
@@ -86,7 +86,7 @@ pub fn terms(s: &Settings) -> crate::money::BookingTerms {
 /// The booking's escrow balance.
 pub async fn held(
     conn: &mut PgConnection,
-    booking: Uuid,
+    booking: BookingId,
     currency: Currency,
 ) -> Result<i64, AppError> {
     ledger::balance(conn, Acct::Escrow(booking), currency).await
@@ -97,8 +97,8 @@ pub async fn held(
 /// `InsufficientFunds` when the wallet is short.
 pub async fn hold_to(
     conn: &mut PgConnection,
-    booking: Uuid,
-    sender: Uuid,
+    booking: BookingId,
+    sender: UserId,
     currency: Currency,
     target: i64,
     key: &str,
@@ -135,8 +135,8 @@ pub async fn hold_to(
 /// At most once per booking (the database refuses a second settlement).
 pub async fn release(
     conn: &mut PgConnection,
-    booking: Uuid,
-    traveler: Uuid,
+    booking: BookingId,
+    traveler: UserId,
     currency: Currency,
     c: Charges,
 ) -> Result<Posted, AppError> {
@@ -178,8 +178,8 @@ pub async fn release(
 /// cancellation). Nothing to do when nothing is held.
 pub async fn refund(
     conn: &mut PgConnection,
-    booking: Uuid,
-    sender: Uuid,
+    booking: BookingId,
+    sender: UserId,
     currency: Currency,
     keep_fee: i64,
     memo: &str,

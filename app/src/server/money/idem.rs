@@ -5,9 +5,9 @@
 //! rolled back its claim too, and the retry runs for real.
 
 use crate::error::AppError;
+use crate::types::UserId;
 use serde::{de::DeserializeOwned, Serialize};
 use sqlx::PgConnection;
-use uuid::Uuid;
 
 /// Refuses keys that cannot be ours (too short to be random, or absurdly long).
 pub fn check_key(key: &str) -> Result<(), AppError> {
@@ -28,7 +28,7 @@ pub fn check_key(key: &str) -> Result<(), AppError> {
 /// succeeded: return that answer and do nothing else.
 pub async fn claim<T: DeserializeOwned>(
     conn: &mut PgConnection,
-    user: Uuid,
+    user: UserId,
     key: &str,
     scope: &str,
 ) -> Result<Option<T>, AppError> {
@@ -36,7 +36,7 @@ pub async fn claim<T: DeserializeOwned>(
     let inserted = sqlx::query!(
         "INSERT INTO idempotency_keys (user_id, key, scope) VALUES ($1, $2, $3)
          ON CONFLICT (user_id, key) DO NOTHING",
-        user,
+        user as UserId,
         key,
         scope
     )
@@ -48,7 +48,7 @@ pub async fn claim<T: DeserializeOwned>(
     }
     let row = sqlx::query!(
         "SELECT scope, result FROM idempotency_keys WHERE user_id = $1 AND key = $2",
-        user,
+        user as UserId,
         key
     )
     .fetch_one(&mut *conn)
@@ -69,14 +69,14 @@ pub async fn claim<T: DeserializeOwned>(
 /// Stores the answer for `key` (in the same transaction as the work).
 pub async fn answer<T: Serialize>(
     conn: &mut PgConnection,
-    user: Uuid,
+    user: UserId,
     key: &str,
     result: &T,
 ) -> Result<(), AppError> {
     let value = serde_json::to_value(result).map_err(AppError::internal)?;
     sqlx::query!(
         "UPDATE idempotency_keys SET result = $3 WHERE user_id = $1 AND key = $2",
-        user,
+        user as UserId,
         key,
         value
     )

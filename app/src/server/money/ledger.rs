@@ -8,7 +8,8 @@
 //! same accounts therefore queue instead of deadlocking.
 
 use crate::error::AppError;
-use crate::market::{Currency, Money};
+use crate::types::words::word_enum;
+use crate::types::{BookingId, Currency, Money, UserId};
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
@@ -16,9 +17,9 @@ use uuid::Uuid;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Acct {
     /// A user's available balance.
-    User(Uuid),
+    User(UserId),
     /// The money held for one booking.
-    Escrow(Uuid),
+    Escrow(BookingId),
     /// The platform's service fees.
     Fees,
     /// Protection premiums, from which an admin pays out on a decided dispute.
@@ -45,13 +46,13 @@ impl Acct {
     }
     fn user(self) -> Option<Uuid> {
         match self {
-            Acct::User(u) => Some(u),
+            Acct::User(u) => Some(u.0),
             _ => None,
         }
     }
     fn booking(self) -> Option<Uuid> {
         match self {
-            Acct::Escrow(b) => Some(b),
+            Acct::Escrow(b) => Some(b.0),
             _ => None,
         }
     }
@@ -61,34 +62,20 @@ impl Acct {
     }
 }
 
-/// What kind of movement a transaction is (stored; the escrow settlement kinds are unique per
-/// booking).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TxKind {
-    TopUp,
-    Hold,
-    HoldReturn,
-    Release,
-    Refund,
-    Withdrawal,
-    PayoutPaid,
-    PayoutReturned,
-}
-
-impl TxKind {
-    pub fn code(self) -> &'static str {
-        match self {
-            TxKind::TopUp => "top_up",
-            TxKind::Hold => "hold",
-            TxKind::HoldReturn => "hold_return",
-            TxKind::Release => "release",
-            TxKind::Refund => "refund",
-            TxKind::Withdrawal => "withdrawal",
-            TxKind::PayoutPaid => "payout_paid",
-            TxKind::PayoutReturned => "payout_returned",
-        }
+word_enum!(
+    /// What kind of movement a transaction is (stored; the escrow settlement kinds are unique
+    /// per booking).
+    TxKind {
+        TopUp = "top_up": "Wallet top-up",
+        Hold = "hold": "Paid into escrow",
+        HoldReturn = "hold_return": "Returned from escrow",
+        Release = "release": "Released to the traveler",
+        Refund = "refund": "Refunded",
+        Withdrawal = "withdrawal": "Withdrawal",
+        PayoutPaid = "payout_paid": "Payout paid",
+        PayoutReturned = "payout_returned": "Payout returned",
     }
-}
+);
 
 /// One transaction to post: legs in one currency that sum to zero.
 #[derive(Debug, Clone)]
@@ -97,8 +84,8 @@ pub struct Posting {
     /// Unique per movement: posting the same key again moves nothing.
     pub key: String,
     pub currency: Currency,
-    pub booking: Option<Uuid>,
-    pub user: Option<Uuid>,
+    pub booking: Option<BookingId>,
+    pub user: Option<UserId>,
     pub memo: String,
     pub legs: Vec<(Acct, i64)>,
 }
@@ -112,7 +99,7 @@ pub struct Posted {
 }
 
 /// The accounts a release credits (besides the escrow it debits).
-pub fn release_accounts(traveler: Uuid) -> [Acct; 3] {
+pub fn release_accounts(traveler: UserId) -> [Acct; 3] {
     [Acct::User(traveler), Acct::Fees, Acct::Protection]
 }
 
@@ -130,7 +117,7 @@ pub async fn ensure_accounts(
             a.kind(),
             a.user(),
             a.booking(),
-            currency.code()
+            currency as Currency
         )
         .execute(&mut *conn)
         .await?;
@@ -179,7 +166,7 @@ async fn lookup(
         .bind(&users)
         .bind(&bookings)
         .bind(&system)
-        .bind(currency.code())
+        .bind(currency)
         .fetch_all(&mut *conn)
         .await?;
     Ok(accts
@@ -284,12 +271,12 @@ pub async fn post_locked(
              SELECT t.id, a, $6, m FROM t, unnest($7::bigint[], $8::bigint[]) AS x(a, m)
              WHERE m <> 0)
            SELECT id AS "id!" FROM t"#,
-        p.kind.code(),
+        p.kind as TxKind,
         p.key,
-        p.booking,
-        p.user,
+        p.booking as Option<BookingId>,
+        p.user as Option<UserId>,
         p.memo,
-        p.currency.code(),
+        p.currency as Currency,
         &account_ids,
         &amounts
     )

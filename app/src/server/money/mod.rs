@@ -1,9 +1,7 @@
-//! Money (PRODUCT §7): the ledger and its invariant check, escrow, wallets with top-ups and
-//! withdrawals, the Stripe Checkout provider, request idempotency, and ID verification.
+//! The money kernel (PRODUCT §7), shared ground of bookings, wallets and (later) disputes: the
+//! double-entry ledger with its invariant check, a booking's escrow, and request idempotency.
+//! What a member does with their money (top-ups, withdrawals, statements) is `wallet`.
 
 pub mod escrow;
 pub mod idem;
 pub mod ledger;
-pub mod stripe;
-pub mod verification;
-pub mod wallet;

@@ -1,0 +1,155 @@
+//! Accounts: sign-up, login, logout, email verification, password reset and change, profile,
+//! sessions, public profiles.
+
+use crate::error::AppError;
+use crate::types::accounts::{CurrentUser, Profile, PublicProfile, SessionInfo};
+use crate::types::UserId;
+use leptos::prelude::*;
+use uuid::Uuid;
+
+#[cfg(feature = "ssr")]
+use crate::server::{accounts, ctx};
+#[cfg(feature = "ssr")]
+use crate::url::safe_next;
+
+/// The logged-in user, or `None`. Used by the navigation on every page.
+#[server(prefix = "/api", endpoint = "auth/me")]
+pub async fn get_current_user() -> Result<Option<CurrentUser>, AppError> {
+    Ok(ctx::current_user().await?.map(|a| a.user))
+}
+
+#[server(prefix = "/api", endpoint = "auth/signup")]
+pub async fn sign_up(
+    email: String,
+    display_name: String,
+    password: String,
+) -> Result<(), AppError> {
+    let state = ctx::state()?;
+    let (ua, ip) = ctx::client_info();
+    let input = accounts::signup::SignUp {
+        email: &email,
+        password: &password,
+        display_name: &display_name,
+    };
+    let done = accounts::signup::sign_up(&state.pool, &state.config, input, &ua, &ip).await?;
+    ctx::set_session_cookie(&done.token);
+    leptos_axum::redirect("/account?welcome=1");
+    Ok(())
+}
+
+#[server(prefix = "/api", endpoint = "auth/login")]
+pub async fn log_in(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
+    let state = ctx::state()?;
+    let (ua, ip) = ctx::client_info();
+    // An old session cookie is replaced, never reused.
+    if let Some(old) = ctx::session_token() {
+        accounts::sessions::end(&state.pool, &old).await?;
+    }
+    let done = accounts::login::log_in(&state.pool, &email, &password, &ua, &ip).await?;
+    ctx::set_session_cookie(&done.token);
+    leptos_axum::redirect(&safe_next(next.as_deref().unwrap_or("/"), "/"));
+    Ok(())
+}
+
+#[server(prefix = "/api", endpoint = "auth/logout")]
+pub async fn log_out() -> Result<(), AppError> {
+    if let Some(token) = ctx::session_token() {
+        accounts::sessions::end(&ctx::pool()?, &token).await?;
+    }
+    ctx::clear_session_cookie();
+    leptos_axum::redirect("/");
+    Ok(())
+}
+
+#[server(prefix = "/api", endpoint = "auth/verify-email")]
+pub async fn verify_email(token: String) -> Result<(), AppError> {
+    accounts::signup::verify_email(&ctx::pool()?, &token).await?;
+    leptos_axum::redirect("/verify-email?done=1");
+    Ok(())
+}
+
+#[server(prefix = "/api", endpoint = "auth/resend-verification")]
+pub async fn resend_verification() -> Result<(), AppError> {
+    let me = ctx::require_user().await?;
+    let state = ctx::state()?;
+    accounts::signup::resend_verification(&state.pool, &state.config, me.user.id).await?;
+    leptos_axum::redirect("/account?resent=1");
+    Ok(())
+}
+
+#[server(prefix = "/api", endpoint = "auth/forgot-password")]
+pub async fn request_password_reset(email: String) -> Result<(), AppError> {
+    let state = ctx::state()?;
+    accounts::recovery::request_password_reset(&state.pool, &state.config, &email).await?;
+    leptos_axum::redirect("/forgot-password?sent=1");
+    Ok(())
+}
+
+#[server(prefix = "/api", endpoint = "auth/reset-password")]
+pub async fn reset_password(token: String, password: String) -> Result<(), AppError> {
+    accounts::recovery::reset_password(&ctx::pool()?, &token, &password).await?;
+    ctx::clear_session_cookie();
+    leptos_axum::redirect("/login?reset=1");
+    Ok(())
+}
+
+#[server(prefix = "/api", endpoint = "account/password")]
+pub async fn change_password(
+    current_password: String,
+    new_password: String,
+) -> Result<(), AppError> {
+    let me = ctx::require_user().await?;
+    accounts::profile::change_password(
+        &ctx::pool()?,
+        me.user.id,
+        me.session_id,
+        &current_password,
+        &new_password,
+    )
+    .await?;
+    leptos_axum::redirect("/account/password?saved=1");
+    Ok(())
+}
+
+#[server(prefix = "/api", endpoint = "account/profile")]
+pub async fn my_profile() -> Result<Profile, AppError> {
+    let me = ctx::require_user().await?;
+    accounts::profile::profile(&ctx::pool()?, me.user.id).await
+}
+
+#[server(prefix = "/api", endpoint = "account/profile/update")]
+pub async fn update_profile(
+    display_name: String,
+    bio: String,
+    home_city: String,
+) -> Result<(), AppError> {
+    let me = ctx::require_user().await?;
+    accounts::profile::update_profile(&ctx::pool()?, me.user.id, &display_name, &bio, &home_city)
+        .await?;
+    leptos_axum::redirect("/account?saved=1");
+    Ok(())
+}
+
+#[server(prefix = "/api", endpoint = "account/sessions")]
+pub async fn my_sessions() -> Result<Vec<SessionInfo>, AppError> {
+    let me = ctx::require_user().await?;
+    accounts::sessions::list(&ctx::pool()?, me.user.id, me.session_id).await
+}
+
+#[server(prefix = "/api", endpoint = "account/sessions/revoke")]
+pub async fn revoke_session(session_id: Uuid) -> Result<(), AppError> {
+    let me = ctx::require_user().await?;
+    accounts::sessions::revoke(&ctx::pool()?, me.user.id, session_id).await?;
+    if session_id == me.session_id {
+        ctx::clear_session_cookie();
+        leptos_axum::redirect("/login");
+    } else {
+        leptos_axum::redirect("/account/sessions?revoked=1");
+    }
+    Ok(())
+}
+
+#[server(prefix = "/api", endpoint = "profiles/get")]
+pub async fn get_public_profile(user_id: UserId) -> Result<PublicProfile, AppError> {
+    accounts::profile::public_profile(&ctx::pool()?, user_id).await
+}

@@ -1,0 +1,50 @@
+//! Search and matching: the two searches (public), and the matches of one's own listing.
+
+use crate::error::AppError;
+use crate::types::matching::{Page, ParcelMatch, SearchQuery, TripMatch};
+use crate::types::parcels::ParcelCard;
+use crate::types::trips::TripCard;
+use crate::types::{ParcelId, TripId};
+use leptos::prelude::*;
+use leptos::server_fn::codec::GetUrl;
+
+#[cfg(feature = "ssr")]
+use crate::server::{
+    ctx,
+    matching::{rank, search},
+};
+
+/// Trips a sender can book, by route, dates and filters.
+#[server(prefix = "/api", endpoint = "trips/search", input = GetUrl)]
+pub async fn search_trips(q: SearchQuery) -> Result<Page<TripCard>, AppError> {
+    let pool = ctx::pool()?;
+    let viewer = ctx::current_user().await?.map(|a| a.user.id);
+    let f = search::Filters::parse(&pool, &q, "", viewer).await?;
+    search::trips(&pool, &f).await
+}
+
+/// Open parcels a traveler could carry.
+#[server(prefix = "/api", endpoint = "parcels/search", input = GetUrl)]
+pub async fn search_parcels(
+    q: SearchQuery,
+    max_weight_kg: String,
+) -> Result<Page<ParcelCard>, AppError> {
+    let pool = ctx::pool()?;
+    let viewer = ctx::current_user().await?.map(|a| a.user.id);
+    let f = search::Filters::parse(&pool, &q, &max_weight_kg, viewer).await?;
+    search::parcels(&pool, &f).await
+}
+
+/// The best trips for a parcel, with the reasons. Its sender only.
+#[server(prefix = "/api", endpoint = "parcels/matches")]
+pub async fn parcel_matches(id: ParcelId) -> Result<Vec<TripMatch>, AppError> {
+    let me = ctx::require_user().await?;
+    rank::trips_for_my_parcel(&ctx::pool()?, me.user.id, id).await
+}
+
+/// Parcels this trip could carry, best first. Its traveler only.
+#[server(prefix = "/api", endpoint = "trips/matches")]
+pub async fn trip_matches(id: TripId) -> Result<Vec<ParcelMatch>, AppError> {
+    let me = ctx::require_user().await?;
+    rank::parcels_for_my_trip(&ctx::pool()?, me.user.id, id).await
+}

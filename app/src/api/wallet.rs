@@ -1,0 +1,101 @@
+//! Wallet: balances and history, top-ups (sandbox card or Stripe Checkout), withdrawals, and
+//! receipts.
+#![allow(clippy::too_many_arguments)]
+
+use crate::error::AppError;
+use crate::types::wallet::{History, Receipt, WalletView};
+use crate::types::ReceiptKind;
+use leptos::prelude::*;
+use leptos::server_fn::codec::GetUrl;
+use uuid::Uuid;
+
+#[cfg(feature = "ssr")]
+use crate::server::{
+    ctx,
+    wallet::{statements, stripe, top_up as cards, withdrawals},
+};
+
+#[server(prefix = "/api", endpoint = "wallet/get", input = GetUrl)]
+pub async fn get_wallet() -> Result<WalletView, AppError> {
+    let me = ctx::require_user().await?;
+    let state = ctx::state()?;
+    statements::overview(&state.pool, me.user.id, state.config.stripe.is_some()).await
+}
+
+#[server(prefix = "/api", endpoint = "wallet/history", input = GetUrl)]
+pub async fn wallet_history(page: i64) -> Result<History, AppError> {
+    let me = ctx::require_user().await?;
+    statements::history(&ctx::pool()?, me.user.id, page).await
+}
+
+/// Tops the wallet up: with the sandbox card form, or by sending the user to Stripe Checkout.
+#[server(prefix = "/api", endpoint = "wallet/top-up")]
+pub async fn top_up(
+    amount: String,
+    currency: String,
+    #[server(default)] number: String,
+    #[server(default)] expiry: String,
+    #[server(default)] cvc: String,
+    key: String,
+    #[server(default)] next: String,
+) -> Result<(), AppError> {
+    let me = ctx::require_user().await?;
+    let state = ctx::state()?;
+    if !me.user.email_verified {
+        return Err(AppError::Conflict(
+            "Confirm your email address before adding money.".into(),
+        ));
+    }
+    if let Some(cfg) = &state.config.stripe {
+        let mut p = crate::error::Problems::new();
+        let money = cards::parse_amount(&amount, &currency, &mut p);
+        p.into_result()?;
+        let money = money.ok_or_else(|| AppError::internal("amount checked"))?;
+        let payment = cards::start_stripe_payment(&state.pool, me.user.id, money).await?;
+        let url = stripe::create_checkout(cfg, &state.config.public_url, payment, money).await?;
+        leptos_axum::redirect(&url);
+        return Ok(());
+    }
+    let form = cards::CardForm {
+        amount,
+        currency,
+        number,
+        expiry,
+        cvc,
+    };
+    let done = cards::top_up_sandbox(&state.pool, me.user.id, &form, &key).await?;
+    if !done.succeeded {
+        return Err(AppError::Conflict(done.message));
+    }
+    let to = crate::url::safe_next(&next, "/wallet");
+    let sep = if to.contains('?') { '&' } else { '?' };
+    leptos_axum::redirect(&format!("{to}{sep}topped_up=1"));
+    Ok(())
+}
+
+#[server(prefix = "/api", endpoint = "wallet/withdraw")]
+pub async fn withdraw(
+    amount: String,
+    currency: String,
+    method: String,
+    destination: String,
+    key: String,
+) -> Result<(), AppError> {
+    let me = ctx::require_user().await?;
+    let form = withdrawals::WithdrawalForm {
+        amount,
+        currency,
+        method,
+        destination,
+    };
+    withdrawals::request(&ctx::pool()?, me.user.id, &form, &key).await?;
+    leptos_axum::redirect("/wallet?withdrawn=1");
+    Ok(())
+}
+
+/// A payment or payout receipt, for its owner (or an admin).
+#[server(prefix = "/api", endpoint = "wallet/receipt", input = GetUrl)]
+pub async fn get_receipt(kind: ReceiptKind, id: Uuid) -> Result<Receipt, AppError> {
+    let me = ctx::require_user().await?;
+    statements::receipt(&ctx::pool()?, me.user.id, me.user.is_admin(), kind, id).await
+}

@@ -1,0 +1,145 @@
+use crate::api::accounts::{LogIn, RequestPasswordReset, ResetPassword, SignUp, VerifyEmail};
+use crate::components::form::{action_error, Field, FormError, Submit};
+use crate::components::layout::{AuthState, Notice, PageHeader};
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+fn query(name: &'static str) -> Memo<Option<String>> {
+    let q = use_query_map();
+    Memo::new(move |_| q.read().get(name))
+}
+
+#[component]
+pub fn SignUpPage() -> impl IntoView {
+    let action = ServerAction::<SignUp>::new();
+    let error = action_error(action);
+    AuthState::refresh_after(action);
+    view! {
+        <div class="mx-auto max-w-md">
+            <PageHeader title="Create your account" lead="Free to join. Send parcels, or earn on trips you already make."/>
+            <div class="card">
+                <ActionForm action=action>
+                    <FormError error/>
+                    <Field label="Email" name="email" kind="email" autocomplete="email" required=true error/>
+                    <Field label="Display name" name="display_name" autocomplete="name" required=true maxlength=60 hint="Shown to other members." error/>
+                    <Field label="Password" name="password" kind="password" autocomplete="new-password" required=true hint="At least 10 characters. Avoid common passwords." error/>
+                    <Submit label="Create account" pending=action.pending().into()/>
+                </ActionForm>
+            </div>
+            <p class="mt-4 text-center text-sm text-slate-600">"Already a member? "<a class="link" href="/login">"Log in"</a></p>
+        </div>
+    }
+}
+
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let action = ServerAction::<LogIn>::new();
+    let error = action_error(action);
+    AuthState::refresh_after(action);
+    let next = query("next");
+    let reset = query("reset");
+    view! {
+        <div class="mx-auto max-w-md">
+            <PageHeader title="Log in"/>
+            <Show when=move || reset.get().is_some()>
+                <Notice>"Your password was changed and you were logged out everywhere. Log in with the new password."</Notice>
+            </Show>
+            <div class="card">
+                <ActionForm action=action>
+                    <FormError error/>
+                    <input type="hidden" name="next" value=move || next.get().unwrap_or_else(|| "/".into())/>
+                    <Field label="Email" name="email" kind="email" autocomplete="email" required=true error/>
+                    <Field label="Password" name="password" kind="password" autocomplete="current-password" required=true error/>
+                    <Submit label="Log in" pending=action.pending().into()/>
+                </ActionForm>
+                <p class="mt-4 text-sm"><a class="link" href="/forgot-password">"Forgot your password?"</a></p>
+            </div>
+            <p class="mt-4 text-center text-sm text-slate-600">"New to Carry? "<a class="link" href="/signup">"Create an account"</a></p>
+        </div>
+    }
+}
+
+#[component]
+pub fn ForgotPasswordPage() -> impl IntoView {
+    let action = ServerAction::<RequestPasswordReset>::new();
+    let error = action_error(action);
+    let sent = query("sent");
+    view! {
+        <div class="mx-auto max-w-md">
+            <PageHeader title="Reset your password" lead="We'll email you a link to choose a new password."/>
+            <Show when=move || sent.get().is_some()>
+                <Notice>"If an account uses that email, a reset link is on its way. It works once, for 1 hour."</Notice>
+            </Show>
+            <div class="card">
+                <ActionForm action=action>
+                    <FormError error/>
+                    <Field label="Email" name="email" kind="email" autocomplete="email" required=true error/>
+                    <Submit label="Send reset link" pending=action.pending().into()/>
+                </ActionForm>
+            </div>
+        </div>
+    }
+}
+
+#[component]
+pub fn ResetPasswordPage() -> impl IntoView {
+    let action = ServerAction::<ResetPassword>::new();
+    let error = action_error(action);
+    AuthState::refresh_after(action);
+    let token = query("token");
+    view! {
+        <div class="mx-auto max-w-md">
+            <PageHeader title="Choose a new password" lead="You will be logged out of every device."/>
+            <Show
+                when=move || token.get().is_some()
+                fallback=|| view! {
+                    <div class="card" role="alert">"This page needs the link from your reset email. "<a class="link" href="/forgot-password">"Ask for a new link"</a>"."</div>
+                }
+            >
+                <div class="card">
+                    <ActionForm action=action>
+                        <FormError error/>
+                        <input type="hidden" name="token" value=move || token.get().unwrap_or_default()/>
+                        <Field label="New password" name="password" kind="password" autocomplete="new-password" required=true hint="At least 10 characters." error/>
+                        <Submit label="Save new password" pending=action.pending().into()/>
+                    </ActionForm>
+                </div>
+            </Show>
+        </div>
+    }
+}
+
+#[component]
+pub fn VerifyEmailPage() -> impl IntoView {
+    let action = ServerAction::<VerifyEmail>::new();
+    let error = action_error(action);
+    AuthState::refresh_after(action);
+    let token = query("token");
+    let done = query("done");
+    view! {
+        <div class="mx-auto max-w-md">
+            <PageHeader title="Confirm your email"/>
+            <Show
+                when=move || done.get().is_none()
+                fallback=|| view! {
+                    <Notice><span data-testid="email-verified">"Your email address is confirmed. Thank you!"</span></Notice>
+                    <a href="/account" class="btn-primary inline-block">"Go to your account"</a>
+                }
+            >
+                <Show
+                    when=move || token.get().is_some()
+                    fallback=|| view! { <div class="card">"Open the link from the email we sent you to confirm your address."</div> }
+                >
+                    <div class="card">
+                        <ActionForm action=action>
+                            <FormError error/>
+                            <input type="hidden" name="token" value=move || token.get().unwrap_or_default()/>
+                            <p class="mb-4 text-slate-700">"Confirm that this email address is yours."</p>
+                            <Submit label="Confirm my email" pending=action.pending().into()/>
+                        </ActionForm>
+                    </div>
+                </Show>
+            </Show>
+        </div>
+    }
+}

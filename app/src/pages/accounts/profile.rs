@@ -1,0 +1,58 @@
+//! A member's public profile.
+
+use crate::api::accounts::get_public_profile;
+use crate::error::AppError;
+use crate::pages::errors::page_error;
+use crate::types::UserId;
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+
+#[component]
+pub fn PublicProfilePage() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|s| s.parse::<UserId>().ok())
+    };
+    let profile = Resource::new(id, |id| async move {
+        match id {
+            Some(id) => get_public_profile(id).await,
+            None => Err(AppError::NotFound(
+                "There is no member at this address.".into(),
+            )),
+        }
+    });
+    view! {
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match profile.await {
+                    Ok(p) => view! {
+                        <leptos_meta::Title text=p.display_name.clone()/>
+                        <section class="card" data-testid="public-profile">
+                            <div class="flex items-center gap-4">
+                                <div aria-hidden="true" class="flex h-16 w-16 items-center justify-center rounded-full bg-teal-100 text-2xl font-bold text-teal-800">
+                                    {p.display_name.chars().next().unwrap_or('?').to_uppercase().to_string()}
+                                </div>
+                                <div>
+                                    <h1 class="text-2xl font-bold">{p.display_name.clone()}</h1>
+                                    <p class="text-sm text-slate-600">
+                                        "Member since "{p.member_since.clone()}
+                                        {(!p.home_city.is_empty()).then(|| format!(" · {}", p.home_city))}
+                                    </p>
+                                </div>
+                            </div>
+                            <ul class="mt-4 flex flex-wrap gap-2" aria-label="Badges">
+                                {p.email_verified.then(|| view! { <li class="badge-ok">"Email verified"</li> })}
+                                {p.id_verified.then(|| view! { <li class="badge-ok" data-testid="badge-id">"ID verified"</li> })}
+                            </ul>
+                            {(!p.bio.is_empty()).then(|| view! { <p class="mt-4 whitespace-pre-line text-slate-700">{p.bio.clone()}</p> })}
+                        </section>
+                    }.into_any(),
+                    Err(e) => page_error(e),
+                }
+            })}
+        </Suspense>
+    }
+}

@@ -1,0 +1,168 @@
+use crate::api::accounts::{
+    my_profile, my_sessions, ChangePassword, ResendVerification, RevokeSession, UpdateProfile,
+};
+use crate::components::form::{action_error, Field, FormError, Submit, TextArea};
+use crate::components::layout::{AuthState, Notice, PageHeader};
+use crate::pages::errors::page_error;
+use crate::types::accounts::{Profile, SessionInfo};
+use leptos::prelude::*;
+
+use crate::url::query_flag as flag;
+
+#[component]
+pub fn AccountPage() -> impl IntoView {
+    let update = ServerAction::<UpdateProfile>::new();
+    let profile = Resource::new(move || update.version().get(), |_| my_profile());
+    AuthState::refresh_after(update);
+    view! {
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match profile.await {
+                    Ok(p) => view! { <AccountView profile=p update/> }.into_any(),
+                    Err(e) => page_error(e),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn AccountView(profile: Profile, update: ServerAction<UpdateProfile>) -> impl IntoView {
+    let error = action_error(update);
+    let resend = ServerAction::<ResendVerification>::new();
+    let resend_error = action_error(resend);
+    let (welcome, saved, resent) = (flag("welcome"), flag("saved"), flag("resent"));
+    let verified = profile.email_verified;
+    view! {
+        <PageHeader title="Your account"/>
+        <Show when=move || welcome.get()>
+            <Notice>"Welcome to Carry! We sent a confirmation link to your email."</Notice>
+        </Show>
+        <Show when=move || saved.get()>
+            <Notice>"Your profile was saved."</Notice>
+        </Show>
+        <Show when=move || resent.get()>
+            <Notice>"A new confirmation link is on its way."</Notice>
+        </Show>
+        <div class="grid gap-6 md:grid-cols-3">
+            <div class="space-y-4 md:col-span-1">
+                <div class="card">
+                    <h2 class="font-semibold">"Email"</h2>
+                    <p class="mt-1 break-all text-slate-700">{profile.email.clone()}</p>
+                    {if verified {
+                        view! { <p class="badge-ok mt-2" data-testid="verified-badge">"Confirmed"</p> }.into_any()
+                    } else {
+                        view! {
+                            <p class="mt-2 text-sm text-amber-800" data-testid="unverified">
+                                "Not confirmed yet. Until you confirm it you can browse and draft, but not book, pay or carry."
+                            </p>
+                            <ActionForm action=resend attr:class="mt-3">
+                                <FormError error=resend_error/>
+                                <button type="submit" class="btn-secondary">"Send a new link"</button>
+                            </ActionForm>
+                        }.into_any()
+                    }}
+                </div>
+                <nav class="card flex flex-col gap-2" aria-label="Account">
+                    <a class="link" href="/account/password">"Change password"</a>
+                    <a class="link" href="/account/sessions">"Devices and sessions"</a>
+                </nav>
+            </div>
+            <div class="card md:col-span-2">
+                <h2 class="mb-4 text-lg font-semibold">"Profile"</h2>
+                <ActionForm action=update>
+                    <FormError error/>
+                    <Field label="Display name" name="display_name" value=profile.display_name.clone() required=true maxlength=60 error/>
+                    <Field label="Home city" name="home_city" value=profile.home_city.clone() maxlength=120 error/>
+                    <TextArea label="About you" name="bio" value=profile.bio.clone() maxlength=2000 hint="What you carry or send, languages you speak." error/>
+                    <Submit label="Save profile" pending=update.pending().into()/>
+                </ActionForm>
+            </div>
+        </div>
+    }
+}
+
+#[component]
+pub fn ChangePasswordPage() -> impl IntoView {
+    let action = ServerAction::<ChangePassword>::new();
+    let error = action_error(action);
+    let saved = flag("saved");
+    // Loads who is asking, so a visitor who is not logged in gets the log-in page.
+    let me = Resource::new(|| (), |_| my_profile());
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match me.await {
+                    Err(e) => page_error(e),
+                    Ok(_) => view! {
+                        <div class="mx-auto max-w-md">
+                            <PageHeader title="Change password" lead="Your other devices will be logged out."/>
+                            <Show when=move || saved.get()>
+                                <Notice>"Your password was changed."</Notice>
+                            </Show>
+                            <div class="card">
+                                <ActionForm action=action>
+                                    <FormError error/>
+                                    <Field label="Current password" name="current_password" kind="password" autocomplete="current-password" required=true error/>
+                                    <Field label="New password" name="new_password" kind="password" autocomplete="new-password" required=true hint="At least 10 characters." error/>
+                                    <Submit label="Change password" pending=action.pending().into()/>
+                                </ActionForm>
+                            </div>
+                        </div>
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn SessionsPage() -> impl IntoView {
+    let revoke = ServerAction::<RevokeSession>::new();
+    let sessions = Resource::new(move || revoke.version().get(), |_| my_sessions());
+    let error = action_error(revoke);
+    let revoked = flag("revoked");
+    view! {
+        <PageHeader title="Devices and sessions" lead="Where your account is logged in. Log out any device you don't recognise."/>
+        <Show when=move || revoked.get()>
+            <Notice>"That device was logged out."</Notice>
+        </Show>
+        <FormError error/>
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match sessions.await {
+                    Ok(list) => view! {
+                        <ul class="space-y-3" data-testid="sessions">
+                            {list.into_iter().map(|s| view! { <SessionRow s revoke/> }).collect_view()}
+                        </ul>
+                    }.into_any(),
+                    Err(e) => page_error(e),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn SessionRow(s: SessionInfo, revoke: ServerAction<RevokeSession>) -> impl IntoView {
+    let label = if s.current {
+        "Log out"
+    } else {
+        "Log out this device"
+    };
+    view! {
+        <li class="card flex flex-col gap-3 sm:flex-row sm:items-center sm:justify-between" data-testid="session" data-current=s.current.to_string()>
+            <div>
+                <p class="font-medium">
+                    {s.device.clone()}
+                    {s.current.then(|| view! { <span class="badge-ok ml-2">"This device"</span> })}
+                </p>
+                <p class="text-sm text-slate-600">"IP "{s.ip.clone()}" · last active "{s.last_seen_at.clone()}" · since "{s.created_at.clone()}</p>
+            </div>
+            <ActionForm action=revoke>
+                <input type="hidden" name="session_id" value=s.id.to_string()/>
+                <button type="submit" class="btn-secondary">{label}</button>
+            </ActionForm>
+        </li>
+    }
+}

@@ -1,0 +1,178 @@
+//! The admin queues: parcels in review, ID checks, payouts. Each item is decided with the one
+//! approve/reject form.
+
+use crate::api::admin::{
+    payouts_queue, review_queue, verification_queue, DecidePayout, DecideVerification, ReviewParcel,
+};
+use crate::components::cards::{loading, ParcelRow};
+use crate::components::form::{action_error, FormError};
+use crate::components::layout::{Notice, PageHeader};
+use crate::pages::errors::page_error;
+use crate::types::PayoutMethod;
+use crate::url::query_flag;
+use leptos::prelude::*;
+
+/// Parcels whose risk score sent them to review: approve, or reject with a reason.
+#[component]
+pub fn ReviewQueuePage() -> impl IntoView {
+    let decide = ServerAction::<ReviewParcel>::new();
+    let error = action_error(decide);
+    let done = query_flag("done");
+    let queue = Resource::new(move || decide.version().get(), |_| review_queue());
+    view! {
+        <Suspense fallback=loading>
+            {move || Suspend::new(async move {
+                match queue.await {
+                    Err(e) => page_error(e),
+                    Ok(items) => view! {
+                        <PageHeader title="Parcel review" lead="Parcels at or above the risk threshold wait here; travelers cannot see them until approved."/>
+                        <Show when=move || done.get()><Notice>"Decision saved."</Notice></Show>
+                        <FormError error/>
+                        {items.is_empty().then(|| view! { <p class="text-slate-600" data-testid="queue-empty">"Nothing waits for review."</p> })}
+                        <ul class="space-y-4">
+                            {items.into_iter().map(|i| {
+                                let id = i.parcel.id;
+                                view! {
+                                    <ParcelRow parcel=i.parcel>
+                                        <div class="mt-2 text-sm text-slate-700" data-testid="review-item">
+                                            <p class="whitespace-pre-line">{i.description}</p>
+                                            <p class="mt-1"><strong>"Risk "{i.risk_score}"/100: "</strong>
+                                                {i.reasons.iter().map(|r| format!("{} (+{})", r.label, r.points)).collect::<Vec<_>>().join("; ")}</p>
+                                            {(!i.flagged.is_empty()).then(|| view! { <p class="text-red-700">"Flagged words: "{i.flagged.join(", ")}</p> })}
+                                            <p class="text-slate-500">"Submitted "{i.submitted}</p>
+                                        </div>
+                                        <div class="mt-3 flex flex-wrap items-end gap-2">
+                                            <ActionForm action=decide>
+                                                <input type="hidden" name="id" value=id.to_string()/>
+                                                <input type="hidden" name="decision" value="approve"/>
+                                                <button type="submit" class="btn-primary">"Approve"</button>
+                                            </ActionForm>
+                                            <ActionForm action=decide attr:class="flex flex-wrap items-end gap-2">
+                                                <input type="hidden" name="id" value=id.to_string()/>
+                                                <input type="hidden" name="decision" value="reject"/>
+                                                <label class="text-sm">"Reason "
+                                                    <input name="reason" class="ml-1 rounded-md border border-slate-300 px-2 py-1" maxlength="1000"/>
+                                                </label>
+                                                <button type="submit" class="btn-secondary text-red-700">"Reject"</button>
+                                            </ActionForm>
+                                        </div>
+                                    </ParcelRow>
+                                }
+                            }).collect_view()}
+                        </ul>
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// Withdrawals waiting to be paid out: mark paid, or reject with a reason (the money returns).
+#[component]
+pub fn PayoutsPage() -> impl IntoView {
+    let decide = ServerAction::<DecidePayout>::new();
+    let error = action_error(decide);
+    let done = query_flag("done");
+    let queue = Resource::new(move || decide.version().get(), |_| payouts_queue());
+    view! {
+        <leptos_meta::Title text="Payouts"/>
+        <PageHeader title="Payouts" lead="Pay each withdrawal to its destination, then mark it paid. Rejecting returns the money to the user's wallet."/>
+        <Show when=move || done.get()><Notice>"Decision saved."</Notice></Show>
+        <FormError error/>
+        <Suspense fallback=loading>
+            {move || Suspend::new(async move {
+                match queue.await {
+                    Err(e) => page_error(e),
+                    Ok(items) if items.is_empty() => view! { <p class="text-slate-600" data-testid="queue-empty">"No withdrawal is waiting."</p> }.into_any(),
+                    Ok(items) => view! {
+                        <ul class="space-y-3">
+                            {items.into_iter().map(|w| {
+                                let id = w.id.to_string();
+                                let id2 = id.clone();
+                                view! {
+                                    <li class="card" data-testid="payout-item">
+                                        <p class="font-semibold">{w.amount.to_string()}" to "{w.user_name}" ("{w.user_email}")"</p>
+                                        <p class="text-sm text-slate-700">{if w.method == PayoutMethod::Iban { "IBAN " } else { "Mobile money " }}<span class="font-mono">{w.destination}</span></p>
+                                        <p class="text-sm text-slate-500">"Requested "{w.at}</p>
+                                        <div class="mt-2 flex flex-wrap items-end gap-2">
+                                            <ActionForm action=decide>
+                                                <input type="hidden" name="id" value=id/>
+                                                <input type="hidden" name="decision" value="paid"/>
+                                                <button type="submit" class="btn-primary">"Mark paid"</button>
+                                            </ActionForm>
+                                            <ActionForm action=decide attr:class="flex flex-wrap items-end gap-2">
+                                                <input type="hidden" name="id" value=id2/>
+                                                <input type="hidden" name="decision" value="reject"/>
+                                                <label class="text-sm">"Reason "
+                                                    <input name="reason" class="ml-1 rounded-md border border-slate-300 px-2 py-1" maxlength="500"/>
+                                                </label>
+                                                <button type="submit" class="btn-secondary text-red-700">"Reject and return"</button>
+                                            </ActionForm>
+                                        </div>
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// ID verification requests: look at both photos, approve, or reject with a reason.
+#[component]
+pub fn VerificationsPage() -> impl IntoView {
+    let decide = ServerAction::<DecideVerification>::new();
+    let error = action_error(decide);
+    let done = query_flag("done");
+    let queue = Resource::new(move || decide.version().get(), |_| verification_queue());
+    view! {
+        <leptos_meta::Title text="ID verification"/>
+        <PageHeader title="ID verification" lead="Check that the document is genuine and readable, and that the selfie shows the same person."/>
+        <Show when=move || done.get()><Notice>"Decision saved."</Notice></Show>
+        <FormError error/>
+        <Suspense fallback=loading>
+            {move || Suspend::new(async move {
+                match queue.await {
+                    Err(e) => page_error(e),
+                    Ok(items) if items.is_empty() => view! { <p class="text-slate-600" data-testid="queue-empty">"No request is waiting."</p> }.into_any(),
+                    Ok(items) => view! {
+                        <ul class="space-y-4">
+                            {items.into_iter().map(|v| {
+                                let id = v.id.to_string();
+                                let id2 = id.clone();
+                                let (src_id, src_selfie) = (format!("/admin/verifications/{id}/id"), format!("/admin/verifications/{id}/selfie"));
+                                view! {
+                                    <li class="card" data-testid="verification-item">
+                                        <p class="font-semibold"><a class="link" href=format!("/u/{}", v.user_id)>{v.user_name}</a>" ("{v.user_email}")"</p>
+                                        <p class="text-sm text-slate-500">"Sent "{v.at}</p>
+                                        <div class="mt-2 grid gap-2 sm:grid-cols-2">
+                                            <img src=src_id alt="ID document" class="max-h-64 rounded border"/>
+                                            <img src=src_selfie alt="Selfie" class="max-h-64 rounded border"/>
+                                        </div>
+                                        <div class="mt-2 flex flex-wrap items-end gap-2">
+                                            <ActionForm action=decide>
+                                                <input type="hidden" name="id" value=id/>
+                                                <input type="hidden" name="decision" value="approve"/>
+                                                <button type="submit" class="btn-primary">"Approve"</button>
+                                            </ActionForm>
+                                            <ActionForm action=decide attr:class="flex flex-wrap items-end gap-2">
+                                                <input type="hidden" name="id" value=id2/>
+                                                <input type="hidden" name="decision" value="reject"/>
+                                                <label class="text-sm">"Reason "
+                                                    <input name="reason" class="ml-1 rounded-md border border-slate-300 px-2 py-1" maxlength="500"/>
+                                                </label>
+                                                <button type="submit" class="btn-secondary text-red-700">"Reject"</button>
+                                            </ActionForm>
+                                        </div>
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}

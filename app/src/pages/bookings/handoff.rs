@@ -1,0 +1,144 @@
+//! The handoff panel of an accepted booking: the codes for the sender, the pickup inspection
+//! and the delivery form for the traveler, confirmation, and cancellation before pickup.
+
+use super::view::Acts;
+use crate::components::form::{action_error, FormError};
+use crate::components::layout::Notice;
+use crate::types::bookings::{BookingMoney, Handoff};
+use crate::types::{BookingId, Side};
+use crate::url::query_value;
+use leptos::prelude::*;
+
+#[component]
+pub fn HandoffPanel(
+    handoff: Handoff,
+    id: BookingId,
+    side: Side,
+    acts: Acts,
+    money: BookingMoney,
+) -> impl IntoView {
+    let scanned_pickup = query_value("pickup");
+    let scanned_delivery = query_value("delivery");
+    let pick_error = action_error(acts.pick_up);
+    let deliver_error = query_value("deliver_error");
+    let settle_error = action_error(acts.settle);
+    let h = handoff;
+    let flag = |name: &str| !query_value(name).is_empty();
+    let notice = {
+        if flag("picked_up") {
+            Some("Picked up. Deliver it, then enter the recipient's delivery code.")
+        } else if flag("delivered") {
+            Some("Delivered. The sender confirms receipt, or it completes by itself.")
+        } else if flag("confirm") {
+            Some("Thank you: the booking is complete and the traveler was paid.")
+        } else if flag("cancel") {
+            Some("The booking was cancelled and the refund is in the sender's wallet.")
+        } else if flag("refuse") {
+            Some("You refused the parcel; the sender was refunded in full.")
+        } else {
+            None
+        }
+    };
+    view! {
+        <section class="card mt-6 space-y-4" data-testid="handoff">
+            <h2 class="font-semibold">"Handoff"</h2>
+            {notice.map(|n| view! { <Notice>{n}</Notice> })}
+            {h.tracking_no.clone().map(|t| view! {
+                <p class="text-sm">"Tracking number: "<a class="link font-mono" data-testid="tracking-no" href=format!("/track?number={t}")>{t.clone()}</a>" (share it with the recipient)"</p>
+            })}
+            {h.pickup_code.clone().map(|c| view! {
+                <div class="rounded-md bg-slate-50 p-3">
+                    <p class="text-sm text-slate-700">"Pickup code: show it to the traveler when you hand the parcel over (or let them scan it)."</p>
+                    <p class="my-2 font-mono text-3xl font-bold tracking-widest" data-testid="pickup-code">{c}</p>
+                    {h.pickup_qr.clone().map(|svg| view! { <div class="w-40" inner_html=svg></div> })}
+                    {h.pickup_valid_until.clone().map(|u| view! { <p class="text-xs text-slate-500">"Valid until "{u}</p> })}
+                </div>
+            })}
+            {h.delivery_code.clone().map(|c| view! {
+                <div class="rounded-md bg-slate-50 p-3">
+                    <p class="text-sm text-slate-700">"Delivery code: you are the recipient; give it to the traveler when you receive the parcel."</p>
+                    <p class="my-2 font-mono text-3xl font-bold tracking-widest" data-testid="delivery-code">{c}</p>
+                    {h.delivery_qr.clone().map(|svg| view! { <div class="w-40" inner_html=svg></div> })}
+                </div>
+            })}
+            {h.delivery_code_sent_to.clone().map(|to| view! {
+                <p class="text-sm text-slate-700">"The delivery code was emailed to the recipient ("{to}"). They give it to the traveler on delivery."</p>
+            })}
+            {h.locked.clone().map(|l| view! { <p class="rounded-md bg-red-50 p-2 text-sm text-red-800" data-testid="code-locked">{l}</p> })}
+            {h.can_pick_up.then(|| view! {
+                <ActionForm action=acts.pick_up attr:class="space-y-2" attr:data-testid="pickup-form">
+                    <FormError error=pick_error/>
+                    <input type="hidden" name="id" value=id.to_string()/>
+                    <p class="text-sm font-medium">"Inspect the parcel before you take it:"</p>
+                    <label class="flex items-center gap-2 text-sm"><input type="checkbox" name="contents_match" class="h-4 w-4"/>"The contents match the listing"</label>
+                    <label class="flex items-center gap-2 text-sm"><input type="checkbox" name="nothing_prohibited" class="h-4 w-4"/>"Nothing prohibited is inside"</label>
+                    <label class="flex items-center gap-2 text-sm"><input type="checkbox" name="electronics_power_on" class="h-4 w-4"/>"Electronics power on (if any)"</label>
+                    <label class="block text-sm">"Pickup code from the sender"
+                        <input name="code" inputmode="numeric" autocomplete="one-time-code" maxlength="6" value=scanned_pickup required
+                            class="mt-1 block w-40 rounded-md border border-slate-300 px-3 py-2 font-mono text-lg tracking-widest"/>
+                    </label>
+                    <p class="text-sm text-red-700" data-field-error="code">{move || pick_error.get().and_then(|e| e.field("code"))}</p>
+                    <button type="submit" class="btn-primary">"Confirm pickup"</button>
+                </ActionForm>
+                <ActionForm action=acts.settle attr:class="flex flex-wrap items-end gap-2 border-t border-slate-100 pt-3">
+                    <input type="hidden" name="id" value=id.to_string()/>
+                    <input type="hidden" name="what" value="refuse"/>
+                    <label class="text-sm">"Something wrong? Reason "
+                        <input name="reason" class="ml-1 rounded-md border border-slate-300 px-2 py-1" maxlength="500"/>
+                    </label>
+                    <button type="submit" class="btn-secondary text-red-700">"Refuse the parcel"</button>
+                </ActionForm>
+            })}
+            {h.can_deliver.then(|| view! {
+                // A plain multipart form: the optional photo travels with the code.
+                <form method="post" action=format!("/bookings/{id}/deliver") enctype="multipart/form-data" class="space-y-2" data-testid="deliver-form">
+                    {(!deliver_error.is_empty()).then(|| view! {
+                        <div role="alert" class="rounded-md border border-red-200 bg-red-50 p-3 text-sm text-red-800" data-testid="deliver-error">{deliver_error.clone()}</div>
+                    })}
+                    <label class="block text-sm">"Delivery code from the recipient"
+                        <input name="code" inputmode="numeric" autocomplete="one-time-code" maxlength="6" value=scanned_delivery.clone() required
+                            class="mt-1 block w-40 rounded-md border border-slate-300 px-3 py-2 font-mono text-lg tracking-widest"/>
+                    </label>
+                    <label class="block text-sm">"Photo of the delivered parcel (optional)"
+                        <input type="file" name="photo" accept="image/jpeg,image/png,image/webp" capture="environment" class="mt-1 block w-full text-sm"/>
+                    </label>
+                    {h.delivery_valid_until.clone().map(|u| view! { <p class="text-xs text-slate-500">"The code is valid until "{u}</p> })}
+                    <button type="submit" class="btn-primary">"Confirm delivery"</button>
+                </form>
+            })}
+            {h.delivery_photo.clone().map(|src| view! {
+                <p class="text-sm"><a class="link" data-testid="delivery-photo" href=src>"Photo taken at delivery"</a></p>
+            })}
+            {h.can_confirm.then(|| view! {
+                <ActionForm action=acts.settle attr:class="space-y-2">
+                    <FormError error=settle_error/>
+                    <input type="hidden" name="id" value=id.to_string()/>
+                    <input type="hidden" name="what" value="confirm"/>
+                    <p class="text-sm">"Did the parcel arrive in good order? Confirming pays the traveler."</p>
+                    {h.auto_complete_at.clone().map(|a| view! { <p class="text-xs text-slate-500">"Without an answer it completes by itself on "{a}"."</p> })}
+                    <button type="submit" class="btn-primary">"Confirm receipt"</button>
+                </ActionForm>
+            })}
+            {h.can_cancel.then(|| view! {
+                <details class="border-t border-slate-100 pt-3">
+                    <summary class="cursor-pointer text-sm text-red-700">"Cancel this booking"</summary>
+                    <ActionForm action=acts.settle attr:class="mt-2 space-y-2">
+                        <FormError error=settle_error/>
+                        <input type="hidden" name="id" value=id.to_string()/>
+                        <input type="hidden" name="what" value="cancel"/>
+                        <p class="text-sm text-slate-700">
+                            {match side {
+                                Side::Sender => format!("You get back {}. More than 24 hours before departure the refund is full; later, the service fee is kept.", money.cancel_refund.map(|m| m.to_string()).unwrap_or_default()),
+                                Side::Traveler => "The sender gets a full refund, and cancelling counts against your reliability.".to_string(),
+                            }}
+                        </p>
+                        <label class="block text-sm">"Reason (shown to the other side)"
+                            <input name="reason" class="mt-1 block w-full rounded-md border border-slate-300 px-2 py-1" maxlength="500"/>
+                        </label>
+                        <button type="submit" class="btn-secondary text-red-700">"Cancel booking"</button>
+                    </ActionForm>
+                </details>
+            })}
+        </section>
+    }
+}

@@ -1,0 +1,46 @@
+//! Requesting a trip for one of the member's open parcels, from the trip's page.
+
+use crate::api::bookings::{get_booking_terms, ProposeBooking};
+use crate::api::parcels::my_parcels;
+use crate::components::form::{action_error, Field, FormError, IdemKey, Select, Submit};
+use crate::types::{ParcelStatus, TripId};
+use leptos::prelude::*;
+
+/// Another user's view: request this trip for one of their open parcels.
+#[component]
+pub fn RequestThisTrip(id: TripId) -> impl IntoView {
+    let parcels = Resource::new(|| (), |_| my_parcels());
+    let terms = Resource::new(|| (), |_| get_booking_terms());
+    let request = ServerAction::<ProposeBooking>::new();
+    let error = action_error(request);
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let terms = terms.await.unwrap_or_default();
+                let open: Vec<_> = parcels.await.unwrap_or_default().into_iter().filter(|p| p.status == ParcelStatus::Open).collect();
+                if open.is_empty() {
+                    view! { <p class="mt-6 text-slate-600">"Have a parcel for this route? "<a class="link" href="/parcels/new">"Post it"</a>" and request this trip from its page."</p> }.into_any()
+                } else {
+                    view! {
+                        <section class="card mt-6">
+                            <h2 class="mb-3 font-semibold">"Send a parcel on this trip"</h2>
+                            <ActionForm action=request>
+                                <FormError error/>
+                                <input type="hidden" name="side" value="sender"/>
+                                <IdemKey version=request.version()/>
+                                <input type="hidden" name="trip_id" value=id.to_string()/>
+                                <Select label="Your parcel" name="parcel_id" options=open.iter().map(|p| (p.id.to_string(), p.title.clone())).collect() error/>
+                                <Field label="Price (leave empty for the traveler's price)" name="price" error/>
+                                <p class="mb-3 text-sm text-slate-600" data-testid="booking-terms">"You pay the price plus "{terms.fee}" from your wallet into escrow now. It comes back at once if the traveler declines or does not answer."</p>
+                                <label class="mb-4 flex items-center gap-2 text-sm">
+                                    <input type="checkbox" name="protect" class="h-4 w-4"/>"Add protection: "{terms.protection}
+                                </label>
+                                <Submit label="Request this trip" pending=request.pending().into()/>
+                            </ActionForm>
+                        </section>
+                    }.into_any()
+                }
+            })}
+        </Suspense>
+    }
+}

@@ -1,0 +1,109 @@
+//! The matches on a listing's own page: parcels a traveler's trip could carry (with an offer
+//! form each), and trips that could carry a sender's parcel (with a request form each), every
+//! one with the parts of its score.
+
+use crate::api::bookings::{get_booking_terms, ProposeBooking};
+use crate::api::matching::{parcel_matches, trip_matches};
+use crate::components::cards::{loading, ParcelRow, ScoreBreakdown, TripRow};
+use crate::components::form::{action_error, FormError, IdemKey};
+use crate::pages::errors::page_error;
+use crate::types::{ParcelId, TripId};
+use leptos::prelude::*;
+
+/// The traveler's view: parcels this trip could carry, with an offer button each.
+#[component]
+pub fn ParcelsForTrip(id: TripId) -> impl IntoView {
+    let matches = Resource::new(move || id, trip_matches);
+    let offer = ServerAction::<ProposeBooking>::new();
+    let error = action_error(offer);
+    view! {
+        <section class="mt-8">
+            <h2 class="mb-3 text-xl font-semibold">"Parcels you could carry"</h2>
+            <FormError error/>
+            <Suspense fallback=loading>
+                {move || Suspend::new(async move {
+                    match matches.await {
+                        Err(e) => page_error(e),
+                        Ok(list) if list.is_empty() => view! { <p class="text-slate-600" data-testid="no-matches">"No open parcel fits this trip yet. We'll list them here as senders post."</p> }.into_any(),
+                        Ok(list) => view! {
+                            <ul class="space-y-3">
+                                {list.into_iter().map(|m| {
+                                    let pid = m.parcel.id.to_string();
+                                    let reward = m.parcel.reward.input_value();
+                                    view! {
+                                        <ParcelRow parcel=m.parcel>
+                                            <ScoreBreakdown score=m.score parts=m.parts/>
+                                            <ActionForm action=offer attr:class="mt-2 flex flex-wrap items-end gap-2">
+                                                <input type="hidden" name="side" value="traveler"/>
+                                                <IdemKey version=offer.version()/>
+                                                <input type="hidden" name="parcel_id" value=pid/>
+                                                <input type="hidden" name="trip_id" value=id.to_string()/>
+                                                <label class="text-sm">"Your price "
+                                                    <input name="price" value=reward class="ml-1 w-28 rounded-md border border-slate-300 px-2 py-1"/>
+                                                </label>
+                                                <button type="submit" class="btn-primary">"Offer to carry"</button>
+                                            </ActionForm>
+                                        </ParcelRow>
+                                    }
+                                }).collect_view()}
+                            </ul>
+                        }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+/// The sender's view: the best trips for this parcel, each with the reasons and a request button.
+#[component]
+pub fn TripsForParcel(id: ParcelId) -> impl IntoView {
+    let matches = Resource::new(move || id, parcel_matches);
+    let terms = Resource::new(|| (), |_| get_booking_terms());
+    let request = ServerAction::<ProposeBooking>::new();
+    let error = action_error(request);
+    view! {
+        <section class="mt-8">
+            <h2 class="mb-3 text-xl font-semibold">"Trips that can carry it"</h2>
+            <FormError error/>
+            <Suspense fallback=loading>
+                {move || Suspend::new(async move {
+                    let terms = terms.await.unwrap_or_default();
+                    let protect_label = format!("Add protection: {}", terms.protection);
+                    match matches.await {
+                        Err(e) => page_error(e),
+                        Ok(list) if list.is_empty() => view! { <p class="text-slate-600" data-testid="no-matches">"No trip fits yet. Travelers post trips every day; check back soon."</p> }.into_any(),
+                        Ok(list) => view! {
+                            <p class="mb-3 text-sm text-slate-600" data-testid="booking-terms">"Requesting pays the price plus "{terms.fee.clone()}" from your wallet into escrow. It comes back at once if the traveler declines or does not answer."</p>
+                            <ul class="space-y-3">
+                                {list.into_iter().map(|m| {
+                                    let protect_label = protect_label.clone();
+                                    let tid = m.trip.id.to_string();
+                                    let price = m.price.input_value();
+                                    view! {
+                                        <TripRow trip=m.trip>
+                                            <ScoreBreakdown score=m.score parts=m.parts/>
+                                            <ActionForm action=request attr:class="mt-2 flex flex-wrap items-end gap-2">
+                                                <input type="hidden" name="side" value="sender"/>
+                                                <IdemKey version=request.version()/>
+                                                <input type="hidden" name="parcel_id" value=id.to_string()/>
+                                                <input type="hidden" name="trip_id" value=tid/>
+                                                <label class="text-sm">"Your price "
+                                                    <input name="price" value=price class="ml-1 w-28 rounded-md border border-slate-300 px-2 py-1"/>
+                                                </label>
+                                                <label class="flex items-center gap-1 text-sm">
+                                                    <input type="checkbox" name="protect" class="h-4 w-4"/>{protect_label}
+                                                </label>
+                                                <button type="submit" class="btn-primary">"Request this trip"</button>
+                                            </ActionForm>
+                                        </TripRow>
+                                    }
+                                }).collect_view()}
+                            </ul>
+                        }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}

@@ -1,0 +1,176 @@
+//! Search pages: plain GET forms, so results have an address, work without JavaScript, and the
+//! back button behaves.
+
+use crate::api::matching::{search_parcels, search_trips};
+use crate::components::cards::{currency_options, loading, ParcelRow, TripRow};
+use crate::components::form::{Field, PlaceInput, Select};
+use crate::components::layout::PageHeader;
+use crate::error::AppError;
+use crate::pages::errors::page_error;
+use crate::types::matching::SearchQuery;
+use crate::types::Category;
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+fn query() -> Memo<(SearchQuery, String)> {
+    let q = use_query_map();
+    Memo::new(move |_| {
+        let m = q.read();
+        let get = |k: &str| m.get(k).unwrap_or_default();
+        (
+            SearchQuery {
+                from: get("from"),
+                to: get("to"),
+                date_from: get("date_from"),
+                date_to: get("date_to"),
+                category: get("category"),
+                max_price: get("max_price"),
+                currency: get("currency"),
+                min_rating: get("min_rating"),
+                verified: m.get("verified").is_some(),
+                sort: get("sort"),
+                page: get("page").parse().unwrap_or(1),
+            },
+            get("max_weight"),
+        )
+    })
+}
+
+fn page_link(base: &str, q: &SearchQuery, extra: &str, page: u32) -> String {
+    use crate::url::urlencode as e;
+    format!(
+        "{base}?from={}&to={}&date_from={}&date_to={}&category={}&max_price={}&currency={}&min_rating={}{}&sort={}{extra}&page={page}",
+        e(&q.from), e(&q.to), e(&q.date_from), e(&q.date_to), e(&q.category), e(&q.max_price),
+        e(&q.currency), e(&q.min_rating), if q.verified { "&verified=on" } else { "" }, e(&q.sort)
+    )
+}
+
+#[component]
+fn Filters(
+    q: SearchQuery,
+    price_label: &'static str,
+    traveler: bool,
+    max_weight: String,
+) -> impl IntoView {
+    // The form shows what the address asked for; errors come back with the results.
+    let no_error = Signal::derive(|| None::<AppError>);
+    // The secondary filters stay folded away unless one is in use.
+    let more_open = !(q.category.is_empty()
+        && q.max_price.is_empty()
+        && q.min_rating.is_empty()
+        && max_weight.is_empty()
+        && !q.verified);
+    let sort_options = vec![
+        ("soonest".to_string(), "Soonest".to_string()),
+        (
+            "cheapest".to_string(),
+            if traveler {
+                "Best paid".to_string()
+            } else {
+                "Cheapest".to_string()
+            },
+        ),
+        ("best".to_string(), "Best rated".to_string()),
+    ];
+    view! {
+        <form method="get" class="card mb-6" role="search">
+            <div class="grid gap-x-4 sm:grid-cols-2">
+                <PlaceInput label="From" name="from" value=q.from.clone() error=no_error/>
+                <PlaceInput label="To" name="to" value=q.to.clone() error=no_error/>
+            </div>
+            <div class="grid grid-cols-2 gap-x-4">
+                <Field label="Earliest date" name="date_from" kind="date" value=q.date_from.clone() error=no_error/>
+                <Field label="Latest date" name="date_to" kind="date" value=q.date_to.clone() error=no_error/>
+            </div>
+            <details class="mb-2" open=more_open>
+                <summary class="mb-3 cursor-pointer text-sm font-medium text-teal-800">"More filters"</summary>
+                <div class="grid gap-x-4 sm:grid-cols-4">
+                    <Select label="Category" name="category" options=Category::options() value=q.category.clone() placeholder="Any" error=no_error/>
+                    <Field label=price_label name="max_price" value=q.max_price.clone() error=no_error/>
+                    <Select label="Currency" name="currency" options=currency_options() value=q.currency.clone() error=no_error/>
+                    <Field label="Minimum rating (1–5)" name="min_rating" value=q.min_rating.clone() error=no_error/>
+                </div>
+                {traveler.then(|| view! { <Field label="Maximum weight (kg)" name="max_weight" value=max_weight.clone() error=no_error/> })}
+                <label class="mb-4 flex items-center gap-2 text-sm"><input type="checkbox" name="verified" checked=q.verified/>"Confirmed members only"</label>
+            </details>
+            <div class="flex flex-wrap items-end gap-4">
+                <Select label="Sort by" name="sort" options=sort_options value=q.sort.clone() error=no_error/>
+                <button type="submit" class="btn-primary mb-4">"Search"</button>
+            </div>
+        </form>
+    }
+}
+
+fn search_error(e: AppError) -> AnyView {
+    match e {
+        AppError::Validation { fields, message, .. } => view! {
+            <div role="alert" class="rounded-md border border-red-200 bg-red-50 p-3 text-sm text-red-800" data-testid="search-error">
+                {if fields.is_empty() { message } else { fields.into_iter().map(|f| f.message).collect::<Vec<_>>().join(" ") }}
+            </div>
+        }.into_any(),
+        other => page_error(other),
+    }
+}
+
+#[component]
+pub fn SearchTripsPage() -> impl IntoView {
+    let q = query();
+    let results = Resource::new(move || q.get().0, search_trips);
+    view! {
+        <PageHeader title="Find a traveler" lead="Trips with space for your parcel, by route and date."/>
+        {move || view! { <Filters q=q.get().0 price_label="Max price per kg" traveler=false max_weight=String::new()/> }}
+        <Suspense fallback=loading>
+            {move || Suspend::new(async move {
+                let (sq, _) = q.get_untracked();
+                match results.await {
+                    Err(e) => search_error(e),
+                    Ok(page) if page.items.is_empty() => view! { <p class="text-slate-600" data-testid="no-results">"No trip matches. Try a wider date window or a nearby city."</p> }.into_any(),
+                    Ok(page) => view! {
+                        <ul class="space-y-3" data-testid="results">{page.items.into_iter().map(|t| view! { <TripRow trip=t/> }).collect_view()}</ul>
+                        <Pager base="/search/trips" q=sq extra=String::new() page=page.page has_next=page.has_next/>
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn SearchParcelsPage() -> impl IntoView {
+    let q = query();
+    let results = Resource::new(move || q.get(), |(sq, w)| search_parcels(sq, w));
+    view! {
+        <PageHeader title="Find parcels to carry" lead="Open parcels on your route, and what senders offer."/>
+        {move || { let (sq, w) = q.get(); view! { <Filters q=sq price_label="Minimum reward" traveler=true max_weight=w/> } }}
+        <Suspense fallback=loading>
+            {move || Suspend::new(async move {
+                let (sq, w) = q.get_untracked();
+                match results.await {
+                    Err(e) => search_error(e),
+                    Ok(page) if page.items.is_empty() => view! { <p class="text-slate-600" data-testid="no-results">"No parcel matches. Try a wider date window or a nearby city."</p> }.into_any(),
+                    Ok(page) => view! {
+                        <ul class="space-y-3" data-testid="results">{page.items.into_iter().map(|p| view! { <ParcelRow parcel=p/> }).collect_view()}</ul>
+                        <Pager base="/search/parcels" q=sq extra=format!("&max_weight={}", crate::url::urlencode(&w)) page=page.page has_next=page.has_next/>
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Pager(
+    base: &'static str,
+    q: SearchQuery,
+    extra: String,
+    page: u32,
+    has_next: bool,
+) -> impl IntoView {
+    view! {
+        <nav class="mt-6 flex justify-between" aria-label="Pages">
+            {(page > 1).then(|| view! { <a class="btn-secondary" href=page_link(base, &q, &extra, page - 1)>"← Previous"</a> })}
+            <span class="text-sm text-slate-600">"Page "{page}</span>
+            {has_next.then(|| view! { <a class="btn-secondary" href=page_link(base, &q, &extra, page + 1)>"Next →"</a> })}
+        </nav>
+    }
+}

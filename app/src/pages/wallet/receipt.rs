@@ -1,0 +1,69 @@
+//! A printable receipt for a payment or a payout.
+
+use crate::api::wallet::get_receipt;
+use crate::components::cards::loading;
+use crate::pages::errors::page_error;
+use crate::types::ReceiptKind;
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+
+/// A printable receipt for a payment or a payout.
+#[component]
+pub fn ReceiptPage() -> impl IntoView {
+    let params = use_params_map();
+    let kind = params
+        .read_untracked()
+        .get("kind")
+        .and_then(|k| ReceiptKind::parse(&k));
+    let id = params
+        .read_untracked()
+        .get("id")
+        .and_then(|s| uuid::Uuid::parse_str(&s).ok());
+    let receipt = Resource::new(
+        move || (kind, id),
+        |(kind, id)| async move {
+            match (kind, id) {
+                (Some(kind), Some(id)) => get_receipt(kind, id).await,
+                _ => Err(crate::error::AppError::NotFound(
+                    "This receipt does not exist.".into(),
+                )),
+            }
+        },
+    );
+    // The print button needs JavaScript; without it, the browser's own Print works.
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| hydrated.set(true));
+    view! {
+        <Suspense fallback=loading>
+            {move || Suspend::new(async move {
+                match receipt.await {
+                    Err(e) => page_error(e),
+                    Ok(r) => view! {
+                        <leptos_meta::Title text=format!("{} receipt {}", r.kind, r.number)/>
+                        <article class="card mx-auto max-w-xl" data-testid="receipt">
+                            <header class="mb-4 flex items-start justify-between">
+                                <div>
+                                    <p class="text-lg font-bold text-teal-700">{crate::BRAND}</p>
+                                    <h1 class="text-xl font-semibold">{r.kind.clone()}" receipt"</h1>
+                                </div>
+                                <p class="text-right text-sm text-slate-600">"No. "{r.number}<br/>{r.at}</p>
+                            </header>
+                            <p class="text-sm">{r.name}<br/>{r.email}</p>
+                            <dl class="mt-4 divide-y divide-slate-100 text-sm">
+                                {r.lines.into_iter().map(|(k, v)| view! {
+                                    <div class="flex justify-between py-1"><dt class="text-slate-600">{k}</dt><dd>{v}</dd></div>
+                                }).collect_view()}
+                                <div class="flex justify-between py-1"><dt class="text-slate-600">"Method"</dt><dd>{r.method}</dd></div>
+                                <div class="flex justify-between py-1"><dt class="text-slate-600">"Status"</dt><dd data-testid="receipt-status">{r.status}</dd></div>
+                                <div class="flex justify-between py-2 text-base font-semibold"><dt>"Total"</dt><dd data-testid="receipt-amount">{r.amount.to_string()}</dd></div>
+                            </dl>
+                            <Show when=move || hydrated.get()>
+                                <button type="button" class="btn-secondary mt-4 print:hidden" on:click=|_| { let _ = window().print(); }>"Print"</button>
+                            </Show>
+                        </article>
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}

@@ -1,0 +1,133 @@
+//! A member's own profile and password, and what anyone may see of them.
+
+use super::password;
+use super::sessions;
+use super::validate::{field, DisplayName, NewPassword};
+use crate::error::{AppError, Problems};
+use crate::server::time;
+use crate::types::accounts::{Profile, PublicProfile};
+use crate::types::UserId;
+use sqlx::PgPool;
+use uuid::Uuid;
+
+/// Changes the password of a logged-in user, ending their other sessions.
+pub async fn change_password(
+    pool: &PgPool,
+    user_id: UserId,
+    keep_session: Uuid,
+    current: &str,
+    new: &str,
+) -> Result<(), AppError> {
+    let u = sqlx::query!(
+        "SELECT email, display_name, password_hash FROM users WHERE id = $1",
+        user_id as UserId
+    )
+    .fetch_one(pool)
+    .await?;
+    if !password::verify(current.to_string(), Some(u.password_hash)).await? {
+        return Err(AppError::validation(
+            "current_password",
+            "Your current password is not right.",
+        ));
+    }
+    let pw = NewPassword::parse(new, &u.email, &u.display_name)
+        .map_err(|m| AppError::validation("new_password", m))?;
+    if new == current {
+        return Err(AppError::validation(
+            "new_password",
+            "Choose a password different from the current one.",
+        ));
+    }
+    let hash = password::hash(pw.into_inner()).await?;
+    let mut tx = pool.begin().await?;
+    sqlx::query!(
+        "UPDATE users SET password_hash = $2, updated_at = now() WHERE id = $1",
+        user_id as UserId,
+        hash
+    )
+    .execute(&mut *tx)
+    .await?;
+    sessions::revoke_all(&mut *tx, user_id, Some(keep_session)).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn profile(pool: &PgPool, user_id: UserId) -> Result<Profile, AppError> {
+    let r = sqlx::query!(
+        r#"SELECT display_name, bio, home_city, email, email_verified_at IS NOT NULL AS "verified!"
+           FROM users WHERE id = $1"#,
+        user_id as UserId
+    )
+    .fetch_one(pool)
+    .await?;
+    Ok(Profile {
+        display_name: r.display_name,
+        bio: r.bio,
+        home_city: r.home_city,
+        email: r.email,
+        email_verified: r.verified,
+    })
+}
+
+pub async fn update_profile(
+    pool: &PgPool,
+    user_id: UserId,
+    display_name: &str,
+    bio: &str,
+    home_city: &str,
+) -> Result<(), AppError> {
+    let mut p = Problems::new();
+    let name = field(&mut p, "display_name", DisplayName::parse(display_name));
+    p.check(
+        bio.chars().count() <= 2000,
+        "bio",
+        "Keep your bio to 2,000 characters.",
+    );
+    p.check(
+        home_city.trim().chars().count() <= 120,
+        "home_city",
+        "Keep the city to 120 characters.",
+    );
+    p.into_result().map_err(|e| {
+        e.with_values(&[
+            ("display_name", display_name),
+            ("bio", bio),
+            ("home_city", home_city),
+        ])
+    })?;
+    let Some(name) = name else {
+        return Err(AppError::internal("display name checked"));
+    };
+    sqlx::query!(
+        "UPDATE users SET display_name = $2, bio = $3, home_city = $4, updated_at = now() WHERE id = $1",
+        user_id as UserId,
+        name.as_str(),
+        bio.trim(),
+        home_city.trim()
+    )
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+/// What anyone may see of a member. Banned members have no public page.
+pub async fn public_profile(pool: &PgPool, user_id: UserId) -> Result<PublicProfile, AppError> {
+    let r = sqlx::query!(
+        r#"SELECT id AS "id: UserId", display_name, bio, home_city, created_at, email_verified_at IS NOT NULL AS "verified!",
+                  id_verified_at IS NOT NULL AS "id_verified!"
+           FROM users WHERE id = $1 AND status <> 'banned'"#,
+        user_id as UserId
+    )
+    .fetch_optional(pool)
+    .await?
+    .ok_or_else(|| AppError::NotFound("There is no member at this address.".into()))?;
+    Ok(PublicProfile {
+        id: r.id,
+        display_name: r.display_name,
+        bio: r.bio,
+        home_city: r.home_city,
+        member_since: time::month_year(r.created_at),
+        email_verified: r.verified,
+        id_verified: r.id_verified,
+    })
+}

@@ -1,0 +1,169 @@
+//! Sign-up and email verification: an account, its first session, and the link (valid 24 h)
+//! that confirms the address. Until then a member can browse and draft, not book or carry.
+
+use super::password;
+use super::sessions::{self, LoggedIn};
+use super::tokens;
+use super::validate::{field, DisplayName, Email, NewPassword};
+use crate::error::{AppError, Problems};
+use crate::server::{email, Config};
+use crate::types::UserId;
+use sqlx::PgPool;
+use time::Duration;
+
+pub const VERIFY_LINK_LIFETIME: Duration = Duration::hours(24);
+
+pub struct SignUp<'a> {
+    pub email: &'a str,
+    pub password: &'a str,
+    pub display_name: &'a str,
+}
+
+/// Creates an account, sends the verification link and starts a session.
+pub async fn sign_up(
+    pool: &PgPool,
+    config: &Config,
+    input: SignUp<'_>,
+    user_agent: &str,
+    ip: &str,
+) -> Result<LoggedIn, AppError> {
+    let mut p = Problems::new();
+    let email = field(&mut p, "email", Email::parse(input.email));
+    let name = field(
+        &mut p,
+        "display_name",
+        DisplayName::parse(input.display_name),
+    );
+    let pw = field(
+        &mut p,
+        "password",
+        NewPassword::parse(input.password, input.email, input.display_name),
+    );
+    let echo = [("email", input.email), ("display_name", input.display_name)];
+    p.into_result().map_err(|e| e.with_values(&echo))?;
+    let (Some(email), Some(name), Some(pw)) = (email, name, pw) else {
+        return Err(AppError::internal("sign-up fields checked"));
+    };
+
+    let hash = password::hash(pw.into_inner()).await?;
+    let mut tx = pool.begin().await?;
+    let inserted = sqlx::query_scalar!(
+        r#"INSERT INTO users (email, display_name, password_hash) VALUES ($1, $2, $3)
+           ON CONFLICT (email) DO NOTHING RETURNING id AS "id: UserId""#,
+        email.as_str(),
+        name.as_str(),
+        hash
+    )
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(user_id) = inserted else {
+        return Err(AppError::validation(
+            "email",
+            "An account with this email already exists. Log in, or reset your password if you forgot it.",
+        )
+        .with_values(&echo));
+    };
+    send_verification(&mut tx, config, user_id, email.as_str(), name.as_str()).await?;
+    let token = sessions::create(&mut *tx, user_id, user_agent, ip).await?;
+    tx.commit().await?;
+    tracing::info!(%user_id, "account created");
+    Ok(LoggedIn { user_id, token })
+}
+
+async fn send_verification(
+    tx: &mut sqlx::PgConnection,
+    config: &Config,
+    user_id: UserId,
+    to: &str,
+    name: &str,
+) -> Result<(), AppError> {
+    let token = tokens::issue(&mut *tx, user_id, "verify_email", VERIFY_LINK_LIFETIME).await?;
+    let link = format!("{}/verify-email?token={token}", config.public_url);
+    let body = format!(
+        "Hi {name},\n\nConfirm your email address for Carry by opening this link:\n\n{link}\n\n\
+         The link works for 24 hours. If you did not sign up, ignore this email."
+    );
+    email::enqueue(
+        &mut *tx,
+        to,
+        "Confirm your email for Carry",
+        &body,
+        "verify_email",
+    )
+    .await
+}
+
+/// Sends a fresh verification link to a logged-in, unverified user.
+pub async fn resend_verification(
+    pool: &PgPool,
+    config: &Config,
+    user_id: UserId,
+) -> Result<(), AppError> {
+    let mut tx = pool.begin().await?;
+    let u = sqlx::query!(
+        r#"SELECT email, display_name, email_verified_at IS NOT NULL AS "verified!"
+           FROM users WHERE id = $1"#,
+        user_id as UserId
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    if u.verified {
+        return Err(AppError::Conflict(
+            "Your email address is already confirmed.".into(),
+        ));
+    }
+    let recent = sqlx::query_scalar!(
+        "SELECT count(*) AS \"n!\" FROM email_tokens
+         WHERE user_id = $1 AND purpose = 'verify_email' AND created_at > now() - interval '1 hour'",
+        user_id as UserId
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    if recent >= 5 {
+        return Err(AppError::TooManyRequests(
+            "We've sent several links in the last hour. Check your inbox and spam folder, or try again later.".into(),
+        ));
+    }
+    send_verification(&mut tx, config, user_id, &u.email, &u.display_name).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Consumes a verification link.
+pub async fn verify_email(pool: &PgPool, token: &str) -> Result<(), AppError> {
+    let mut tx = pool.begin().await?;
+    let row = sqlx::query!(
+        r#"SELECT user_id, used_at IS NOT NULL AS "used!", expires_at < now() AS "expired!"
+           FROM email_tokens WHERE token_hash = $1 AND purpose = 'verify_email' FOR UPDATE"#,
+        tokens::hash(token.trim())
+    )
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(t) = row else {
+        return Err(AppError::NotFound(
+            "This verification link is not valid. Check that you copied all of it.".into(),
+        ));
+    };
+    if t.used {
+        return Ok(()); // Opening the link twice is fine: the address is confirmed.
+    }
+    if t.expired {
+        return Err(AppError::Conflict(
+            "This verification link has expired. Log in and ask for a new one.".into(),
+        ));
+    }
+    sqlx::query!(
+        "UPDATE email_tokens SET used_at = now() WHERE token_hash = $1",
+        tokens::hash(token.trim())
+    )
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query!(
+        "UPDATE users SET email_verified_at = coalesce(email_verified_at, now()), updated_at = now() WHERE id = $1",
+        t.user_id
+    )
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}

@@ -1,0 +1,383 @@
+//! How bookings end (PRODUCT §6): a pending request closes (declined, withdrawn, expired, or
+//! closed because the parcel or trip changed) with its money back at once; an accepted booking
+//! is cancelled before pickup under the cancellation rules, or refused at pickup; a delivered
+//! booking completes, releasing escrow once. All of it under the lock order.
+
+use super::rules::late_cancel_fee;
+use super::store::{self, BookingRow};
+use crate::error::AppError;
+use crate::server::money::{escrow, ledger};
+use crate::server::trips::store as trips;
+use crate::types::{BookingId, BookingStatus, EventKind, ParcelId, Side, TripId, UserId};
+use ::time::OffsetDateTime;
+use sqlx::{PgConnection, PgPool};
+
+/// Ends a locked pending booking with `status`, refunding what the sender paid.
+pub async fn finish(
+    conn: &mut PgConnection,
+    b: &BookingRow,
+    status: BookingStatus,
+    actor: Option<UserId>,
+    note: &str,
+) -> Result<(), AppError> {
+    let kind = match status {
+        BookingStatus::Declined => EventKind::Declined,
+        BookingStatus::Withdrawn => EventKind::Withdrawn,
+        BookingStatus::Expired => EventKind::Expired,
+        BookingStatus::Closed => EventKind::Closed,
+        other => {
+            return Err(AppError::internal(format!(
+                "a pending booking does not end as {other:?}"
+            )))
+        }
+    };
+    store::set_status(conn, b, status).await?;
+    escrow::refund(
+        conn,
+        b.id,
+        b.sender_id,
+        b.currency,
+        0,
+        "Refund: the request ended",
+    )
+    .await?;
+    store::event(conn, b.id, actor, kind, None, note).await
+}
+
+/// Closes the pending requests of a parcel (booked elsewhere, changed or cancelled).
+pub async fn close_pending_for_parcel(
+    conn: &mut PgConnection,
+    parcel: ParcelId,
+    actor: Option<UserId>,
+    note: &str,
+) -> Result<(), AppError> {
+    let ids = sqlx::query_scalar!(
+        r#"SELECT id AS "id: BookingId" FROM bookings WHERE parcel_id = $1 AND status = 'pending'
+           ORDER BY id"#,
+        parcel as ParcelId
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    for id in ids {
+        let b = store::lock(conn, id).await?;
+        if b.status == BookingStatus::Pending {
+            finish(conn, &b, BookingStatus::Closed, actor, note).await?;
+        }
+    }
+    Ok(())
+}
+
+/// Whether the traveler carries a parcel on this trip now (picked up, not yet completed).
+pub async fn carrying(conn: &mut PgConnection, trip: TripId) -> Result<bool, AppError> {
+    Ok(sqlx::query_scalar!(
+        r#"SELECT EXISTS (SELECT 1 FROM bookings WHERE trip_id = $1
+             AND status IN ('picked_up', 'delivered')) AS "x!""#,
+        trip as TripId
+    )
+    .fetch_one(&mut *conn)
+    .await?)
+}
+
+/// The traveler cancelled the trip (the trip row is locked by the caller): pending requests
+/// close; accepted bookings are cancelled with a reliability strike each, and their parcels
+/// are open again.
+pub async fn close_for_trip(
+    conn: &mut PgConnection,
+    trip: TripId,
+    traveler: UserId,
+) -> Result<(), AppError> {
+    let rows = sqlx::query!(
+        r#"SELECT id AS "id: BookingId", parcel_id AS "parcel_id: ParcelId" FROM bookings
+           WHERE trip_id = $1 AND status IN ('pending', 'accepted') ORDER BY parcel_id"#,
+        trip as TripId
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let note = "The traveler cancelled the trip.";
+    for r in rows {
+        crate::server::parcels::store::lock(conn, r.parcel_id).await?;
+        let b = store::lock(conn, r.id).await?;
+        match b.status {
+            BookingStatus::Pending => {
+                finish(conn, &b, BookingStatus::Closed, Some(traveler), note).await?;
+            }
+            BookingStatus::Accepted => {
+                cancel_accepted(conn, &b, 0, "Refund: the traveler cancelled the trip").await?;
+                store::event(conn, b.id, Some(traveler), EventKind::Cancelled, None, note).await?;
+                strike(conn, traveler).await?;
+                store::notify(
+                    conn,
+                    b.id,
+                    Side::Sender,
+                    "Your booking was cancelled",
+                    "The traveler cancelled the trip. Your parcel is open for booking again.",
+                )
+                .await?;
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// A traveler's reliability strike (a cancellation on their side).
+async fn strike(conn: &mut PgConnection, traveler: UserId) -> Result<(), AppError> {
+    sqlx::query!(
+        "UPDATE users SET reliability_strikes = reliability_strikes + 1 WHERE id = $1",
+        traveler as UserId
+    )
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Ends an accepted booking before pickup (PRODUCT §6). The sender gets everything back when
+/// they cancel more than 24 hours before departure, and everything but the service fee within
+/// 24 hours; when the traveler cancels, the sender gets everything back and the traveler gets a
+/// reliability strike. The weight returns to the trip and the parcel opens again.
+#[tracing::instrument(skip(pool))]
+pub async fn cancel(
+    pool: &PgPool,
+    actor: UserId,
+    id: BookingId,
+    reason: &str,
+) -> Result<(), AppError> {
+    end_before_pickup(pool, actor, id, reason, false).await
+}
+
+/// The traveler refuses the parcel at pickup (it does not match, or is not allowed): the
+/// booking is cancelled with a full refund and no strike.
+#[tracing::instrument(skip(pool))]
+pub async fn refuse(
+    pool: &PgPool,
+    traveler: UserId,
+    id: BookingId,
+    reason: &str,
+) -> Result<(), AppError> {
+    if reason.trim().is_empty() {
+        return Err(AppError::validation(
+            "reason",
+            "Say what is wrong with the parcel: the sender sees it.",
+        ));
+    }
+    end_before_pickup(pool, traveler, id, reason, true).await
+}
+
+async fn end_before_pickup(
+    pool: &PgPool,
+    actor: UserId,
+    id: BookingId,
+    reason: &str,
+    refusal: bool,
+) -> Result<(), AppError> {
+    let mut tx = pool.begin().await?;
+    let peek = store::get(&mut tx, id).await?;
+    let side = peek.side_of(actor).ok_or_else(store::not_found)?;
+    if refusal && side != Side::Traveler {
+        return Err(AppError::Forbidden);
+    }
+    let (b, trip) = store::lock_chain(&mut tx, id).await?;
+    match b.status {
+        BookingStatus::Cancelled => return Ok(()),
+        BookingStatus::Accepted => {}
+        BookingStatus::PickedUp | BookingStatus::Delivered => {
+            return Err(AppError::Conflict(
+                "The parcel was picked up: it can no longer be cancelled. If something went wrong, open a dispute.".into(),
+            ))
+        }
+        _ => {
+            return Err(AppError::Conflict(
+                "Only an accepted booking can be cancelled; a pending request can be withdrawn or declined.".into(),
+            ))
+        }
+    }
+    let keep = if side == Side::Sender {
+        late_cancel_fee(&b, trip.departs_at, OffsetDateTime::now_utc())
+    } else {
+        0
+    };
+    let memo = match (refusal, side) {
+        (true, _) => "Refund: the traveler refused the parcel at pickup",
+        (false, Side::Sender) if keep > 0 => {
+            "Refund minus the service fee: cancelled within 24 hours of departure"
+        }
+        (false, Side::Sender) => "Refund: you cancelled the booking",
+        (false, Side::Traveler) => "Refund: the traveler cancelled the booking",
+    };
+    cancel_accepted(&mut tx, &b, keep, memo).await?;
+    if side == Side::Traveler && !refusal {
+        strike(&mut tx, b.traveler_id).await?;
+    }
+    let kind = if refusal {
+        EventKind::Refused
+    } else {
+        EventKind::Cancelled
+    };
+    store::event(&mut tx, id, Some(actor), kind, None, reason.trim()).await?;
+    let reason = if reason.trim().is_empty() {
+        "none given"
+    } else {
+        reason.trim()
+    };
+    let (subject, body) = if refusal {
+        ("The traveler refused your parcel", "The traveler refused the parcel at pickup; your money is back in your wallet and the parcel is open for booking again.")
+    } else {
+        (
+            "A booking was cancelled",
+            "A booking of yours on Carry was cancelled before pickup.",
+        )
+    };
+    store::notify(
+        &mut tx,
+        id,
+        side.other(),
+        subject,
+        &format!("{body} Reason: {reason}"),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Cancels an accepted booking (its trip, parcel and booking rows locked by the caller): the
+/// weight goes back to the trip, the parcel opens again, and the escrow is refunded to the
+/// sender, minus `keep` for the platform.
+async fn cancel_accepted(
+    conn: &mut PgConnection,
+    b: &BookingRow,
+    keep: i64,
+    memo: &str,
+) -> Result<(), AppError> {
+    store::set_status(conn, b, BookingStatus::Cancelled).await?;
+    trips::release(conn, b.trip_id, b.weight_g).await?;
+    escrow::refund(conn, b.id, b.sender_id, b.currency, keep, memo).await?;
+    Ok(())
+}
+
+/// An accepted booking whose pickup code expired (the trip left more than 24 hours ago) and
+/// that nobody picked up: cancelled by the sweep, the sender refunded in full, the parcel open
+/// again. The money never stays stuck in escrow.
+pub async fn expire_unpicked(conn: &mut PgConnection, id: BookingId) -> Result<bool, AppError> {
+    let (b, _) = store::lock_chain(conn, id).await?;
+    let due = sqlx::query_scalar!(
+        r#"SELECT valid_until < now() AS "due!" FROM handoff_codes
+           WHERE booking_id = $1 AND kind = 'pickup'"#,
+        id as BookingId
+    )
+    .fetch_optional(&mut *conn)
+    .await?
+    .unwrap_or(false);
+    if b.status != BookingStatus::Accepted || !due {
+        return Ok(false);
+    }
+    cancel_accepted(
+        conn,
+        &b,
+        0,
+        "Refund: the parcel was not picked up before the trip left",
+    )
+    .await?;
+    let note = "The parcel was not picked up before the trip left.";
+    store::event(conn, id, None, EventKind::Cancelled, None, note).await?;
+    for side in [Side::Sender, Side::Traveler] {
+        store::notify(
+            conn,
+            id,
+            side,
+            "A booking ended without pickup",
+            &format!("{note} The sender's payment is back in their wallet."),
+        )
+        .await?;
+    }
+    Ok(true)
+}
+
+/// Every accepted booking whose pickup window closed (the sweep's part).
+pub async fn expire_unpicked_due(conn: &mut PgConnection) -> Result<u64, AppError> {
+    let ids = sqlx::query_scalar!(
+        r#"SELECT b.id AS "id: BookingId" FROM bookings b
+           JOIN handoff_codes c ON c.booking_id = b.id AND c.kind = 'pickup'
+           WHERE b.status = 'accepted' AND c.valid_until < now()
+           ORDER BY c.valid_until LIMIT 500"#
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut n = 0;
+    for id in ids {
+        if expire_unpicked(conn, id).await? {
+            n += 1;
+        }
+    }
+    Ok(n)
+}
+
+/// Completes a delivered booking and releases its escrow. Safe to race: the booking row lock
+/// serialises callers, the second finds it completed, and the ledger settles a booking once.
+async fn complete(
+    conn: &mut PgConnection,
+    b: &BookingRow,
+    actor: Option<UserId>,
+) -> Result<bool, AppError> {
+    if b.status == BookingStatus::Completed {
+        return Ok(false);
+    }
+    if b.status != BookingStatus::Delivered {
+        return Err(AppError::Conflict(
+            "Only a delivered booking can be completed.".into(),
+        ));
+    }
+    escrow::release(conn, b.id, b.traveler_id, b.currency, b.charges()).await?;
+    store::set_status(conn, b, BookingStatus::Completed).await?;
+    sqlx::query!(
+        "UPDATE users SET completed_deliveries = completed_deliveries + 1 WHERE id = $1",
+        b.traveler_id as UserId
+    )
+    .execute(&mut *conn)
+    .await?;
+    let note = if actor.is_some() {
+        ""
+    } else {
+        "Completed automatically after the waiting time."
+    };
+    store::event(conn, b.id, actor, EventKind::Completed, None, note).await?;
+    store::notify(
+        conn,
+        b.id,
+        Side::Traveler,
+        "You were paid for a delivery",
+        &format!(
+            "The delivery is complete: {} is in your Carry wallet.",
+            b.price()
+        ),
+    )
+    .await?;
+    Ok(true)
+}
+
+/// The sender confirms receipt.
+#[tracing::instrument(skip(pool))]
+pub async fn confirm(pool: &PgPool, sender: UserId, id: BookingId) -> Result<(), AppError> {
+    let peek = store::get(&mut *pool.acquire().await?, id).await?;
+    ledger::ensure_accounts_committed(
+        pool,
+        &ledger::release_accounts(peek.traveler_id),
+        peek.currency,
+    )
+    .await?;
+    let mut tx = pool.begin().await?;
+    let (b, _) = store::lock_chain_as(&mut tx, sender, id, Side::Sender).await?;
+    complete(&mut tx, &b, Some(sender)).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The completion job: completes the booking if it is still delivered (run at delivery + the
+/// waiting time; a dispute, when disputes exist, will hold it).
+pub async fn complete_if_due(conn: &mut PgConnection, id: BookingId) -> Result<bool, AppError> {
+    let (b, _) = store::lock_chain(conn, id).await?;
+    if b.status != BookingStatus::Delivered {
+        return Ok(false);
+    }
+    ledger::ensure_accounts(conn, &ledger::release_accounts(b.traveler_id), b.currency).await?;
+    complete(conn, &b, None).await
+}

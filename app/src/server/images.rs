@@ -1,0 +1,131 @@
+//! Images from users (parcel photos, tickets, ID documents, delivery photos): JPEG, PNG or WebP
+//! of at most 8 MB, decoded and encoded again as JPEG (which drops every bit of metadata, EXIF
+//! GPS included), scaled to at most 1600 px, with a 400 px thumbnail. CPU work: call `process`
+//! from a blocking thread.
+
+use image::{DynamicImage, ImageFormat, ImageReader};
+use std::io::Cursor;
+
+pub const MAX_BYTES: usize = 8 * 1024 * 1024;
+const FULL_PX: u32 = 1600;
+const THUMB_PX: u32 = 400;
+
+pub const WRONG_TYPE: &str = "Photos must be JPEG, PNG or WebP images.";
+
+/// A photo ready to store: the re-encoded image and thumbnail.
+pub struct Processed {
+    pub full: Vec<u8>,
+    pub thumb: Vec<u8>,
+    pub width: u32,
+    pub height: u32,
+}
+
+/// Decodes, checks and re-encodes one upload. CPU work: call it from a blocking thread.
+pub fn process(bytes: &[u8]) -> Result<Processed, String> {
+    if bytes.is_empty() {
+        return Err("The file is empty.".into());
+    }
+    if bytes.len() > MAX_BYTES {
+        return Err("Each photo can be at most 8 MB.".into());
+    }
+    let format = image::guess_format(bytes).map_err(|_| WRONG_TYPE.to_string())?;
+    if !matches!(
+        format,
+        ImageFormat::Jpeg | ImageFormat::Png | ImageFormat::WebP
+    ) {
+        return Err(WRONG_TYPE.into());
+    }
+    let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
+    let mut limits = image::Limits::default();
+    limits.max_image_width = Some(12_000);
+    limits.max_image_height = Some(12_000);
+    limits.max_alloc = Some(512 * 1024 * 1024);
+    reader.limits(limits);
+    let img = reader
+        .decode()
+        .map_err(|_| "This image could not be read. Try another photo.".to_string())?;
+    // JPEG has no alpha: flatten onto white.
+    let rgb = DynamicImage::ImageRgb8(flatten(&img));
+    let full = rgb.thumbnail(FULL_PX, FULL_PX);
+    let thumb = rgb.thumbnail(THUMB_PX, THUMB_PX);
+    Ok(Processed {
+        width: full.width(),
+        height: full.height(),
+        full: jpeg(&full)?,
+        thumb: jpeg(&thumb)?,
+    })
+}
+
+fn flatten(img: &DynamicImage) -> image::RgbImage {
+    let rgba = img.to_rgba8();
+    let mut out = image::RgbImage::new(rgba.width(), rgba.height());
+    for (x, y, p) in rgba.enumerate_pixels() {
+        let a = u32::from(p[3]);
+        let mix = |c: u8| ((u32::from(c) * a + 255 * (255 - a)) / 255) as u8;
+        out.put_pixel(x, y, image::Rgb([mix(p[0]), mix(p[1]), mix(p[2])]));
+    }
+    out
+}
+
+fn jpeg(img: &DynamicImage) -> Result<Vec<u8>, String> {
+    let mut out = Vec::new();
+    let enc = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 85);
+    img.write_with_encoder(enc)
+        .map_err(|e| format!("encode: {e}"))?;
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn png_with_alpha() -> Vec<u8> {
+        let img = image::RgbaImage::from_fn(3000, 2000, |x, _| {
+            image::Rgba([200, (x % 255) as u8, 10, 128])
+        });
+        let mut out = Vec::new();
+        DynamicImage::ImageRgba8(img)
+            .write_to(&mut Cursor::new(&mut out), ImageFormat::Png)
+            .unwrap();
+        out
+    }
+
+    #[test]
+    fn images_are_reencoded_scaled_and_thumbnailed() {
+        let p = process(&png_with_alpha()).unwrap();
+        assert_eq!((p.width, p.height), (1600, 1067));
+        assert_eq!(image::guess_format(&p.full).unwrap(), ImageFormat::Jpeg);
+        let thumb = image::load_from_memory(&p.thumb).unwrap();
+        assert_eq!(thumb.width(), 400);
+    }
+
+    #[test]
+    fn metadata_is_stripped() {
+        let mut plain = Vec::new();
+        DynamicImage::ImageRgb8(image::RgbImage::new(64, 48))
+            .write_to(&mut Cursor::new(&mut plain), ImageFormat::Jpeg)
+            .unwrap();
+        // Insert an APP1 (EXIF) segment with a GPS marker right after the start-of-image.
+        let payload = b"Exif\0\0GPSLatitude 48.85 GPSLongitude 2.35";
+        let len = (payload.len() + 2) as u16;
+        let mut with_exif = plain[..2].to_vec();
+        with_exif.extend_from_slice(&[0xFF, 0xE1, (len >> 8) as u8, len as u8]);
+        with_exif.extend_from_slice(payload);
+        with_exif.extend_from_slice(&plain[2..]);
+        let has = |hay: &[u8], needle: &[u8]| hay.windows(needle.len()).any(|w| w == needle);
+        assert!(has(&with_exif, b"GPSLatitude"));
+        let p = process(&with_exif).unwrap();
+        assert!(!has(&p.full, b"GPSLatitude") && !has(&p.full, b"Exif"));
+        assert!(!has(&p.thumb, b"Exif"));
+    }
+
+    #[test]
+    fn other_files_are_refused() {
+        assert_eq!(process(b"GIF89a....").err().unwrap(), WRONG_TYPE);
+        assert_eq!(process(b"%PDF-1.7 hello").err().unwrap(), WRONG_TYPE);
+        assert!(process(&[]).is_err());
+        assert!(process(&vec![0xFF; MAX_BYTES + 1]).is_err());
+        // A JPEG header with garbage after it.
+        assert!(process(&[0xFF, 0xD8, 0xFF, 0xE0, 1, 2, 3]).is_err());
+    }
+}

@@ -1,0 +1,103 @@
+//! Times. Trip times are typed and shown in the local time zone of each place (a departure in
+//! Paris time, an arrival in Nairobi time) and stored as instants; other times are shown in UTC,
+//! formatted on the server so the server and the browser render the same text.
+
+use jiff::{civil, tz::TimeZone, Timestamp};
+use time::{macros::format_description, Date, OffsetDateTime};
+
+/// "2026-12-01 09:30 UTC".
+pub fn datetime(t: OffsetDateTime) -> String {
+    let f = format_description!("[year]-[month]-[day] [hour]:[minute] UTC");
+    t.to_offset(time::UtcOffset::UTC)
+        .format(&f)
+        .unwrap_or_default()
+}
+
+/// "December 2026".
+pub fn month_year(t: OffsetDateTime) -> String {
+    let f = format_description!("[month repr:long] [year]");
+    t.format(&f).unwrap_or_default()
+}
+
+fn zone(tz: &str) -> TimeZone {
+    TimeZone::get(tz).unwrap_or(TimeZone::UTC)
+}
+
+/// "2026-12-01T10:30" typed for a place in `tz` → the instant. A time that does not exist
+/// (skipped by a daylight-saving change) moves forward, as clocks do.
+pub fn parse_local(input: &str, tz: &str) -> Result<OffsetDateTime, &'static str> {
+    let input = input.trim();
+    if input.is_empty() {
+        return Err("Enter a date and time.");
+    }
+    let dt: civil::DateTime = input
+        .parse()
+        .map_err(|_| "Enter a date and time such as 2026-12-01 10:30.")?;
+    let zoned = dt
+        .to_zoned(zone(tz))
+        .map_err(|_| "That time does not exist there.")?;
+    OffsetDateTime::from_unix_timestamp(zoned.timestamp().as_second())
+        .map_err(|_| "That date is out of range.")
+}
+
+fn zoned(t: OffsetDateTime, tz: &str) -> jiff::Zoned {
+    Timestamp::from_second(t.unix_timestamp())
+        .unwrap_or(Timestamp::UNIX_EPOCH)
+        .to_zoned(zone(tz))
+}
+
+/// "Tue 1 Dec 2026, 10:30" in the place's local time.
+pub fn show(t: OffsetDateTime, tz: &str) -> String {
+    zoned(t, tz).strftime("%a %-d %b %Y, %H:%M").to_string()
+}
+
+/// The value of a `datetime-local` input for this instant at this place.
+pub fn input_value(t: OffsetDateTime, tz: &str) -> String {
+    zoned(t, tz).strftime("%Y-%m-%dT%H:%M").to_string()
+}
+
+pub fn parse_date(input: &str) -> Result<Date, &'static str> {
+    let input = input.trim();
+    if input.is_empty() {
+        return Err("Enter a date.");
+    }
+    Date::parse(input, format_description!("[year]-[month]-[day]"))
+        .map_err(|_| "Enter a date such as 2026-12-01.")
+}
+
+/// "1 Dec 2026".
+pub fn show_date(d: Date) -> String {
+    d.format(format_description!(
+        "[day padding:none] [month repr:short] [year]"
+    ))
+    .unwrap_or_default()
+}
+
+pub fn date_input(d: Date) -> String {
+    d.format(format_description!("[year]-[month]-[day]"))
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn local_times_use_the_place_zone() {
+        let t = parse_local("2026-12-01T10:30", "Europe/Paris").unwrap();
+        assert_eq!(t.unix_timestamp(), 1_796_117_400); // 09:30 UTC
+        assert_eq!(show(t, "Europe/Paris"), "Tue 1 Dec 2026, 10:30");
+        assert_eq!(show(t, "Africa/Nairobi"), "Tue 1 Dec 2026, 12:30");
+        assert_eq!(input_value(t, "Europe/Paris"), "2026-12-01T10:30");
+        assert!(parse_local("tomorrow", "Europe/Paris").is_err());
+        assert!(parse_local("", "Europe/Paris").is_err());
+    }
+
+    #[test]
+    fn dates_round_trip() {
+        let d = parse_date("2026-12-01").unwrap();
+        assert_eq!(show_date(d), "1 Dec 2026");
+        assert_eq!(date_input(d), "2026-12-01");
+        assert!(parse_date("01/12/2026").is_err());
+    }
+}

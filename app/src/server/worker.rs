@@ -1,0 +1,88 @@
+//! The top floor: the only module that knows every job kind and what it does. Every server runs
+//! a worker; it schedules the minute's sweep (once across all servers) and runs due jobs.
+
+use crate::error::AppError;
+use crate::server::bookings::{end, negotiate};
+use crate::server::jobs::{self, Handler, Job, JobKind};
+use crate::server::parcels::store as parcels;
+use crate::server::trips::store as trips;
+use crate::types::BookingId;
+use sqlx::{PgConnection, PgPool};
+use time::OffsetDateTime;
+
+/// The product's jobs.
+pub struct Jobs;
+
+impl Handler for Jobs {
+    async fn run(&self, conn: &mut PgConnection, job: &Job) -> Result<(), AppError> {
+        match JobKind::parse(&job.kind) {
+            Some(JobKind::ExpireBooking) => {
+                negotiate::expire_if_due(conn, booking_of(job)?).await?;
+                Ok(())
+            }
+            Some(JobKind::CompleteBooking) => {
+                end::complete_if_due(conn, booking_of(job)?).await?;
+                Ok(())
+            }
+            Some(JobKind::Sweep) => sweep(conn).await,
+            None => Err(AppError::internal(format!("unknown job kind {}", job.kind))),
+        }
+    }
+}
+
+fn booking_of(job: &Job) -> Result<BookingId, AppError> {
+    job.payload
+        .get("booking")
+        .and_then(|v| v.as_str())
+        .and_then(|s| s.parse().ok())
+        .ok_or_else(|| AppError::internal(format!("{} without a booking id", job.kind)))
+}
+
+/// Periodic housekeeping: expire due requests (and those whose trip left), refund accepted
+/// bookings nobody picked up in time, move departed trips on, expire parcels whose deadline
+/// passed while open.
+pub async fn sweep(conn: &mut PgConnection) -> Result<(), AppError> {
+    negotiate::expire_due(conn).await?;
+    end::expire_unpicked_due(conn).await?;
+    trips::depart_due(conn).await?;
+    parcels::expire_due(conn).await?;
+    Ok(())
+}
+
+/// Schedules this minute's sweep (once across all servers).
+pub async fn schedule_sweep(pool: &PgPool) -> Result<(), AppError> {
+    let now = OffsetDateTime::now_utc();
+    let minute = now.unix_timestamp() / 60;
+    let mut conn = pool.acquire().await?;
+    jobs::enqueue(
+        &mut conn,
+        JobKind::Sweep,
+        serde_json::json!({}),
+        now,
+        Some(&format!("sweep:{minute}")),
+    )
+    .await?;
+    // Old completed sweeps are noise.
+    sqlx::query!("DELETE FROM jobs WHERE kind = 'sweep' AND done_at < now() - interval '1 day'")
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// The worker loop every server runs: schedule the sweep each minute, run due jobs, idle a
+/// second when there are none.
+pub async fn run(pool: PgPool) {
+    let mut last_schedule = 0i64;
+    loop {
+        let minute = OffsetDateTime::now_utc().unix_timestamp() / 60;
+        if minute != last_schedule && schedule_sweep(&pool).await.is_ok() {
+            last_schedule = minute;
+        }
+        match jobs::work_once(&pool, &Jobs).await {
+            Ok(true) => continue,
+            Ok(false) => {}
+            Err(e) => tracing::warn!(error = %e, "job worker"),
+        }
+        tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+    }
+}

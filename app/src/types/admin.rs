@@ -1,0 +1,53 @@
+//! What the admin pages show that belongs to no single area: the dashboard, the ledger check,
+//! the email outbox.
+
+use crate::types::Money;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdminOverview {
+    pub users_total: i64,
+    pub users_verified: i64,
+    pub admins: i64,
+    pub signups_last_7_days: i64,
+    pub active_sessions: i64,
+    /// Work waiting for an admin.
+    pub parcels_in_review: i64,
+    pub id_checks_waiting: i64,
+    pub payouts_waiting: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutboxEmail {
+    pub id: i64,
+    pub to_email: String,
+    pub subject: String,
+    pub body_text: String,
+    pub kind: String,
+    pub created_at: String,
+    pub sent: bool,
+}
+
+impl OutboxEmail {
+    /// The first link in the body, shown as a button on the development outbox page.
+    pub fn link(&self) -> Option<String> {
+        self.body_text
+            .split_whitespace()
+            .find(|w| w.starts_with("http://") || w.starts_with("https://"))
+            .map(str::to_string)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LedgerCheck {
+    pub check: String,
+    pub ok: bool,
+    pub detail: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LedgerReport {
+    pub checks: Vec<LedgerCheck>,
+    pub system: Vec<(String, Money)>,
+    pub at: String,
+}

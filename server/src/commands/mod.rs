@@ -1,0 +1,6 @@
+//! The server binary's commands besides serving: migrations, admins, demo data, benchmarks and
+//! the ledger check.
+
+pub mod bench_escrow;
+pub mod cli;
+pub mod demo;

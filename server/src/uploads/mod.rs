@@ -1,0 +1,107 @@
+//! Uploads and private files, by area: plain multipart form posts (they work the same with and
+//! without JavaScript) answered with a redirect back to the page, and files served only to
+//! whoever may see them.
+
+mod accounts;
+mod bookings;
+mod parcels;
+mod trips;
+
+use app::error::AppError;
+use app::server::accounts::sessions;
+use app::server::ctx::{cookie_value, SESSION_COOKIE};
+use app::server::{images, AppState};
+use app::types::accounts::CurrentUser;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+
+/// Five photos of 8 MB and the form around them.
+pub const UPLOAD_LIMIT: usize = 5 * images::MAX_BYTES + 1024 * 1024;
+
+/// Whether a POST to `path` is an upload (it gets the larger body limit).
+pub fn is_upload(path: &str) -> bool {
+    path.ends_with("/photos")
+        || path.ends_with("/ticket")
+        || path.ends_with("/deliver")
+        || path == "/account/verification"
+}
+
+pub fn routes(state: &AppState) -> Router<AppState> {
+    let big = || DefaultBodyLimit::max(UPLOAD_LIMIT);
+    Router::new()
+        .route("/parcels/{id}/photos", post(parcels::upload).layer(big()))
+        .route("/photos/{id}/delete", post(parcels::delete))
+        .route(
+            "/trips/{id}/ticket",
+            post(trips::upload).get(trips::show).layer(big()),
+        )
+        .route("/account/verification", post(accounts::upload).layer(big()))
+        .route("/admin/verifications/{id}/{which}", get(accounts::show))
+        .route(
+            "/bookings/{id}/deliver",
+            post(bookings::deliver).layer(big()),
+        )
+        .route("/bookings/{id}/delivery-photo", get(bookings::show_photo))
+        .nest_service("/media/parcels", parcels::media(state))
+}
+
+/// Who is asking, from the session cookie.
+async fn authed(state: &AppState, headers: &HeaderMap) -> Option<CurrentUser> {
+    let token = cookie_value(headers, SESSION_COOKIE)?;
+    sessions::authenticate(&state.pool, &token)
+        .await
+        .ok()
+        .flatten()
+        .map(|a| a.user)
+}
+
+/// Back to `page`, with `ok` in the address, or the error's message under `error_key`.
+fn back(page: &str, ok: &str, error_key: &str, error: Option<String>) -> Response {
+    let sep = if page.contains('?') { '&' } else { '?' };
+    match error {
+        None => Redirect::to(&format!("{page}{sep}{ok}")).into_response(),
+        Some(e) => Redirect::to(&format!(
+            "{page}{sep}{error_key}={}",
+            app::url::urlencode(&e)
+        ))
+        .into_response(),
+    }
+}
+
+/// To the login page, coming back to `page` after.
+fn login_first(page: &str) -> Response {
+    Redirect::to(&format!("/login?next={}", app::url::urlencode(page))).into_response()
+}
+
+/// A private file: only for whoever the caller checked, never stored by caches.
+async fn private_file(path: &std::path::Path, kind: &'static str) -> Response {
+    match tokio::fs::read(path).await {
+        Ok(bytes) => (
+            [
+                (header::CONTENT_TYPE, HeaderValue::from_static(kind)),
+                (
+                    header::CACHE_CONTROL,
+                    HeaderValue::from_static("private, no-store"),
+                ),
+                (
+                    header::CONTENT_DISPOSITION,
+                    HeaderValue::from_static("inline"),
+                ),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Err(_) => (StatusCode::NOT_FOUND, "Not found.").into_response(),
+    }
+}
+
+fn error_response(e: &AppError) -> Response {
+    (
+        StatusCode::from_u16(e.status()).unwrap_or(StatusCode::NOT_FOUND),
+        e.to_string(),
+    )
+        .into_response()
+}

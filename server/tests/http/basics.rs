@@ -1,0 +1,232 @@
+//! The server over HTTP: CSRF refusal, the admin guard, headers, error pages, operations endpoints.
+
+use super::support;
+use sqlx::PgPool;
+
+#[sqlx::test(migrations = "../migrations")]
+async fn cross_origin_posts_are_refused(pool: PgPool) {
+    let app = support::spawn(pool).await;
+    let c = app.client();
+    let form = [("email", "a@example.com"), ("password", "whatever it is")];
+
+    let evil = c
+        .post(app.url("/api/auth/login"))
+        .header("origin", "http://evil.example")
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(evil.status(), 403);
+    assert_eq!(evil.text().await.unwrap(), "Cross-site request refused.");
+
+    let no_origin = c
+        .post(app.url("/api/auth/login"))
+        .header("sec-fetch-site", "cross-site")
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(no_origin.status(), 403);
+
+    let null_origin = c
+        .post(app.url("/api/auth/login"))
+        .header("origin", "null")
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(null_origin.status(), 403);
+
+    // The same request from the site itself reaches the server function (wrong password: 422).
+    let same = c
+        .post(app.url("/api/auth/login"))
+        .header("origin", format!("http://{}", app.addr))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(same.status(), 422);
+    let body: serde_json::Value = same.json().await.unwrap();
+    assert!(
+        body.to_string().contains("don't match an account"),
+        "{body}"
+    );
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn only_admins_reach_the_admin_server_function_and_page(pool: PgPool) {
+    let app = support::spawn(pool.clone()).await;
+    let origin = format!("http://{}", app.addr);
+
+    let anonymous = app
+        .client()
+        .post(app.url("/api/admin/overview"))
+        .header("origin", &origin)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(anonymous.status(), 401);
+
+    let user = app.signed_up_client("user@example.com").await;
+    let refused = user
+        .post(app.url("/api/admin/overview"))
+        .header("origin", &origin)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 403);
+    let page = user.get(app.url("/admin")).send().await.unwrap();
+    assert_eq!(page.status(), 403);
+    assert!(page
+        .text()
+        .await
+        .unwrap()
+        .contains("You don't have access to this page"));
+
+    app::server::accounts::admins::create_or_promote_admin(&pool, "user@example.com", None, "")
+        .await
+        .unwrap();
+    let allowed = user
+        .post(app.url("/api/admin/overview"))
+        .header("origin", &origin)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(allowed.status(), 200);
+    let o: serde_json::Value = allowed.json().await.unwrap();
+    assert_eq!(o["users_total"], 1);
+    let page = user.get(app.url("/admin")).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_session_cookie_is_opaque_http_only_and_lax(pool: PgPool) {
+    let app = support::spawn(pool).await;
+    let res = app
+        .client()
+        .post(app.url("/api/auth/signup"))
+        .header("origin", format!("http://{}", app.addr))
+        .form(&[
+            ("email", "c@example.com"),
+            ("display_name", "C"),
+            ("password", "a sturdy passphrase"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let cookie = res
+        .headers()
+        .get("set-cookie")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(cookie.starts_with("carry_session="), "{cookie}");
+    let token = cookie
+        .split(';')
+        .next()
+        .unwrap()
+        .trim_start_matches("carry_session=");
+    assert_eq!(token.len(), 64, "256 random bits, hex");
+    for attr in ["HttpOnly", "SameSite=Lax", "Path=/"] {
+        assert!(cookie.contains(attr), "{attr} missing: {cookie}");
+    }
+    assert!(
+        !cookie.contains("Secure"),
+        "plain-HTTP localhost keeps working"
+    );
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn pages_carry_security_headers_and_a_script_nonce(pool: PgPool) {
+    let app = support::spawn(pool).await;
+    let res = app.client().get(app.url("/")).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    let h = res.headers().clone();
+    assert_eq!(h["x-content-type-options"], "nosniff");
+    assert!(h.contains_key("referrer-policy"));
+    assert!(h.contains_key("x-request-id"));
+    let csp = h["content-security-policy"].to_str().unwrap().to_string();
+    assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
+    let nonce = csp
+        .split("'nonce-")
+        .nth(1)
+        .unwrap()
+        .split('\'')
+        .next()
+        .unwrap()
+        .to_string();
+    let html = res.text().await.unwrap();
+    assert!(
+        html.contains(&format!("nonce=\"{nonce}\"")),
+        "hydration scripts carry the nonce"
+    );
+    assert!(html.contains("already making the trip"));
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn unknown_pages_get_a_real_404(pool: PgPool) {
+    let app = support::spawn(pool).await;
+    let res = app
+        .client()
+        .get(app.url("/no/such/page"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 404);
+    assert!(res
+        .text()
+        .await
+        .unwrap()
+        .contains("We couldn't find that page"));
+    let profile = app
+        .client()
+        .get(app.url("/u/00000000-0000-0000-0000-000000000000"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(profile.status(), 404);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn health_live_ready_and_metrics_answer(pool: PgPool) {
+    let app = support::spawn(pool).await;
+    let c = app.client();
+    for path in ["/api/health", "/api/live", "/api/ready"] {
+        assert_eq!(
+            c.get(app.url(path)).send().await.unwrap().status(),
+            200,
+            "{path}"
+        );
+    }
+    let metrics = c
+        .get(app.url("/api/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        metrics
+            .contains("http_requests_total{method=\"GET\",route=\"/api/health\",status=\"200\"} 1"),
+        "{metrics}"
+    );
+    assert!(metrics.contains("http_request_duration_seconds_bucket"));
+    assert!(metrics.contains("db_pool_connections"));
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn oversized_bodies_are_refused(pool: PgPool) {
+    let app = support::spawn(pool).await;
+    let big = "x".repeat(server::http::middleware::BODY_LIMIT + 1);
+    let res = app
+        .client()
+        .post(app.url("/api/auth/login"))
+        .header("origin", format!("http://{}", app.addr))
+        .body(big)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 413);
+}

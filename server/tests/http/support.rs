@@ -1,0 +1,88 @@
+//! Starts the real app on a random local port against a test database.
+#![allow(dead_code)] // Each module uses a different part of this.
+
+use app::server::Config;
+use server::http::metrics::Metrics;
+use sqlx::PgPool;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+pub struct TestApp {
+    pub addr: SocketAddr,
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{}", self.addr, path)
+    }
+
+    pub fn client(&self) -> reqwest::Client {
+        reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap()
+    }
+
+    /// A same-origin form post (as a browser sends it).
+    pub async fn post_form(
+        &self,
+        client: &reqwest::Client,
+        path: &str,
+        form: &[(&str, &str)],
+    ) -> reqwest::Response {
+        client
+            .post(self.url(path))
+            .header("origin", format!("http://{}", self.addr))
+            .form(form)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Signs up through the server function and returns a client holding the session cookie.
+    pub async fn signed_up_client(&self, email: &str) -> reqwest::Client {
+        let c = self.client();
+        let res = c
+            .post(self.url("/api/auth/signup"))
+            .header("origin", format!("http://{}", self.addr))
+            .form(&[
+                ("email", email),
+                ("display_name", "Test User"),
+                ("password", "a sturdy passphrase"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert!(res.status().is_success(), "sign-up: {}", res.status());
+        c
+    }
+}
+
+pub async fn spawn(pool: PgPool) -> TestApp {
+    spawn_with(pool, |_| {}).await
+}
+
+/// `spawn` with a changed configuration (Stripe keys, say).
+pub async fn spawn_with(pool: PgPool, change: impl FnOnce(&mut Config)) -> TestApp {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let mut options = leptos::config::get_configuration(None)
+        .unwrap()
+        .leptos_options;
+    options.site_addr = addr;
+    let mut config = Config::for_tests();
+    config.public_url = format!("http://{addr}");
+    change(&mut config);
+    let state = server::state(options, pool, config);
+    let app = server::router(state, Arc::new(Metrics::default()));
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await
+        .unwrap();
+    });
+    TestApp { addr }
+}
