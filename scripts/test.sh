@@ -14,6 +14,9 @@ export SQLX_OFFLINE=true
 say "Formatting"
 cargo fmt --all --check
 
+say "Structure: no import cycle between server modules, no source file over 600 lines"
+node scripts/check-structure.mjs
+
 say "Clippy: server, tests and the WASM build"
 cargo clippy -p server --all-targets -- -D warnings
 cargo clippy -p app --features ssr --tests -- -D warnings
