@@ -61,7 +61,8 @@ fn flatten(img: &DynamicImage) -> image::RgbImage {
     let mut out = image::RgbImage::new(rgba.width(), rgba.height());
     for (x, y, p) in rgba.enumerate_pixels() {
         let a = u32::from(p[3]);
-        let mix = |c: u8| ((u32::from(c) * a + 255 * (255 - a)) / 255) as u8;
+        let mix =
+            |c: u8| u8::try_from((u32::from(c) * a + 255 * (255 - a)) / 255).unwrap_or(u8::MAX);
         out.put_pixel(x, y, image::Rgb([mix(p[0]), mix(p[1]), mix(p[2])]));
     }
     out
@@ -107,9 +108,9 @@ mod tests {
             .unwrap();
         // Insert an APP1 (EXIF) segment with a GPS marker right after the start-of-image.
         let payload = b"Exif\0\0GPSLatitude 48.85 GPSLongitude 2.35";
-        let len = (payload.len() + 2) as u16;
+        let len = u16::try_from(payload.len() + 2).unwrap().to_be_bytes();
         let mut with_exif = plain[..2].to_vec();
-        with_exif.extend_from_slice(&[0xFF, 0xE1, (len >> 8) as u8, len as u8]);
+        with_exif.extend_from_slice(&[0xFF, 0xE1, len[0], len[1]]);
         with_exif.extend_from_slice(payload);
         with_exif.extend_from_slice(&plain[2..]);
         let has = |hay: &[u8], needle: &[u8]| hay.windows(needle.len()).any(|w| w == needle);

@@ -159,6 +159,11 @@ async fn account(
     .map_err(err)
 }
 
+/// `n` things in `elapsed`, per second.
+fn per_second(n: usize, elapsed: std::time::Duration) -> f64 {
+    f64::from(u32::try_from(n).unwrap_or(u32::MAX)) / elapsed.as_secs_f64()
+}
+
 /// Runs `n` hold + release pairs each way with `CLIENTS` concurrent clients and prints both
 /// rates and their ratio.
 pub async fn run(pool: &PgPool, n: usize) -> Result<(), String> {
@@ -192,7 +197,7 @@ pub async fn run(pool: &PgPool, n: usize) -> Result<(), String> {
     for task in tasks {
         task.await.map_err(err)??;
     }
-    let service = n as f64 / t.elapsed().as_secs_f64();
+    let service = per_second(n, t.elapsed());
 
     let t = Instant::now();
     let mut tasks = Vec::new();
@@ -208,7 +213,7 @@ pub async fn run(pool: &PgPool, n: usize) -> Result<(), String> {
     for task in tasks {
         task.await.map_err(err)??;
     }
-    let baseline = n as f64 / t.elapsed().as_secs_f64();
+    let baseline = per_second(n, t.elapsed());
 
     let broken: Vec<_> = ledger::check(pool)
         .await

@@ -204,7 +204,8 @@ pub async fn generate(
     if cities.len() < 10 {
         return Err("places are not loaded".into());
     }
-    let mut rng = StdRng::seed_from_u64(seed ^ OffsetDateTime::now_utc().unix_timestamp() as u64);
+    let mut rng =
+        StdRng::seed_from_u64(seed ^ OffsetDateTime::now_utc().unix_timestamp().unsigned_abs());
     let hash = password::hash("carry-member-demo".to_string())
         .await
         .map_err(|e| format!("{e:?}"))?;
@@ -228,7 +229,7 @@ pub async fn generate(
             buf,
             "{id}\tmember-{run}-{i}@carry.test\t{} {}.\t{hash}\t{}\t{rating}\t{rating}\t{done}\t{}",
             names[i % names.len()],
-            (b'A' + (i % 26) as u8) as char,
+            char::from(b'A' + u8::try_from(i % 26).unwrap_or(0)),
             ts(OffsetDateTime::now_utc()),
             done * 9 / 10
         );
@@ -258,7 +259,7 @@ pub async fn generate(
             let departs = now
                 + Duration::hours(rng.gen_range(14..24 * 120))
                 + Duration::minutes(rng.gen_range(0..4) * 15);
-            let arrives = departs + Duration::minutes((km / speed * 60.0) as i64 + 90);
+            let arrives = departs + Duration::minutes(whole(km / speed * 60.0) + 90);
             let cap = rng.gen_range(2..=46) * 500;
             let price = rng.gen_range(3..=15) * 100;
             let mut cats: Vec<&str> = all
@@ -279,7 +280,7 @@ pub async fn generate(
                 ts(departs),
                 ts(arrives),
                 cats.join(","),
-                km.round() as i64
+                whole(km)
             );
         }
         copy(
@@ -316,7 +317,7 @@ pub async fn generate(
                 a.metro,
                 b.ids[rng.gen_range(0..b.ids.len())],
                 b.metro,
-                km.round() as i64,
+                whole(km),
                 if intl { 15 } else { 0 },
             );
         }
@@ -344,12 +345,19 @@ pub async fn generate(
     Ok(())
 }
 
-fn percentile(sorted: &[f64], p: f64) -> f64 {
+/// Kilometres or minutes, rounded (the demo's numbers are small).
+#[allow(clippy::cast_possible_truncation)]
+fn whole(x: f64) -> i64 {
+    x.round() as i64
+}
+
+/// The value at rank `p` (0 to 1) of `sorted`: the nearest rank, in integers.
+fn percentile(sorted: &[f64], p: u32) -> f64 {
     if sorted.is_empty() {
         return 0.0;
     }
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i]
+    let rank = (sorted.len() - 1) * usize::try_from(p).unwrap_or(100) / 100;
+    sorted[rank]
 }
 
 /// Match ranking latency for `n` random open parcels: p50, p95 and max, in milliseconds.
@@ -357,7 +365,7 @@ pub async fn bench_match(pool: &PgPool, n: usize) -> Result<(), String> {
     let ids: Vec<ParcelId> = sqlx::query_scalar(
         "SELECT id FROM parcels TABLESAMPLE SYSTEM (5) WHERE status = 'open' LIMIT $1",
     )
-    .bind(n as i64)
+    .bind(i64::try_from(n).map_err(err)?)
     .fetch_all(pool)
     .await
     .map_err(err)?;
@@ -387,8 +395,8 @@ pub async fn bench_match(pool: &PgPool, n: usize) -> Result<(), String> {
         "match ranking: {} parcels ({} with matches): p50 {:.2} ms, p95 {:.2} ms, max {:.2} ms (target p95 <= 20 ms)",
         times.len(),
         with_results,
-        percentile(&times, 0.5),
-        percentile(&times, 0.95),
+        percentile(&times, 50),
+        percentile(&times, 95),
         times.last().copied().unwrap_or(0.0)
     );
     Ok(())

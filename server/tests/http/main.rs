@@ -1,6 +1,13 @@
 //! The real app over HTTP on a random local port, against a fresh database per test: CSRF,
 //! the admin guard, cookies, security headers, statuses, body limits, readiness, private files,
 //! webhooks, and the authorization of every booking and money route. One test binary.
+#![allow(
+    clippy::unwrap_used,
+    clippy::cast_possible_truncation,
+    clippy::cast_possible_wrap,
+    clippy::cast_sign_loss,
+    clippy::cast_precision_loss
+)] // Tests unwrap (a failure is a failed test) and build test data freely.
 
 mod basics;
 mod leptos_toml;

@@ -50,10 +50,16 @@ fn end_fit(km: f64, same_metro: bool, radius: f64) -> f64 {
 fn part(name: &str, points: f64, max: i32, why: String) -> ScorePart {
     ScorePart {
         name: name.to_string(),
-        points: (points.round() as i32).clamp(0, max),
+        points: whole_points(points, max),
         max,
         why,
     }
+}
+
+/// `points` rounded, between 0 and `max`.
+#[allow(clippy::cast_possible_truncation)] // Clamped to 0..=max first.
+fn whole_points(points: f64, max: i32) -> i32 {
+    points.round().clamp(0.0, f64::from(max)) as i32
 }
 
 fn place_why(km: f64, same_metro: bool, end: &str) -> String {
@@ -83,7 +89,7 @@ pub fn score(p: &Pair) -> (i32, Vec<ScorePart>) {
     let slack = p.slack_days.max(0);
     let dates = part(
         "Dates",
-        f64::from(DATES_MAX) * (0.4 + 0.2 * slack.min(3) as f64),
+        f64::from(DATES_MAX) * (0.4 + 0.2 * f64::from(i32::try_from(slack.min(3)).unwrap_or(3))),
         DATES_MAX,
         match slack {
             0 => "arrives on the deadline day".to_string(),
@@ -119,7 +125,9 @@ pub fn score(p: &Pair) -> (i32, Vec<ScorePart>) {
             format!("asks {}, within the {} reward", p.ask, p.reward),
         )
     } else {
-        let fit = p.reward.minor as f64 / p.ask.minor as f64;
+        // The reward is below the ask here: the ratio in thousandths fits an i32.
+        let thousandths = i32::try_from(p.reward.minor.max(0) * 1000 / p.ask.minor).unwrap_or(0);
+        let fit = f64::from(thousandths) / 1000.0;
         part(
             "Price",
             f64::from(PRICE_MAX) * fit,
