@@ -1,4 +1,5 @@
 import { Browser, expect, Page, test, TestInfo } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
 
 export const PASSWORD = 'a sturdy passphrase';
 
@@ -159,4 +160,30 @@ export async function admin(browser: Browser, testInfo: TestInfo) {
   await logIn(page, process.env.E2E_ADMIN_EMAIL!, process.env.E2E_ADMIN_PASSWORD!);
   await expect(page.getByTestId('nav-user')).toBeVisible();
   return page;
+}
+
+/** A short random tag that keeps one test's names apart from another's. */
+export const tag = () => Math.random().toString(36).slice(2, 7);
+
+/** A 1×1 PNG. */
+export const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==', 'base64');
+
+/** "15 minutes later": ends the code-entry lock of a booking, straight in the test database. */
+export function endCodeLock(booking: string) {
+  execFileSync('psql', [process.env.E2E_DATABASE_URL!, '-qc',
+    `UPDATE handoff_codes SET locked_until = now() - interval '1 second' WHERE booking_id = '${booking}'`]);
+}
+
+/** An amount shown as "1,234.50 EUR", in cents. */
+export function cents(text: string): number {
+  const m = text.replace(/,/g, '').match(/(-?\d+)\.(\d\d)/);
+  return m ? Number(m[1]) * 100 + Math.sign(Number(m[1]) || 1) * Number(m[2]) : NaN;
+}
+
+/** The platform's fees in EUR now, read from the admin ledger page (whose check must pass). */
+export async function feesNow(page: Page): Promise<number> {
+  await open(page, '/admin/ledger');
+  await expect(page.getByTestId('ledger-verdict')).toContainText('All invariants hold.');
+  const row = page.getByTestId('system-fees-EUR');
+  return (await row.count()) ? cents(await row.innerText()) : 0;
 }

@@ -1,3 +1,5 @@
+//! The server binary: reads the configuration, runs migrations and the places seed, then serves
+//! or runs a command (see `commands::cli`).
 #![recursion_limit = "256"]
 use app::server::accounts::admins;
 use app::server::{email, places, worker, Config};

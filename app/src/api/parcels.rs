@@ -1,10 +1,9 @@
 //! Parcels: post, edit, cancel, read, list, and the suggested reward; photos are a multipart
-//! upload route. Server functions take one argument per form field, so forms post without
-//! JavaScript.
-#![allow(clippy::too_many_arguments)]
+//! upload route. The form's fields arrive flattened into `ParcelForm`, so the form posts without
+//! JavaScript too.
 
 use crate::error::AppError;
-use crate::types::parcels::{ParcelCard, ParcelDetail, RewardSuggestion};
+use crate::types::parcels::{ParcelCard, ParcelDetail, ParcelForm, RewardSuggestion};
 use crate::types::ParcelId;
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
@@ -18,53 +17,10 @@ use crate::server::{
 #[server(prefix = "/api", endpoint = "parcels/save")]
 pub async fn save_parcel(
     #[server(default)] id: Option<ParcelId>,
-    title: String,
-    #[server(default)] description: String,
-    category: String,
-    weight_kg: String,
-    length_cm: String,
-    width_cm: String,
-    height_cm: String,
-    declared_value: String,
-    currency: String,
-    #[server(default)] fragile: Option<String>,
-    pickup_place: String,
-    pickup_address: String,
-    delivery_place: String,
-    delivery_address: String,
-    ready_from: String,
-    deliver_by: String,
-    reward: String,
-    #[server(default)] recipient: String,
-    #[server(default)] recipient_name: String,
-    #[server(default)] recipient_phone: String,
-    #[server(default)] recipient_email: String,
+    #[server(flatten)] form: ParcelForm,
     #[server(default)] declared_legal: Option<String>,
 ) -> Result<(), AppError> {
     let me = ctx::require_user().await?;
-    let form = crate::types::parcels::ParcelForm {
-        title,
-        description,
-        category,
-        weight_kg,
-        length_cm,
-        width_cm,
-        height_cm,
-        declared_value,
-        currency,
-        fragile: fragile.is_some(),
-        pickup_place,
-        pickup_address,
-        delivery_place,
-        delivery_address,
-        ready_from,
-        deliver_by,
-        reward,
-        recipient,
-        recipient_name,
-        recipient_phone,
-        recipient_email,
-    };
     let pool = ctx::pool()?;
     let legal = declared_legal.is_some();
     match id {

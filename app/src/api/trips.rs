@@ -1,11 +1,8 @@
-//! Trips: post, edit, cancel, read, list; the private ticket is a multipart upload route.
-//! Server functions take one argument per form field, so forms post without JavaScript.
-#![allow(clippy::too_many_arguments)]
+//! Trips: post, edit, cancel, read, list; the private ticket is a multipart upload route. The
+//! form's fields arrive flattened into `TripForm`, so the form posts without JavaScript too.
 
 use crate::error::AppError;
-#[cfg(feature = "ssr")]
-use crate::types::trips::TripForm;
-use crate::types::trips::{TripCard, TripDetail};
+use crate::types::trips::{TripCard, TripDetail, TripForm};
 use crate::types::TripId;
 use leptos::prelude::*;
 
@@ -13,67 +10,16 @@ use leptos::prelude::*;
 use crate::server::{ctx, trips::service};
 
 #[server(prefix = "/api", endpoint = "trips/create")]
-pub async fn create_trip(
-    origin: String,
-    destination: String,
-    #[server(default)] stopovers: String,
-    departs_at: String,
-    arrives_at: String,
-    mode: String,
-    capacity_kg: String,
-    price_per_kg: String,
-    currency: String,
-    #[server(default)] categories: Vec<String>,
-    #[server(default)] notes: String,
-) -> Result<(), AppError> {
+pub async fn create_trip(#[server(flatten)] form: TripForm) -> Result<(), AppError> {
     let me = ctx::require_user().await?;
-    let form = TripForm {
-        origin,
-        destination,
-        stopovers,
-        departs_at,
-        arrives_at,
-        mode,
-        capacity_kg,
-        price_per_kg,
-        currency,
-        categories,
-        notes,
-    };
     let id = service::create(&ctx::pool()?, me.user.id, &form).await?;
     leptos_axum::redirect(&format!("/trips/{id}?created=1"));
     Ok(())
 }
 
 #[server(prefix = "/api", endpoint = "trips/update")]
-pub async fn update_trip(
-    id: TripId,
-    origin: String,
-    destination: String,
-    #[server(default)] stopovers: String,
-    departs_at: String,
-    arrives_at: String,
-    mode: String,
-    capacity_kg: String,
-    price_per_kg: String,
-    currency: String,
-    #[server(default)] categories: Vec<String>,
-    #[server(default)] notes: String,
-) -> Result<(), AppError> {
+pub async fn update_trip(id: TripId, #[server(flatten)] form: TripForm) -> Result<(), AppError> {
     let me = ctx::require_user().await?;
-    let form = TripForm {
-        origin,
-        destination,
-        stopovers,
-        departs_at,
-        arrives_at,
-        mode,
-        capacity_kg,
-        price_per_kg,
-        currency,
-        categories,
-        notes,
-    };
     service::update(&ctx::pool()?, me.user.id, id, &form).await?;
     leptos_axum::redirect(&format!("/trips/{id}?saved=1"));
     Ok(())

@@ -1,9 +1,8 @@
 //! Wallet: balances and history, top-ups (sandbox card or Stripe Checkout), withdrawals, and
 //! receipts.
-#![allow(clippy::too_many_arguments)]
 
 use crate::error::AppError;
-use crate::types::wallet::{History, Receipt, WalletView};
+use crate::types::wallet::{CardForm, History, Receipt, WalletView};
 use crate::types::ReceiptKind;
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
@@ -31,11 +30,7 @@ pub async fn wallet_history(page: i64) -> Result<History, AppError> {
 /// Tops the wallet up: with the sandbox card form, or by sending the user to Stripe Checkout.
 #[server(prefix = "/api", endpoint = "wallet/top-up")]
 pub async fn top_up(
-    amount: String,
-    currency: String,
-    #[server(default)] number: String,
-    #[server(default)] expiry: String,
-    #[server(default)] cvc: String,
+    #[server(flatten)] card: CardForm,
     key: String,
     #[server(default)] next: String,
 ) -> Result<(), AppError> {
@@ -48,7 +43,7 @@ pub async fn top_up(
     }
     if let Some(cfg) = &state.config.stripe {
         let mut p = crate::error::Problems::new();
-        let money = cards::parse_amount(&amount, &currency, &mut p);
+        let money = cards::parse_amount(&card.amount, &card.currency, &mut p);
         p.into_result()?;
         let money = money.ok_or_else(|| AppError::internal("amount checked"))?;
         let payment = cards::start_stripe_payment(&state.pool, me.user.id, money).await?;
@@ -56,14 +51,7 @@ pub async fn top_up(
         leptos_axum::redirect(&url);
         return Ok(());
     }
-    let form = cards::CardForm {
-        amount,
-        currency,
-        number,
-        expiry,
-        cvc,
-    };
-    let done = cards::top_up_sandbox(&state.pool, me.user.id, &form, &key).await?;
+    let done = cards::top_up_sandbox(&state.pool, me.user.id, &card, &key).await?;
     if !done.succeeded {
         return Err(AppError::Conflict(done.message));
     }

@@ -1,3 +1,6 @@
+//! The page frame: who is logged in (shared by every page), the navigation, the footer, page
+//! headings and confirmation notices.
+
 use crate::api::accounts::{get_current_user, LogOut};
 use crate::types::accounts::CurrentUser;
 use leptos::prelude::*;

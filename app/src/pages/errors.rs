@@ -1,3 +1,5 @@
+//! The error pages (404, 403, log in first) and the page shown when loading a page's data fails.
+
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;

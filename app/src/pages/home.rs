@@ -1,3 +1,5 @@
+//! The home page and the about page.
+
 use leptos::prelude::*;
 
 #[component]

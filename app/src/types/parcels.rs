@@ -61,7 +61,9 @@ pub struct ParcelDetail {
     pub form: ParcelForm,
 }
 
+/// What the parcel form holds, as typed (fields left out of a post are empty).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct ParcelForm {
     pub title: String,
     pub description: String,
@@ -72,6 +74,8 @@ pub struct ParcelForm {
     pub height_cm: String,
     pub declared_value: String,
     pub currency: String,
+    /// A checkbox: "on" when ticked in a form post.
+    #[serde(deserialize_with = "crate::types::words::checkbox")]
     pub fragile: bool,
     pub pickup_place: String,
     pub pickup_address: String,

@@ -36,8 +36,9 @@ pub struct TripDetail {
     pub ticket_status: Option<TicketStatus>,
 }
 
-/// What the trip form holds, as typed.
+/// What the trip form holds, as typed (fields left out of a post are empty).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct TripForm {
     pub origin: String,
     pub destination: String,

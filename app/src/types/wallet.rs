@@ -71,3 +71,14 @@ pub struct WithdrawalItem {
     pub reason: Option<String>,
     pub at: String,
 }
+
+/// What the top-up form sends, as typed (the card fields only for the sandbox provider).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct CardForm {
+    pub amount: String,
+    pub currency: String,
+    pub number: String,
+    pub expiry: String,
+    pub cvc: String,
+}

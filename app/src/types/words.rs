@@ -387,6 +387,24 @@ impl EventKind {
     }
 }
 
+/// A checkbox's value: `true` / `false` in JSON, "on" (or "true") when ticked in a form post.
+pub fn checkbox<'de, D: serde::Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+    struct Visitor;
+    impl serde::de::Visitor<'_> for Visitor {
+        type Value = bool;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a checkbox value")
+        }
+        fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<bool, E> {
+            Ok(v)
+        }
+        fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<bool, E> {
+            Ok(matches!(v, "on" | "true" | "1" | "yes"))
+        }
+    }
+    d.deserialize_any(Visitor)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -128,6 +128,22 @@ async fn strangers_cannot_read_or_answer_other_peoples_bookings(pool: PgPool) {
         app.post_form(&anonymous, "/api/trips/create", &[("origin", "CDG")])
             .await
             .status(),
+        401
+    );
+    // A member's half-filled form is answered field by field; a malformed id is a bad request.
+    let half = app
+        .post_form(&stranger, "/api/trips/create", &[("origin", "CDG")])
+        .await;
+    assert_eq!(half.status(), 422);
+    assert!(half
+        .text()
+        .await
+        .unwrap()
+        .contains("Enter where the trip ends"));
+    assert_eq!(
+        app.post_form(&stranger, "/api/trips/cancel", &[("id", "not-an-id")])
+            .await
+            .status(),
         400
     );
     let page = stranger
@@ -269,4 +285,41 @@ async fn a_ticket_is_seen_only_by_its_traveler_and_admins(pool: PgPool) {
         .await
         .unwrap();
     assert_eq!(status, "submitted");
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_trip_form_posts_its_fields_flat(pool: PgPool) {
+    places::seed::run(&pool).await.unwrap();
+    let app = support::spawn(pool.clone()).await;
+    let traveler = app.signed_up_client("tara@example.com").await;
+    let f = testkit::trip("CDG", "LHR", "10");
+    let res = app
+        .post_form(
+            &traveler,
+            "/api/trips/create",
+            &[
+                ("origin", f.origin.as_str()),
+                ("destination", &f.destination),
+                ("departs_at", &f.departs_at),
+                ("arrives_at", &f.arrives_at),
+                ("mode", "plane"),
+                ("capacity_kg", "10"),
+                ("price_per_kg", "5"),
+                ("currency", "EUR"),
+                ("categories[0]", "books"),
+                ("categories[1]", "gifts"),
+            ],
+        )
+        .await;
+    let status = res.status();
+    let body = res.text().await.unwrap();
+    assert!(
+        status.is_success() || status.is_redirection(),
+        "{status}: {body}"
+    );
+    let cats: Vec<String> = sqlx::query_scalar("SELECT unnest(categories) FROM trips")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    assert_eq!(cats, vec!["books".to_string(), "gifts".to_string()]);
 }

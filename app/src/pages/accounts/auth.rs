@@ -1,3 +1,5 @@
+//! Sign-up, login, password reset and email confirmation.
+
 use crate::api::accounts::{LogIn, RequestPasswordReset, ResetPassword, SignUp, VerifyEmail};
 use crate::components::form::{action_error, Field, FormError, Submit};
 use crate::components::layout::{AuthState, Notice, PageHeader};

@@ -1,3 +1,5 @@
+//! The member's account: profile, email confirmation, password, devices and sessions.
+
 use crate::api::accounts::{
     my_profile, my_sessions, ChangePassword, ResendVerification, RevokeSession, UpdateProfile,
 };

@@ -1,3 +1,5 @@
+//! The development email outbox: what Carry would have emailed (absent in production).
+
 use crate::api::admin::dev_outbox;
 use crate::components::layout::PageHeader;
 use crate::pages::errors::page_error;

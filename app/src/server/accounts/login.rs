@@ -20,6 +20,7 @@ pub const LOCKED_OUT: &str = "Too many failed attempts. Password login for this 
 
 /// Password login. Unknown emails cost the same time and lock the same way as known ones, and the
 /// message never says which it was.
+#[tracing::instrument(skip_all)]
 pub async fn log_in(
     pool: &PgPool,
     raw_email: &str,

@@ -11,6 +11,7 @@ use sqlx::PgPool;
 use uuid::Uuid;
 
 /// Changes the password of a logged-in user, ending their other sessions.
+#[tracing::instrument(skip(pool, current, new))]
 pub async fn change_password(
     pool: &PgPool,
     user_id: UserId,
@@ -69,6 +70,7 @@ pub async fn profile(pool: &PgPool, user_id: UserId) -> Result<Profile, AppError
     })
 }
 
+#[tracing::instrument(skip(pool, display_name, bio, home_city))]
 pub async fn update_profile(
     pool: &PgPool,
     user_id: UserId,

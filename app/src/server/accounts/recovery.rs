@@ -13,6 +13,7 @@ use time::Duration;
 pub const RESET_LINK_LIFETIME: Duration = Duration::hours(1);
 
 /// Emails a reset link when the account exists; answers the same either way.
+#[tracing::instrument(skip_all)]
 pub async fn request_password_reset(
     pool: &PgPool,
     config: &Config,
@@ -49,6 +50,7 @@ pub async fn request_password_reset(
 }
 
 /// Sets a new password from a reset link: single use, 1 hour, and every session ends.
+#[tracing::instrument(skip_all)]
 pub async fn reset_password(
     pool: &PgPool,
     token: &str,

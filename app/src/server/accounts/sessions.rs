@@ -133,6 +133,7 @@ pub async fn list(
 }
 
 /// Revokes one of the user's own sessions. Someone else's session id is simply not found.
+#[tracing::instrument(skip(pool))]
 pub async fn revoke(pool: &PgPool, user_id: UserId, session_id: Uuid) -> Result<(), AppError> {
     let done = sqlx::query!(
         "UPDATE sessions SET revoked_at = now()

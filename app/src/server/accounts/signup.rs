@@ -20,6 +20,7 @@ pub struct SignUp<'a> {
 }
 
 /// Creates an account, sends the verification link and starts a session.
+#[tracing::instrument(skip_all)]
 pub async fn sign_up(
     pool: &PgPool,
     config: &Config,
@@ -94,6 +95,7 @@ async fn send_verification(
 }
 
 /// Sends a fresh verification link to a logged-in, unverified user.
+#[tracing::instrument(skip(pool, config))]
 pub async fn resend_verification(
     pool: &PgPool,
     config: &Config,
@@ -130,6 +132,7 @@ pub async fn resend_verification(
 }
 
 /// Consumes a verification link.
+#[tracing::instrument(skip_all)]
 pub async fn verify_email(pool: &PgPool, token: &str) -> Result<(), AppError> {
     let mut tx = pool.begin().await?;
     let row = sqlx::query!(

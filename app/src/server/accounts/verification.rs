@@ -41,6 +41,7 @@ pub async fn state(pool: &PgPool, user: UserId) -> Result<VerificationState, App
 }
 
 /// Stores the two photos and queues the request for an admin.
+#[tracing::instrument(skip(pool, upload_dir, id_doc, selfie))]
 pub async fn submit(
     pool: &PgPool,
     upload_dir: &Path,
@@ -128,6 +129,7 @@ pub fn file(upload_dir: &Path, id: Uuid, which: &str) -> Option<PathBuf> {
 }
 
 /// Approves or rejects (with a reason) a pending request; the user gets an email.
+#[tracing::instrument(skip(pool, reason))]
 pub async fn decide(
     pool: &PgPool,
     admin: UserId,

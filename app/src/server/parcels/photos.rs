@@ -17,6 +17,7 @@ pub fn dir(upload_dir: &Path) -> PathBuf {
 
 /// Stores the uploads of one form post for the sender's parcel. All or nothing: a bad file
 /// rejects the whole post with a message naming it.
+#[tracing::instrument(skip(pool, upload_dir, files))]
 pub async fn add(
     pool: &PgPool,
     upload_dir: &Path,
@@ -88,6 +89,7 @@ pub async fn add(
 }
 
 /// The sender removes one photo.
+#[tracing::instrument(skip(pool, upload_dir))]
 pub async fn remove(
     pool: &PgPool,
     upload_dir: &Path,

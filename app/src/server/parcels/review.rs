@@ -32,6 +32,7 @@ pub async fn queue(pool: &PgPool) -> Result<Vec<ReviewItem>, AppError> {
 
 /// An admin's decision on a parcel in review: approve (it opens) or reject with a reason.
 /// Audit-logged; the sender is told by email.
+#[tracing::instrument(skip(pool, reason))]
 pub async fn decide(
     pool: &PgPool,
     admin: UserId,

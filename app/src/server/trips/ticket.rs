@@ -9,6 +9,7 @@ use uuid::Uuid;
 
 /// The traveler's ticket or boarding pass: a photo (re-encoded like parcel photos, so its
 /// metadata goes) or a PDF, at most 8 MB. Private: only the traveler and admins can open it.
+#[tracing::instrument(skip(pool, upload_dir, bytes))]
 pub async fn attach(
     pool: &PgPool,
     upload_dir: &std::path::Path,

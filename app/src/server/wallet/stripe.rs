@@ -130,6 +130,7 @@ pub enum Outcome {
 }
 
 /// Handles a verified event. Idempotent by event id, and by payment.
+#[tracing::instrument(skip_all)]
 pub async fn handle_event(pool: &PgPool, payload: &[u8]) -> Result<Outcome, AppError> {
     let event: serde_json::Value = serde_json::from_slice(payload)
         .map_err(|_| AppError::BadRequest("The event is not JSON.".into()))?;

@@ -4,6 +4,7 @@
 use crate::error::{AppError, Problems};
 use crate::server::money::idem;
 use crate::server::money::ledger::{self, Acct, Posting, TxKind};
+pub use crate::types::wallet::CardForm;
 use crate::types::{Currency, Money, PaymentStatus, UserId};
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
@@ -14,16 +15,6 @@ pub const CARD_DECLINED: &str = "4000000000000002";
 
 /// Top-ups are between 1 and 10,000 whole units.
 const TOP_UP_MAX_UNITS: i64 = 10_000;
-
-/// What a top-up form sends.
-#[derive(Debug, Clone, Default)]
-pub struct CardForm {
-    pub amount: String,
-    pub currency: String,
-    pub number: String,
-    pub expiry: String,
-    pub cvc: String,
-}
 
 /// The answer to a top-up (also what a retried request gets back).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -158,6 +149,7 @@ pub async fn credit_payment(conn: &mut PgConnection, payment: Uuid) -> Result<bo
 
 /// A top-up with the sandbox provider: 4242… succeeds, 4000…0002 is declined, and so is any
 /// other card (the sandbox knows only its test cards). `key` makes a retry harmless.
+#[tracing::instrument(skip(pool, form, key))]
 pub async fn top_up_sandbox(
     pool: &PgPool,
     user: UserId,
@@ -223,6 +215,7 @@ pub async fn top_up_sandbox(
 
 /// Records a Stripe Checkout payment before sending the user to Stripe; the wallet is credited
 /// only by the signed webhook.
+#[tracing::instrument(skip(pool))]
 pub async fn start_stripe_payment(
     pool: &PgPool,
     user: UserId,

@@ -1,30 +1,62 @@
+// Bookings: request, counter and accept; pay, hand over with codes, complete.
 import { expect, test } from '@playwright/test';
-import { execFileSync } from 'node:child_process';
-import { admin, member, open, payWithCard, postParcel, postTrip, topUp } from './helpers';
+import { admin, endCodeLock, feesNow, member, open, payWithCard, PNG, postParcel, postTrip, tag, topUp } from './helpers';
 
-const tag = () => Math.random().toString(36).slice(2, 7);
+test('a trip is matched, requested, countered and accepted; both sides then see the contact details', async ({ browser }, testInfo) => {
+  test.setTimeout(150_000);
+  const t = tag();
+  const traveler = await member(browser, testInfo, 'traveler', `Tara ${t}`);
+  const sender = await member(browser, testInfo, 'sender', `Sam ${t}`);
+  const stranger = await member(browser, testInfo, 'stranger', `Eve ${t}`);
 
-// A 1×1 PNG.
-const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==', 'base64');
+  await postTrip(traveler.page, 'CDG', 'LHR');
+  await expect(traveler.page.getByText('Your trip is published')).toBeVisible();
 
-/** "15 minutes later": ends the code-entry lock of a booking, straight in the test database. */
-function endCodeLock(booking: string) {
-  execFileSync('psql', [process.env.E2E_DATABASE_URL!, '-qc',
-    `UPDATE handoff_codes SET locked_until = now() - interval '1 second' WHERE booking_id = '${booking}'`]);
-}
+  await topUp(sender.page, '50');
+  const parcelId = await postParcel(sender.page, `Novels ${t}`, 'Paris, France', 'London, United Kingdom');
+  await expect(sender.page.getByTestId('status').first()).toHaveText('Open');
+  const card = sender.page.getByTestId('trip-card').filter({ hasText: `Tara ${t}` });
+  await expect(card).toBeVisible();
+  await expect(card.getByTestId('match-reason')).toContainText('Route');
+  await expect(card.getByTestId('match-reason')).toContainText('same city area');
+  await card.getByRole('button', { name: 'Request this trip' }).click();
+  await expect(sender.page).toHaveURL(/\/bookings\/[0-9a-f-]+\?sent=1/);
+  const bookingUrl = sender.page.url().split('?')[0];
+  await expect(sender.page.getByTestId('booking-status')).toHaveText('Waiting for an answer');
+  await expect(sender.page.getByTestId('contact')).toHaveCount(0);
 
-/** An amount shown as "1,234.50 EUR", in cents. */
-function cents(text: string): number {
-  const m = text.replace(/,/g, '').match(/(-?\d+)\.(\d\d)/);
-  return m ? Number(m[1]) * 100 + Math.sign(Number(m[1]) || 1) * Number(m[2]) : NaN;
-}
+  // The traveler finds it in their bookings and proposes another price.
+  await open(traveler.page, '/bookings');
+  await traveler.page.getByTestId('booking-row').filter({ hasText: `Novels ${t}` }).getByRole('link').click();
+  await expect(traveler.page.getByTestId('booking-price')).toHaveText('10.00 EUR');
+  await traveler.page.getByLabel(/Propose another price/).fill('14');
+  await traveler.page.getByRole('button', { name: 'Counter' }).click();
+  await expect(traveler.page.getByTestId('booking-price')).toHaveText('14.00 EUR');
+  await expect(traveler.page.getByTestId('timeline')).toContainText('proposed a new price at 14.00 EUR');
 
-async function feesNow(page: import('@playwright/test').Page): Promise<number> {
-  await open(page, '/admin/ledger');
-  await expect(page.getByTestId('ledger-verdict')).toContainText('All invariants hold.');
-  const row = page.getByTestId('system-fees-EUR');
-  return (await row.count()) ? cents(await row.innerText()) : 0;
-}
+  // The sender accepts the counter-offer.
+  await open(sender.page, bookingUrl);
+  await sender.page.getByRole('button', { name: 'Accept and pay 15.40 EUR' }).click();
+  await expect(sender.page.getByTestId('booking-status')).toHaveText('Accepted');
+  await expect(sender.page.getByTestId('contact')).toContainText(traveler.email);
+
+  await open(traveler.page, bookingUrl);
+  await expect(traveler.page.getByTestId('booking-status')).toHaveText('Accepted');
+  await expect(traveler.page.getByTestId('contact')).toContainText(sender.email);
+  await expect(traveler.page.getByTestId('private-details')).toContainText('1 Rue de Rivoli');
+  await expect(traveler.page.getByTestId('timeline')).toContainText('accepted at 14.00 EUR');
+  await open(traveler.page, `/parcels/${parcelId}`);
+  await expect(traveler.page.getByTestId('private-details')).toContainText('221B Baker Street');
+
+  // Someone else sees neither the booking nor the private addresses.
+  const res = await open(stranger.page, bookingUrl);
+  expect(res?.status()).toBe(404);
+  await expect(stranger.page.getByTestId('not-found')).toBeVisible();
+  await open(stranger.page, `/parcels/${parcelId}`);
+  await expect(stranger.page.getByRole('heading', { name: `Novels ${t}` })).toBeVisible();
+  await expect(stranger.page.getByTestId('private-details')).toHaveCount(0);
+  await expect(stranger.page.getByText('1 Rue de Rivoli')).toHaveCount(0);
+});
 
 test('a booking is paid from the wallet, handed over with codes, and pays the traveler', async ({ browser }, testInfo) => {
   test.setTimeout(180_000);
@@ -114,61 +146,4 @@ test('a booking is paid from the wallet, handed over with codes, and pays the tr
   await expect(track).toContainText('Picked up and inspected by the traveler');
   await expect(track).not.toContainText('Baker');
   await expect(track).not.toContainText(`Tara ${t}`);
-});
-
-
-test('a declined card says so; a withdrawal needs an ID check and goes through the payouts queue', async ({ browser }, testInfo) => {
-  test.setTimeout(150_000);
-  const t = tag();
-  const user = await member(browser, testInfo, 'wanda', `Wanda ${t}`);
-  const adminPage = await admin(browser, testInfo);
-  const page = user.page;
-
-  await topUp(page, '50');
-  await expect(page.getByTestId('balance-EUR').getByTestId('available')).toHaveText('50.00 EUR');
-  await open(page, '/wallet');
-  await page.getByLabel('Amount').first().fill('20');
-  await payWithCard(page, '4000 0000 0000 0002');
-  await expect(page.getByTestId('form-error')).toContainText('Your card was declined');
-  await open(page, '/wallet');
-  await expect(page.getByTestId('balance-EUR').getByTestId('available')).toHaveText('50.00 EUR');
-
-  // Withdrawing needs a verified identity.
-  await expect(page.getByTestId('verify-first')).toBeVisible();
-  await page.getByRole('link', { name: 'Verify my identity' }).click();
-  await page.getByLabel(/Photo of your passport/).setInputFiles({ name: 'id.png', mimeType: 'image/png', buffer: PNG });
-  await page.getByLabel(/A selfie/).setInputFiles({ name: 'me.png', mimeType: 'image/png', buffer: PNG });
-  await page.getByRole('button', { name: 'Send for checking' }).click();
-  await expect(page.getByTestId('id-state')).toContainText('waiting for a check');
-
-  await open(adminPage, '/admin');
-  await expect(adminPage.getByTestId('admin-queues')).toContainText('ID checks');
-  await open(adminPage, '/admin/verifications');
-  const item = adminPage.getByTestId('verification-item').filter({ hasText: `Wanda ${t}` });
-  await item.getByRole('button', { name: 'Approve' }).click();
-  await expect(adminPage.getByText('Decision saved.')).toBeVisible();
-
-  await open(page, '/wallet');
-  await page.locator('#withdraw').getByLabel('Amount').fill('20');
-  await page.locator('#withdraw').getByLabel('Pay to').selectOption('iban');
-  await page.getByLabel('IBAN or mobile number (with country code)').fill('DE89 3704 0044 0532 0130 00');
-  await page.getByRole('button', { name: 'Request withdrawal' }).click();
-  await expect(page.getByText('Withdrawal requested')).toBeVisible();
-  await expect(page.getByTestId('balance-EUR').getByTestId('available')).toHaveText('30.00 EUR');
-  await expect(page.getByTestId('withdrawal-status').first()).toHaveText('pending');
-
-  await open(adminPage, '/admin/payouts');
-  const payout = adminPage.getByTestId('payout-item').filter({ hasText: `Wanda ${t}` });
-  await expect(payout).toContainText('DE89370400440532013000');
-  await payout.getByRole('button', { name: 'Mark paid' }).click();
-  await expect(adminPage.getByText('Decision saved.')).toBeVisible();
-
-  await open(page, '/wallet');
-  await expect(page.getByTestId('withdrawal-status').first()).toHaveText('paid');
-  await open(page, await page.getByRole('link', { name: 'Public profile' }).getAttribute('href') ?? '/');
-  await expect(page.getByTestId('badge-id')).toHaveText('ID verified');
-  await open(page, '/wallet');
-  await page.getByTestId('withdrawals').getByRole('link', { name: 'Receipt' }).first().click();
-  await expect(page.getByTestId('receipt-status')).toHaveText('paid');
-  await expect(page.getByTestId('receipt-amount')).toHaveText('20.00 EUR');
 });
