@@ -50,7 +50,7 @@ pub fn router(state: AppState, metrics: Arc<metrics::Metrics>) -> Router {
         .route("/api/metrics", get(ops::metrics))
         .merge(uploads::routes(&state))
         .merge(webhooks::routes());
-    if bench::enabled() {
+    if state.config.bench_routes {
         app = app.merge(bench::routes());
     }
     let app = app

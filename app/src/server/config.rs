@@ -22,6 +22,8 @@ pub struct Config {
     pub upload_dir: std::path::PathBuf,
     /// Stripe Checkout, when both keys are set; otherwise the sandbox card provider.
     pub stripe: Option<StripeConfig>,
+    /// `CARRY_BENCH_ROUTES=1` mounts the benchmark's reference route.
+    pub bench_routes: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -67,6 +69,7 @@ impl Config {
                 }),
                 _ => None,
             },
+            bench_routes: var("CARRY_BENCH_ROUTES").is_some_and(|v| v == "1"),
         }
     }
 
@@ -78,6 +81,7 @@ impl Config {
             smtp: None,
             upload_dir: std::env::temp_dir().join("carry-test-uploads"),
             stripe: None,
+            bench_routes: false,
         }
     }
 

@@ -11,10 +11,6 @@ use axum::Router;
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
-pub fn enabled() -> bool {
-    std::env::var("CARRY_BENCH_ROUTES").is_ok_and(|v| v == "1")
-}
-
 pub fn routes() -> Router<AppState> {
     Router::new().route("/bench/trips-plain", get(trips_plain))
 }
