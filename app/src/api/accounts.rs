@@ -25,15 +25,14 @@ pub async fn sign_up(
     password: String,
 ) -> Result<(), AppError> {
     let state = ctx::state()?;
-    let (ua, ip) = ctx::client_info();
+    let (_, ip) = ctx::client_info();
     let input = accounts::signup::SignUp {
         email: &email,
         password: &password,
         display_name: &display_name,
     };
-    let done = accounts::signup::sign_up(&state.pool, &state.config, input, &ua, &ip).await?;
-    ctx::set_session_cookie(&done.token);
-    leptos_axum::redirect("/account?welcome=1");
+    accounts::signup::sign_up(&state.pool, &state.config, input, &ip).await?;
+    leptos_axum::redirect("/signup?sent=1");
     Ok(())
 }
 
@@ -63,8 +62,19 @@ pub async fn log_out() -> Result<(), AppError> {
 
 #[server(prefix = "/api", endpoint = "auth/verify-email")]
 pub async fn verify_email(token: String) -> Result<(), AppError> {
-    accounts::signup::verify_email(&ctx::pool()?, &token).await?;
-    leptos_axum::redirect("/verify-email?done=1");
+    let (ua, ip) = ctx::client_info();
+    let pool = ctx::pool()?;
+    match accounts::signup::verify_email(&pool, &token, &ua, &ip).await? {
+        Some(done) => {
+            // Whoever was logged in in this browser is replaced by the owner of the address.
+            if let Some(old) = ctx::session_token() {
+                accounts::sessions::end(&pool, &old).await?;
+            }
+            ctx::set_session_cookie(&done.token);
+            leptos_axum::redirect("/account?welcome=1");
+        }
+        None => leptos_axum::redirect("/verify-email?done=1"),
+    }
     Ok(())
 }
 
@@ -80,7 +90,8 @@ pub async fn resend_verification() -> Result<(), AppError> {
 #[server(prefix = "/api", endpoint = "auth/forgot-password")]
 pub async fn request_password_reset(email: String) -> Result<(), AppError> {
     let state = ctx::state()?;
-    accounts::recovery::request_password_reset(&state.pool, &state.config, &email).await?;
+    let (_, ip) = ctx::client_info();
+    accounts::recovery::request_password_reset(&state.pool, &state.config, &email, &ip).await?;
     leptos_axum::redirect("/forgot-password?sent=1");
     Ok(())
 }

@@ -75,12 +75,32 @@ pub fn client_info() -> (String, String) {
         .chars()
         .take(400)
         .collect();
-    let ip = parts
+    let peer = parts
         .extensions
         .get::<axum::extract::ConnectInfo<SocketAddr>>()
         .map(|c| c.0.ip().to_string())
         .unwrap_or_default();
+    let trust = state().is_ok_and(|s| s.config.trust_forwarded_for);
+    let ip = if trust {
+        forwarded_for(&parts.headers).unwrap_or(peer)
+    } else {
+        peer
+    };
     (ua, ip)
+}
+
+/// The address the nearest proxy saw: the last well-formed entry of `X-Forwarded-For`.
+pub fn forwarded_for(headers: &http::HeaderMap) -> Option<String> {
+    let last = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .last()?;
+    last.trim()
+        .parse::<std::net::IpAddr>()
+        .ok()
+        .map(|ip| ip.to_string())
 }
 
 fn response() -> Option<leptos_axum::ResponseOptions> {

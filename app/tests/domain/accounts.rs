@@ -15,19 +15,25 @@ async fn try_sign_up(
     email: &str,
     password: &str,
     display_name: &str,
-) -> Result<LoggedIn, AppError> {
+) -> Result<(), AppError> {
     let input = SignUp {
         email,
         password,
         display_name,
     };
-    signup::sign_up(pool, &Config::for_tests(), input, "test-agent", "127.0.0.1").await
+    signup::sign_up(pool, &Config::for_tests(), input, "127.0.0.1").await
 }
 
+/// Signs up and opens the emailed link: confirmed and logged in.
 async fn sign_up(pool: &PgPool, email: &str) -> LoggedIn {
     try_sign_up(pool, email, PW, "Ann Example")
         .await
-        .expect("sign-up succeeds")
+        .expect("sign-up succeeds");
+    let token = emailed_token(pool, email, "verify_email").await;
+    signup::verify_email(pool, &token, "test-agent", "127.0.0.1")
+        .await
+        .unwrap()
+        .expect("the first opening logs in")
 }
 
 /// The token in the newest email of `kind` to `to`.
@@ -53,16 +59,14 @@ async fn live(pool: &PgPool, token: &str) -> bool {
 async fn sign_up_reports_every_bad_field_and_keeps_what_was_typed(pool: PgPool) {
     let err = try_sign_up(&pool, "not-an-email", "short", "  ")
         .await
-        .err()
-        .expect("rejected");
+        .expect_err("rejected");
     assert_eq!(fields(&err), vec!["email", "display_name", "password"]);
     assert_eq!(err.value("email").as_deref(), Some("not-an-email"));
     assert_eq!(err.value("password"), None, "passwords are never echoed");
 
     let common = try_sign_up(&pool, "ann@example.com", "password123", "Ann")
         .await
-        .err()
-        .expect("common password rejected");
+        .expect_err("common password rejected");
     assert_eq!(fields(&common), vec!["password"]);
     let count: i64 = sqlx::query_scalar("SELECT count(*) FROM users")
         .fetch_one(&pool)
@@ -72,54 +76,76 @@ async fn sign_up_reports_every_bad_field_and_keeps_what_was_typed(pool: PgPool) 
 }
 
 #[sqlx::test(migrations = "../migrations")]
-async fn a_second_account_with_the_same_email_is_refused(pool: PgPool) {
+async fn signing_up_with_a_taken_address_says_the_same_and_tells_its_owner(pool: PgPool) {
     sign_up(&pool, "ann@example.com").await;
-    let err = try_sign_up(&pool, "  ANN@Example.com ", PW, "Other")
+    try_sign_up(&pool, "  ANN@Example.com ", PW, "Other")
         .await
-        .err()
-        .expect("duplicate refused");
-    assert_eq!(fields(&err), vec!["email"]);
+        .expect("the same answer as for a new address");
     let count: i64 = sqlx::query_scalar("SELECT count(*) FROM users")
         .fetch_one(&pool)
         .await
         .unwrap();
     assert_eq!(count, 1);
+    let kinds: Vec<String> = sqlx::query_scalar(
+        "SELECT kind FROM email_outbox WHERE to_email = 'ann@example.com' ORDER BY id",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(kinds, vec!["verify_email", "already_member"]);
+    // Nobody can flood an address with sign-up emails: three an hour, then silence.
+    for _ in 0..5 {
+        try_sign_up(&pool, "ann@example.com", PW, "Other")
+            .await
+            .unwrap();
+    }
+    let sent: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM email_outbox WHERE to_email = 'ann@example.com'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(sent, signup::EMAILS_PER_ADDRESS_HOUR);
 }
 
 #[sqlx::test(migrations = "../migrations")]
-async fn sign_up_logs_in_and_the_emailed_link_verifies_once(pool: PgPool) {
-    let done = sign_up(&pool, "ann@example.com").await;
-    let me = sessions::authenticate(&pool, &done.token)
+async fn the_emailed_link_confirms_the_address_and_logs_in_once(pool: PgPool) {
+    try_sign_up(&pool, "ann@example.com", PW, "Ann")
+        .await
+        .unwrap();
+    let token = emailed_token(&pool, "ann@example.com", "verify_email").await;
+    let done = signup::verify_email(&pool, &token, "", "")
         .await
         .unwrap()
         .expect("logged in");
-    assert!(!me.user.email_verified);
-
-    let token = emailed_token(&pool, "ann@example.com", "verify_email").await;
-    signup::verify_email(&pool, &token).await.unwrap();
     let me = sessions::authenticate(&pool, &done.token)
         .await
         .unwrap()
-        .unwrap();
+        .expect("a live session");
     assert!(me.user.email_verified);
-    // Opening the link again is harmless; a made-up token is not found.
-    signup::verify_email(&pool, &token).await.unwrap();
+    // Opening the link again confirms nothing more and logs no one in; a made-up token is not
+    // found.
+    assert!(signup::verify_email(&pool, &token, "", "")
+        .await
+        .unwrap()
+        .is_none());
     assert!(matches!(
-        signup::verify_email(&pool, "deadbeef").await,
+        signup::verify_email(&pool, "deadbeef", "", "").await,
         Err(AppError::NotFound(_))
     ));
 }
 
 #[sqlx::test(migrations = "../migrations")]
 async fn an_expired_verification_link_is_refused(pool: PgPool) {
-    sign_up(&pool, "ann@example.com").await;
+    try_sign_up(&pool, "ann@example.com", PW, "Ann")
+        .await
+        .unwrap();
     let token = emailed_token(&pool, "ann@example.com", "verify_email").await;
     sqlx::query("UPDATE email_tokens SET expires_at = now() - interval '1 second'")
         .execute(&pool)
         .await
         .unwrap();
     assert!(matches!(
-        signup::verify_email(&pool, &token).await,
+        signup::verify_email(&pool, &token, "", "").await,
         Err(AppError::Conflict(_))
     ));
 }
@@ -191,6 +217,181 @@ async fn five_failures_in_fifteen_minutes_lock_password_login(pool: PgPool) {
 }
 
 #[sqlx::test(migrations = "../migrations")]
+async fn fifty_parallel_attempts_cannot_beat_the_lock_out(pool: PgPool) {
+    sign_up(&pool, "ann@example.com").await;
+    let failed = |pool: PgPool| async move {
+        sqlx::query_scalar::<_, i64>(
+            "SELECT count(*) FROM login_failures WHERE email = 'ann@example.com' AND outcome = 'failed'",
+        )
+        .fetch_one(&pool)
+        .await
+        .unwrap()
+    };
+    // 45 guesses and 5 right passwords at once, interleaved: before the fix every right one got
+    // in after up to 42 wrong ones had been checked. Now at most five guesses are checked.
+    let attempts = (0..50).map(|i| {
+        let pool = pool.clone();
+        let password = if i % 10 == 9 { PW } else { "wrong password!" };
+        tokio::spawn(async move { login::log_in(&pool, "ann@example.com", password, "", "").await })
+    });
+    for a in attempts.collect::<Vec<_>>() {
+        let _ = a.await.unwrap();
+    }
+    let checked = failed(pool.clone()).await;
+    assert!(
+        (1..=login::LOCKOUT_FAILURES).contains(&checked),
+        "{checked} guesses checked"
+    );
+
+    // 50 guesses at once: exactly five are checked, the rest refused unchecked, and no success
+    // erases them: the right password stays locked out.
+    sqlx::query("DELETE FROM login_failures")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let attempts = (0..50).map(|_| {
+        let pool = pool.clone();
+        tokio::spawn(async move {
+            login::log_in(&pool, "ann@example.com", "wrong password!", "", "").await
+        })
+    });
+    let mut wrong_answers = 0;
+    for a in attempts.collect::<Vec<_>>() {
+        match a.await.unwrap() {
+            Err(e) if e.to_string() == login::WRONG_CREDENTIALS => wrong_answers += 1,
+            Err(AppError::TooManyRequests(_)) => {}
+            other => panic!("unexpected answer: {:?}", other.err()),
+        }
+    }
+    assert_eq!(failed(pool.clone()).await, login::LOCKOUT_FAILURES);
+    assert!(
+        wrong_answers < login::LOCKOUT_FAILURES,
+        "the fifth says locked"
+    );
+    let after = login::log_in(&pool, "ann@example.com", PW, "", "").await;
+    assert_eq!(after.err().unwrap().to_string(), login::LOCKED_OUT);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_success_between_guesses_does_not_buy_more_guesses(pool: PgPool) {
+    sign_up(&pool, "ann@example.com").await;
+    for _ in 0..4 {
+        let _ = login::log_in(&pool, "ann@example.com", "wrong password!", "", "").await;
+    }
+    login::log_in(&pool, "ann@example.com", PW, "", "")
+        .await
+        .unwrap();
+    let fifth = login::log_in(&pool, "ann@example.com", "wrong password!", "", "").await;
+    assert!(matches!(fifth, Err(AppError::TooManyRequests(_))));
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn sign_ups_and_reset_requests_are_limited_per_network_and_per_address(pool: PgPool) {
+    let config = Config::for_tests();
+    for i in 0..config.per_ip_hourly {
+        signup::sign_up(
+            &pool,
+            &config,
+            SignUp {
+                email: &format!("user{i}@example.com"),
+                password: PW,
+                display_name: "Someone",
+            },
+            "203.0.113.9",
+        )
+        .await
+        .unwrap();
+    }
+    let over = signup::sign_up(
+        &pool,
+        &config,
+        SignUp {
+            email: "one-more@example.com",
+            password: PW,
+            display_name: "Someone",
+        },
+        "203.0.113.9",
+    )
+    .await;
+    assert!(
+        matches!(over, Err(AppError::TooManyRequests(_))),
+        "{over:?}"
+    );
+    // Another network is not affected.
+    signup::sign_up(
+        &pool,
+        &config,
+        SignUp {
+            email: "one-more@example.com",
+            password: PW,
+            display_name: "Someone",
+        },
+        "198.51.100.7",
+    )
+    .await
+    .unwrap();
+
+    // Resets: three emails an hour to an address, silently; then the network is refused.
+    for _ in 0..6 {
+        recovery::request_password_reset(&pool, &config, "user0@example.com", "192.0.2.1")
+            .await
+            .unwrap();
+    }
+    let resets: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM email_outbox WHERE to_email = 'user0@example.com' AND kind = 'reset_password'",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(resets, recovery::RESETS_PER_ADDRESS_HOUR);
+    let mut refused = None;
+    for i in 0..config.per_ip_hourly {
+        let r = recovery::request_password_reset(
+            &pool,
+            &config,
+            &format!("user{i}@example.com"),
+            "192.0.2.1",
+        )
+        .await;
+        if r.is_err() {
+            refused = Some(r);
+            break;
+        }
+    }
+    assert!(
+        matches!(refused, Some(Err(AppError::TooManyRequests(_)))),
+        "{refused:?}"
+    );
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn two_hundred_parallel_reset_requests_send_three_emails(pool: PgPool) {
+    sign_up(&pool, "ann@example.com").await;
+    let config = Config::for_tests();
+    let all = (0..200).map(|i| {
+        let (pool, config) = (pool.clone(), config.clone());
+        tokio::spawn(async move {
+            recovery::request_password_reset(
+                &pool,
+                &config,
+                "ann@example.com",
+                &format!("10.0.{}.{}", i / 200, i % 200),
+            )
+            .await
+        })
+    });
+    for r in all.collect::<Vec<_>>() {
+        r.await.unwrap().unwrap();
+    }
+    let resets: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM email_outbox WHERE kind = 'reset_password'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(resets, recovery::RESETS_PER_ADDRESS_HOUR);
+}
+
+#[sqlx::test(migrations = "../migrations")]
 async fn a_reset_link_works_once_and_ends_every_session(pool: PgPool) {
     let first = sign_up(&pool, "ann@example.com").await;
     let second = login::log_in(&pool, "ann@example.com", PW, "", "")
@@ -198,7 +399,7 @@ async fn a_reset_link_works_once_and_ends_every_session(pool: PgPool) {
         .unwrap();
     assert_ne!(first.token, second.token, "every login gets a new token");
 
-    recovery::request_password_reset(&pool, &Config::for_tests(), "ann@example.com")
+    recovery::request_password_reset(&pool, &Config::for_tests(), "ann@example.com", "127.0.0.1")
         .await
         .unwrap();
     let token = emailed_token(&pool, "ann@example.com", "reset_password").await;
@@ -233,7 +434,7 @@ async fn a_reset_link_works_once_and_ends_every_session(pool: PgPool) {
 #[sqlx::test(migrations = "../migrations")]
 async fn a_reset_link_expires_after_an_hour(pool: PgPool) {
     sign_up(&pool, "ann@example.com").await;
-    recovery::request_password_reset(&pool, &Config::for_tests(), "ann@example.com")
+    recovery::request_password_reset(&pool, &Config::for_tests(), "ann@example.com", "127.0.0.1")
         .await
         .unwrap();
     let token = emailed_token(&pool, "ann@example.com", "reset_password").await;
@@ -247,9 +448,14 @@ async fn a_reset_link_expires_after_an_hour(pool: PgPool) {
 
 #[sqlx::test(migrations = "../migrations")]
 async fn asking_for_a_reset_for_an_unknown_email_sends_nothing_and_says_nothing(pool: PgPool) {
-    recovery::request_password_reset(&pool, &Config::for_tests(), "nobody@example.com")
-        .await
-        .unwrap();
+    recovery::request_password_reset(
+        &pool,
+        &Config::for_tests(),
+        "nobody@example.com",
+        "127.0.0.1",
+    )
+    .await
+    .unwrap();
     let n: i64 = sqlx::query_scalar("SELECT count(*) FROM email_outbox")
         .fetch_one(&pool)
         .await
@@ -358,6 +564,30 @@ async fn changing_the_password_keeps_this_session_and_ends_the_others(pool: PgPo
         .unwrap();
     assert!(live(&pool, &a1.token).await);
     assert!(!live(&pool, &a2.token).await);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn guessing_the_current_password_is_throttled(pool: PgPool) {
+    let a = sign_up(&pool, "ann@example.com").await;
+    let me = sessions::authenticate(&pool, &a.token)
+        .await
+        .unwrap()
+        .unwrap();
+    for _ in 0..profile::PASSWORD_CHANGES_PER_WINDOW {
+        let r = profile::change_password(
+            &pool,
+            me.user.id,
+            me.session_id,
+            "a guess",
+            "another passphrase",
+        )
+        .await;
+        assert_eq!(fields(&r.err().unwrap()), vec!["current_password"]);
+    }
+    // Even the right one is refused now: the sixth try is not checked.
+    let r =
+        profile::change_password(&pool, me.user.id, me.session_id, PW, "another passphrase").await;
+    assert!(matches!(r, Err(AppError::TooManyRequests(_))), "{r:?}");
 }
 
 #[sqlx::test(migrations = "../migrations")]

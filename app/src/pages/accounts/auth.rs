@@ -15,20 +15,30 @@ fn query(name: &'static str) -> Memo<Option<String>> {
 pub fn SignUpPage() -> impl IntoView {
     let action = ServerAction::<SignUp>::new();
     let error = action_error(action);
-    AuthState::refresh_after(action);
+    let sent = query("sent");
     view! {
         <div class="mx-auto max-w-md">
             <PageHeader title="Create your account" lead="Free to join. Send parcels, or earn on trips you already make."/>
-            <div class="card">
-                <ActionForm action=action>
-                    <FormError error/>
-                    <Field label="Email" name="email" kind="email" autocomplete="email" required=true error/>
-                    <Field label="Display name" name="display_name" autocomplete="name" required=true maxlength=60 hint="Shown to other members." error/>
-                    <Field label="Password" name="password" kind="password" autocomplete="new-password" required=true hint="At least 10 characters. Avoid common passwords." error/>
-                    <Submit label="Create account" pending=action.pending().into()/>
-                </ActionForm>
-            </div>
-            <p class="mt-4 text-center text-sm text-slate-600">"Already a member? "<a class="link" href="/login">"Log in"</a></p>
+            <Show
+                when=move || sent.get().is_none()
+                fallback=|| view! {
+                    <Notice>
+                        <span data-testid="signup-sent">"Check your inbox: we sent you a link to confirm your address and finish signing up. It works for 24 hours."</span>
+                    </Notice>
+                    <p class="text-sm text-slate-600">"Nothing arrived? Look in your spam folder, or "<a class="link" href="/signup">"try again"</a>". Already a member? "<a class="link" href="/login">"Log in"</a>"."</p>
+                }
+            >
+                <div class="card">
+                    <ActionForm action=action>
+                        <FormError error/>
+                        <Field label="Email" name="email" kind="email" autocomplete="email" required=true error/>
+                        <Field label="Display name" name="display_name" autocomplete="name" required=true maxlength=60 hint="Shown to other members." error/>
+                        <Field label="Password" name="password" kind="password" autocomplete="new-password" required=true hint="At least 10 characters. Avoid common passwords." error/>
+                        <Submit label="Create account" pending=action.pending().into()/>
+                    </ActionForm>
+                </div>
+                <p class="mt-4 text-center text-sm text-slate-600">"Already a member? "<a class="link" href="/login">"Log in"</a></p>
+            </Show>
         </div>
     }
 }

@@ -38,7 +38,7 @@ fn AccountView(profile: Profile, update: ServerAction<UpdateProfile>) -> impl In
     view! {
         <PageHeader title="Your account"/>
         <Show when=move || welcome.get()>
-            <Notice>"Welcome to Carry! We sent a confirmation link to your email."</Notice>
+            <Notice><span data-testid="welcome">"Welcome to Carry! Your email address is confirmed: you can book and carry."</span></Notice>
         </Show>
         <Show when=move || saved.get()>
             <Notice>"Your profile was saved."</Notice>

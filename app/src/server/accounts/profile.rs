@@ -1,16 +1,21 @@
 //! A member's own profile and password, and what anyone may see of them.
 
+use super::login::LOCKOUT_WINDOW;
 use super::password;
 use super::sessions;
 use super::validate::{field, DisplayName, NewPassword};
-use crate::error::{AppError, Problems};
-use crate::server::time;
+use crate::error::{printable, AppError, Problems};
+use crate::server::{ratelimit, time};
 use crate::types::accounts::{Profile, PublicProfile};
 use crate::types::UserId;
 use sqlx::PgPool;
 use uuid::Uuid;
 
 /// Changes the password of a logged-in user, ending their other sessions.
+/// Tries at changing the password (right or wrong) per 15 minutes: the current password cannot
+/// be guessed here faster than at the login.
+pub const PASSWORD_CHANGES_PER_WINDOW: i64 = 5;
+
 #[tracing::instrument(skip(pool, current, new))]
 pub async fn change_password(
     pool: &PgPool,
@@ -25,7 +30,13 @@ pub async fn change_password(
     )
     .fetch_one(pool)
     .await?;
-    if !password::verify(current.to_string(), Some(u.password_hash)).await? {
+    let bucket = format!("password-change:{user_id}");
+    if !ratelimit::hit(pool, &bucket, PASSWORD_CHANGES_PER_WINDOW, LOCKOUT_WINDOW).await? {
+        return Err(AppError::TooManyRequests(
+            "Too many tries. Wait 15 minutes, or reset your password by email.".into(),
+        ));
+    }
+    if !password::verify(current.chars().take(1024).collect(), Some(u.password_hash)).await? {
         return Err(AppError::validation(
             "current_password",
             "Your current password is not right.",
@@ -89,6 +100,15 @@ pub async fn update_profile(
         home_city.trim().chars().count() <= 120,
         "home_city",
         "Keep the city to 120 characters.",
+    );
+    p.check(
+        printable(home_city, false) && printable(bio, true),
+        if printable(bio, true) {
+            "home_city"
+        } else {
+            "bio"
+        },
+        "This has characters we can't show; type it again.",
     );
     p.into_result().map_err(|e| {
         e.with_values(&[

@@ -5,12 +5,14 @@ use super::sessions;
 use super::tokens;
 use super::validate::{Email, NewPassword};
 use crate::error::AppError;
-use crate::server::{email, Config};
+use crate::server::{email, ratelimit, Config};
 use crate::types::UserId;
 use sqlx::PgPool;
 use time::Duration;
 
 pub const RESET_LINK_LIFETIME: Duration = Duration::hours(1);
+/// Reset emails to one address per hour (requests per network address: `Config::per_ip_hourly`).
+pub const RESETS_PER_ADDRESS_HOUR: i64 = 3;
 
 /// Emails a reset link when the account exists; answers the same either way.
 #[tracing::instrument(skip_all)]
@@ -18,9 +20,27 @@ pub async fn request_password_reset(
     pool: &PgPool,
     config: &Config,
     raw_email: &str,
+    ip: &str,
 ) -> Result<(), AppError> {
     let email = Email::parse(raw_email)
         .map_err(|m| AppError::validation("email", m).with_values(&[("email", raw_email)]))?;
+    if !ratelimit::hit(
+        pool,
+        &format!("reset-ip:{ip}"),
+        config.per_ip_hourly,
+        Duration::HOUR,
+    )
+    .await?
+    {
+        return Err(AppError::TooManyRequests(
+            "Too many reset requests from your network in the last hour. Try again later.".into(),
+        ));
+    }
+    // Past the limit for one address, nothing more is sent; the answer stays the same.
+    let bucket = format!("reset-email:{}", email.as_str());
+    if !ratelimit::hit(pool, &bucket, RESETS_PER_ADDRESS_HOUR, Duration::HOUR).await? {
+        return Ok(());
+    }
     let mut tx = pool.begin().await?;
     let user = sqlx::query!(
         r#"SELECT id AS "id: UserId", display_name FROM users WHERE email = $1"#,

@@ -6,7 +6,7 @@ use super::sessions::{self, LoggedIn};
 use super::tokens;
 use super::validate::{field, DisplayName, Email, NewPassword};
 use crate::error::{AppError, Problems};
-use crate::server::{email, Config};
+use crate::server::{email, ratelimit, Config};
 use crate::types::UserId;
 use sqlx::PgPool;
 use time::Duration;
@@ -19,15 +19,20 @@ pub struct SignUp<'a> {
     pub display_name: &'a str,
 }
 
-/// Creates an account, sends the verification link and starts a session.
+/// Sign-up emails to one address per hour (sign-ups per network address: `Config::per_ip_hourly`).
+pub const EMAILS_PER_ADDRESS_HOUR: i64 = 3;
+
+/// Starts an account: the answer is the same whether or not the address already has one (no
+/// one learns who is a member). A new address gets the link that confirms it and logs in; an
+/// address that has an account gets a note saying how to log in or reset the password. Too many
+/// sign-ups from one network are refused; too many emails to one address are not sent.
 #[tracing::instrument(skip_all)]
 pub async fn sign_up(
     pool: &PgPool,
     config: &Config,
     input: SignUp<'_>,
-    user_agent: &str,
     ip: &str,
-) -> Result<LoggedIn, AppError> {
+) -> Result<(), AppError> {
     let mut p = Problems::new();
     let email = field(&mut p, "email", Email::parse(input.email));
     let name = field(
@@ -45,7 +50,19 @@ pub async fn sign_up(
     let (Some(email), Some(name), Some(pw)) = (email, name, pw) else {
         return Err(AppError::internal("sign-up fields checked"));
     };
-
+    if !ratelimit::hit(
+        pool,
+        &format!("signup-ip:{ip}"),
+        config.per_ip_hourly,
+        Duration::HOUR,
+    )
+    .await?
+    {
+        return Err(AppError::TooManyRequests(
+            "Too many sign-ups from your network in the last hour. Try again later.".into(),
+        ));
+    }
+    // Hashing takes the same time whether or not the address is taken.
     let hash = password::hash(pw.into_inner()).await?;
     let mut tx = pool.begin().await?;
     let inserted = sqlx::query_scalar!(
@@ -57,18 +74,39 @@ pub async fn sign_up(
     )
     .fetch_optional(&mut *tx)
     .await?;
-    let Some(user_id) = inserted else {
-        return Err(AppError::validation(
-            "email",
-            "An account with this email already exists. Log in, or reset your password if you forgot it.",
-        )
-        .with_values(&echo));
-    };
-    send_verification(&mut tx, config, user_id, email.as_str(), name.as_str()).await?;
-    let token = sessions::create(&mut *tx, user_id, user_agent, ip).await?;
+    let bucket = format!("signup-email:{}", email.as_str());
+    if ratelimit::hit(pool, &bucket, EMAILS_PER_ADDRESS_HOUR, Duration::HOUR).await? {
+        match inserted {
+            Some(user_id) => {
+                send_verification(&mut tx, config, user_id, email.as_str(), name.as_str()).await?
+            }
+            None => send_already_a_member(&mut tx, config, email.as_str()).await?,
+        }
+    }
     tx.commit().await?;
-    tracing::info!(%user_id, "account created");
-    Ok(LoggedIn { user_id, token })
+    Ok(())
+}
+
+/// Someone signed up with an address that has an account: tell its owner how to get in.
+async fn send_already_a_member(
+    tx: &mut sqlx::PgConnection,
+    config: &Config,
+    to: &str,
+) -> Result<(), AppError> {
+    let body = format!(
+        "Hello,\n\nSomeone (hopefully you) tried to create a Carry account with this address, \
+         which already has one.\n\nLog in: {url}/login\nForgot your password? {url}/forgot-password\n\n\
+         If it was not you, you can ignore this email: nothing changed.",
+        url = config.public_url
+    );
+    email::enqueue(
+        &mut *tx,
+        to,
+        "You already have a Carry account",
+        &body,
+        "already_member",
+    )
+    .await
 }
 
 async fn send_verification(
@@ -131,12 +169,19 @@ pub async fn resend_verification(
     Ok(())
 }
 
-/// Consumes a verification link.
+/// Consumes a verification link: the address is confirmed and its owner logged in (a new
+/// session). A link opened again confirms nothing more and logs no one in (`None`).
 #[tracing::instrument(skip_all)]
-pub async fn verify_email(pool: &PgPool, token: &str) -> Result<(), AppError> {
+pub async fn verify_email(
+    pool: &PgPool,
+    token: &str,
+    user_agent: &str,
+    ip: &str,
+) -> Result<Option<LoggedIn>, AppError> {
     let mut tx = pool.begin().await?;
     let row = sqlx::query!(
-        r#"SELECT user_id, used_at IS NOT NULL AS "used!", expires_at < now() AS "expired!"
+        r#"SELECT user_id AS "user_id: UserId", used_at IS NOT NULL AS "used!",
+                  expires_at < now() AS "expired!"
            FROM email_tokens WHERE token_hash = $1 AND purpose = 'verify_email' FOR UPDATE"#,
         tokens::hash(token.trim())
     )
@@ -148,7 +193,7 @@ pub async fn verify_email(pool: &PgPool, token: &str) -> Result<(), AppError> {
         ));
     };
     if t.used {
-        return Ok(()); // Opening the link twice is fine: the address is confirmed.
+        return Ok(None); // Opening the link twice is fine: the address is confirmed.
     }
     if t.expired {
         return Err(AppError::Conflict(
@@ -163,10 +208,35 @@ pub async fn verify_email(pool: &PgPool, token: &str) -> Result<(), AppError> {
     .await?;
     sqlx::query!(
         "UPDATE users SET email_verified_at = coalesce(email_verified_at, now()), updated_at = now() WHERE id = $1",
-        t.user_id
+        t.user_id as UserId
     )
     .execute(&mut *tx)
     .await?;
+    let token = sessions::create(&mut *tx, t.user_id, user_agent, ip).await?;
     tx.commit().await?;
-    Ok(())
+    Ok(Some(LoggedIn {
+        user_id: t.user_id,
+        token,
+    }))
 }
+
+/// PRODUCT §1: until the email address is confirmed a member can browse, but nothing that moves
+/// money (booking, carrying, topping up, withdrawing). Every such service calls this.
+pub async fn require_confirmed(
+    db: impl sqlx::PgExecutor<'_>,
+    user: crate::types::UserId,
+) -> Result<(), AppError> {
+    let confirmed = sqlx::query_scalar!(
+        r#"SELECT email_verified_at IS NOT NULL AS "v!" FROM users WHERE id = $1"#,
+        user as crate::types::UserId
+    )
+    .fetch_one(db)
+    .await?;
+    if confirmed {
+        Ok(())
+    } else {
+        Err(AppError::Conflict(NOT_CONFIRMED.into()))
+    }
+}
+
+pub const NOT_CONFIRMED: &str = "Confirm your email address first (open the link we emailed you): until then you can browse, but not book, carry or move money.";

@@ -68,14 +68,13 @@ pub async fn submit(
         }
         _ => {}
     }
-    let processed = tokio::task::spawn_blocking(move || {
-        let a = images::process(&id_doc).map_err(|e| format!("ID document: {e}"))?;
-        let b = images::process(&selfie).map_err(|e| format!("Selfie: {e}"))?;
-        Ok::<_, String>((a.full, b.full))
-    })
-    .await
-    .map_err(AppError::internal)?
-    .map_err(|e| AppError::validation("files", e))?;
+    let a = images::process_upload(id_doc)
+        .await
+        .map_err(|e| AppError::validation("files", format!("ID document: {e}")))?;
+    let b = images::process_upload(selfie)
+        .await
+        .map_err(|e| AppError::validation("files", format!("Selfie: {e}")))?;
+    let processed = (a.full, b.full);
     let id = Uuid::new_v4();
     let d = dir(upload_dir);
     tokio::fs::create_dir_all(&d)
