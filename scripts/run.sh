@@ -9,7 +9,7 @@ if [ -z "${DATABASE_URL:-}" ]; then
   ensure_database carry
   export DATABASE_URL="$PG_BASE/carry"
 fi
-export CARRY_DEMO_DATA=1
+export CARRY_DEMO_DATA=1 CARRY_DEV=1
 # Queries are checked against the committed .sqlx data, so the build needs no database.
 export SQLX_OFFLINE=true
 

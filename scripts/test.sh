@@ -44,7 +44,7 @@ export E2E_ADMIN_EMAIL=e2e-admin@carry.test E2E_ADMIN_PASSWORD=e2e-admin-passphr
 export E2E_DATABASE_URL="$PG_BASE/$E2E_DB"
 mkdir -p target/e2e
 server_env=(env DATABASE_URL="$PG_BASE/$E2E_DB" LEPTOS_OUTPUT_NAME=carry LEPTOS_SITE_ROOT=target/site
-  LEPTOS_SITE_PKG_DIR=pkg LEPTOS_SITE_ADDR="127.0.0.1:$E2E_PORT" LEPTOS_ENV=DEV PUBLIC_URL="$E2E_BASE_URL"
+  LEPTOS_SITE_PKG_DIR=pkg LEPTOS_SITE_ADDR="127.0.0.1:$E2E_PORT" LEPTOS_ENV=DEV CARRY_DEV=1 PER_IP_HOURLY_LIMIT=100000 PUBLIC_URL="$E2E_BASE_URL"
   UPLOAD_DIR=target/e2e/uploads)
 "${server_env[@]}" target/debug/server admin create --email "$E2E_ADMIN_EMAIL" --password "$E2E_ADMIN_PASSWORD" --name "E2E Admin"
 "${server_env[@]}" target/debug/server > target/e2e/server.log 2>&1 &

@@ -4,7 +4,7 @@
 //! details are logged on the server with that id.
 
 use leptos::server_fn::codec::JsonEncoding;
-use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use leptos::server_fn::error::{FromServerFnError, IntoAppError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
 
 /// A problem with one form field, shown next to it.
@@ -110,6 +110,13 @@ impl AppError {
     }
 }
 
+/// Whether typed text has no control characters (line breaks and tabs allowed in `multiline`
+/// text such as a description).
+pub fn printable(text: &str, multiline: bool) -> bool {
+    text.chars()
+        .all(|c| !c.is_control() || (multiline && matches!(c, '\n' | '\r' | '\t')))
+}
+
 /// Collects field errors so a form reports every problem at once.
 #[derive(Default)]
 pub struct Problems(Vec<FieldError>);
@@ -174,6 +181,92 @@ impl FromServerFnError for AppError {
             }
         }
     }
+
+    /// The error as sent: wrapped with the time and, on the server, a seal. A plain form post
+    /// gets it back in the address of the page it returns to; the server refuses to render an
+    /// address whose error it did not seal (see `sealed::verify`), so a crafted link cannot put
+    /// words or values into a page.
+    fn ser(&self) -> leptos::server_fn::Bytes {
+        let error = serde_json::to_string(self).unwrap_or_else(|_| {
+            r#"{"BadRequest":"Something could not be sent back."}"#.to_string()
+        });
+        #[cfg(feature = "ssr")]
+        let wire = sealed::seal(error);
+        #[cfg(not(feature = "ssr"))]
+        let wire = sealed::Wire {
+            error,
+            at: 0,
+            seal: String::new(),
+        };
+        leptos::server_fn::Bytes::from(serde_json::to_vec(&wire).unwrap_or_default())
+    }
+
+    fn de(data: leptos::server_fn::Bytes) -> Self {
+        AppError::from_wire(&data).unwrap_or_else(|| {
+            ServerFnErrorErr::Deserialization("an error in an unknown form".into()).into_app_error()
+        })
+    }
+}
+
+impl AppError {
+    /// Reads an error as `ser` wrote it (or as plain JSON).
+    pub fn from_wire(data: &[u8]) -> Option<AppError> {
+        match serde_json::from_slice::<sealed::Wire>(data) {
+            Ok(w) => serde_json::from_str(&w.error).ok(),
+            Err(_) => serde_json::from_slice(data).ok(),
+        }
+    }
+}
+
+/// The wire form of an error, and its seal: an HMAC of the time and the error with a key every
+/// server instance shares.
+pub mod sealed {
+    use serde::{Deserialize, Serialize};
+
+    /// How long a sealed error in an address stays good (a form post comes straight back).
+    pub const LIFETIME_SECS: i64 = 15 * 60;
+
+    #[derive(Debug, Serialize, Deserialize)]
+    pub struct Wire {
+        pub error: String,
+        pub at: i64,
+        pub seal: String,
+    }
+
+    #[cfg(feature = "ssr")]
+    fn mac(key: &[u8; 32], at: i64, error: &str) -> Option<hmac::Hmac<sha2::Sha256>> {
+        use hmac::Mac;
+        let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(key).ok()?;
+        mac.update(at.to_string().as_bytes());
+        mac.update(b".");
+        mac.update(error.as_bytes());
+        Some(mac)
+    }
+
+    /// Seals with the key of the app state in context (unsealed outside a request).
+    #[cfg(feature = "ssr")]
+    pub fn seal(error: String) -> Wire {
+        use hmac::Mac;
+        let at = time::OffsetDateTime::now_utc().unix_timestamp();
+        let seal = leptos::prelude::use_context::<crate::server::AppState>()
+            .and_then(|s| mac(&s.config.seal_key, at, &error))
+            .map(|m| hex::encode(m.finalize().into_bytes()))
+            .unwrap_or_default();
+        Wire { error, at, seal }
+    }
+
+    /// Whether `data` is an error this server sealed within the last `LIFETIME_SECS`.
+    #[cfg(feature = "ssr")]
+    pub fn verify(data: &[u8], key: &[u8; 32], now: i64) -> bool {
+        use hmac::Mac;
+        let Ok(w) = serde_json::from_slice::<Wire>(data) else {
+            return false;
+        };
+        let (Ok(sig), Some(m)) = (hex::decode(&w.seal), mac(key, w.at, &w.error)) else {
+            return false;
+        };
+        (0..=LIFETIME_SECS).contains(&(now - w.at)) && m.verify_slice(&sig).is_ok()
+    }
 }
 
 #[cfg(feature = "ssr")]
@@ -194,19 +287,23 @@ impl AppError {
     }
 }
 
-/// The id of the request being served (set by the server's request-id layer).
+/// The id of the request being served (set by the server's request-id layer), or a fresh one
+/// outside requests.
 pub fn current_request_id() -> String {
     #[cfg(feature = "ssr")]
     {
-        if let Some(parts) = leptos::prelude::use_context::<http::request::Parts>() {
-            if let Some(id) = parts
-                .headers
-                .get("x-request-id")
-                .and_then(|v| v.to_str().ok())
-            {
-                return id.to_string();
-            }
-        }
+        leptos::prelude::use_context::<http::request::Parts>()
+            .and_then(|parts| {
+                parts
+                    .headers
+                    .get("x-request-id")
+                    .and_then(|v| v.to_str().ok())
+                    .map(str::to_string)
+            })
+            // Outside a request (a background job, the sweep): a fresh reference, so the
+            // message an admin sees and the log line with the details still name each other.
+            .unwrap_or_else(|| format!("bg-{}", uuid::Uuid::new_v4().simple()))
     }
+    #[cfg(not(feature = "ssr"))]
     "unknown".to_string()
 }

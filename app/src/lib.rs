@@ -12,7 +12,7 @@ pub mod url;
 #[cfg(feature = "ssr")]
 pub mod server;
 
-use components::layout::{AuthState, Footer, NavBar};
+use components::layout::{AuthState, DemoBanner, Footer, NavBar};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet, Title};
 use leptos_router::{
@@ -44,6 +44,36 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
+/// The document title of a page. The server writes it into `<title>` as it is (leptos_meta does
+/// not escape it), so it is escaped here for the server; the browser sets `document.title`,
+/// which is plain text.
+fn page_title(t: String) -> String {
+    let full = if t.is_empty() {
+        BRAND.to_string()
+    } else {
+        format!("{t} · {BRAND}")
+    };
+    #[cfg(feature = "ssr")]
+    let full = escape_html(&full);
+    full
+}
+
+/// Text made safe to write into HTML.
+pub fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
@@ -58,9 +88,10 @@ pub fn App() -> impl IntoView {
         <Stylesheet id="leptos" href="/pkg/carry.css"/>
         <Link rel="icon" href="/favicon.svg"/>
         <Meta name="description" content="Carry: send parcels with travelers already making the trip."/>
-        <Title formatter=|t: String| if t.is_empty() { BRAND.to_string() } else { format!("{t} · {BRAND}") }/>
+        <Title formatter=page_title/>
         <Router>
             <div class="flex min-h-screen flex-col">
+                <DemoBanner/>
                 <NavBar/>
                 <main class="mx-auto w-full max-w-5xl flex-1 px-4 py-6 sm:py-10">
                     <components::layout::TopUpNotice/>
@@ -104,6 +135,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/admin/payouts") view=admin::queues::PayoutsPage ssr=SsrMode::Async/>
                         <Route path=path!("/admin/verifications") view=admin::queues::VerificationsPage ssr=SsrMode::Async/>
                         <Route path=path!("/admin/ledger") view=admin::ledger::LedgerPage ssr=SsrMode::Async/>
+                        <Route path=path!("/admin/attention") view=admin::attention::AttentionPage ssr=SsrMode::Async/>
                         <Route path=path!("/dev/outbox") view=admin::outbox::OutboxPage ssr=SsrMode::Async/>
                     </Routes>
                 </main>

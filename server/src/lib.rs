@@ -42,13 +42,13 @@ pub fn state(leptos_options: LeptosOptions, pool: PgPool, config: Config) -> App
 pub fn router(state: AppState, metrics: Arc<metrics::Metrics>) -> Router {
     let routes = generate_route_list(App);
     let options = state.leptos_options.clone();
-    let reload_port = (!state.config.production).then_some(options.reload_port);
+    let reload_port = state.config.dev.then_some(options.reload_port);
     let mut app = Router::new()
         .route("/api/health", get(ops::health))
         .route("/api/live", get(ops::health))
         .route("/api/ready", get(ops::ready))
         .route("/api/metrics", get(ops::metrics))
-        .merge(uploads::routes(&state))
+        .merge(uploads::routes())
         .merge(webhooks::routes());
     if state.config.bench_routes {
         app = app.merge(bench::routes());

@@ -95,7 +95,7 @@ async fn run(command: Command) -> Result<(), String> {
             if large {
                 demo::large(&pool).await
             } else {
-                demo::small(&pool).await
+                demo::small(&pool, &Config::from_env().upload_dir).await
             }
         }
         Command::BenchMatch { n } => demo::bench_match(&pool, n).await,
@@ -151,16 +151,23 @@ async fn serve(pool: sqlx::PgPool) -> Result<(), String> {
     let conf = leptos_config::load()?;
     let options = conf.leptos_options;
     let addr = options.site_addr;
-    let config = Config::from_env();
+    let mut config = Config::from_env();
+    config.check_for_serving()?;
+    config.seal_key = app::server::secrets::load_or_create(&pool, "seal")
+        .await
+        .map_err(|e| format!("secrets: {e}"))?;
+    if config.demo {
+        tracing::warn!("demo deployment: payments are simulated");
+    }
     if std::env::var("CARRY_DEMO_DATA").is_ok_and(|v| v == "1" || v == "true") {
         seed_demo(&pool).await?;
-        demo::small(&pool).await?;
+        demo::small(&pool, &config.upload_dir).await?;
     }
     tokio::spawn(worker::run(pool.clone()));
     if let Some(smtp) = config.smtp.clone() {
         tokio::spawn(email::run_sender(pool.clone(), smtp));
     } else {
-        tracing::info!("SMTP is not configured: emails stay in the outbox (see /dev/outbox)");
+        tracing::info!("SMTP is not configured: emails stay in the outbox");
     }
     let state = server::state(options, pool, config);
     let app = server::router(state, Arc::new(Metrics::default()));

@@ -94,6 +94,10 @@ pub fn TextArea(
         .get_untracked()
         .and_then(|e| e.value(name))
         .unwrap_or(value);
+    // The renderer writes a textarea's text as it is (it treats it like a script's), so the
+    // server escapes it here; in the browser it is a text node, safe as it is.
+    #[cfg(feature = "ssr")]
+    let initial = crate::escape_html(&initial);
     let message = Signal::derive(move || error.get().and_then(|e| e.field(name)));
     view! {
         <div class="mb-4">

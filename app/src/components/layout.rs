@@ -111,6 +111,23 @@ pub fn Footer() -> impl IntoView {
     }
 }
 
+/// On a demo deployment, every page says that money is simulated.
+#[component]
+pub fn DemoBanner() -> impl IntoView {
+    let demo = Resource::new(|| (), |_| crate::api::wallet::demo_deployment());
+    view! {
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                demo.await.unwrap_or(false).then(|| view! {
+                    <p role="note" class="bg-amber-100 px-4 py-2 text-center text-sm text-amber-950" data-testid="demo-banner">
+                        "This is a demo: payments are simulated and no real money moves."
+                    </p>
+                })
+            })}
+        </Transition>
+    }
+}
+
 /// A page heading with an optional lead paragraph.
 #[component]
 pub fn PageHeader(title: &'static str, #[prop(optional)] lead: &'static str) -> impl IntoView {

@@ -20,6 +20,8 @@ pub mod matching;
 pub mod money;
 pub mod parcels;
 pub mod places;
+pub mod ratelimit;
+pub mod secrets;
 pub mod settings;
 pub mod testkit;
 pub mod time;

@@ -15,12 +15,6 @@ pub fn routes() -> Router<AppState> {
     Router::new().route("/bench/trips-plain", get(trips_plain))
 }
 
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-}
-
 async fn trips_plain(
     State(state): State<AppState>,
     Query(q): Query<HashMap<String, String>>,
@@ -51,10 +45,10 @@ async fn trips_plain(
                 let _ = write!(
                     html,
                     "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                    escape(&t.origin),
-                    escape(&t.destination),
-                    escape(&t.departs),
-                    escape(&t.remaining),
+                    app::escape_html(&t.origin),
+                    app::escape_html(&t.destination),
+                    app::escape_html(&t.departs),
+                    app::escape_html(&t.remaining),
                     t.price_per_kg
                 );
             }

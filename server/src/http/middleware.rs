@@ -50,12 +50,14 @@ pub fn wrap(
             .layer(from_fn(record_metrics))
             .layer(from_fn(catch_panics))
             .layer(from_fn(move |req, next| security_headers(req, next, reload_port)))
-            .layer(from_fn_with_state(state, same_origin_only))
+            .layer(from_fn_with_state(state.clone(), same_origin_only))
+            .layer(from_fn_with_state(state, unsealed_errors))
             .layer(CompressionLayer::new())
             // Inside compression: it reads the body as the server function wrote it.
             .layer(from_fn(server_fn_error_status))
             .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
-            .layer(from_fn(limit_body)),
+            .layer(from_fn(limit_body))
+            .layer(from_fn(refuse_nul)),
     )
 }
 
@@ -73,12 +75,46 @@ async fn server_fn_error_status(req: Request, next: Next) -> Response {
     let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
         return (StatusCode::INTERNAL_SERVER_ERROR, "error").into_response();
     };
-    if let Ok(e) = serde_json::from_slice::<app::error::AppError>(&bytes) {
+    if let Some(e) = app::error::AppError::from_wire(&bytes) {
         if let Ok(code) = StatusCode::from_u16(e.status()) {
             parts.status = code;
         }
     }
     Response::from_parts(parts, Body::from(bytes))
+}
+
+/// Text never holds a NUL character (Postgres refuses it): a form post or a query string with
+/// one is a bad request, answered as such instead of failing deeper down.
+async fn refuse_nul(req: Request, next: Next) -> Response {
+    let has_nul = |s: &[u8]| s.contains(&0) || s.windows(3).any(|w| w.eq_ignore_ascii_case(b"%00"));
+    let bad = || {
+        (
+            StatusCode::BAD_REQUEST,
+            [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+            "Text cannot contain NUL characters.",
+        )
+            .into_response()
+    };
+    if req.uri().query().is_some_and(|q| has_nul(q.as_bytes())) {
+        return bad();
+    }
+    let form = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    if !form {
+        return next.run(req).await;
+    }
+    let (parts, body) = req.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, BODY_LIMIT).await else {
+        return (StatusCode::PAYLOAD_TOO_LARGE, "The request is too large.").into_response();
+    };
+    if has_nul(&bytes) {
+        return bad();
+    }
+    next.run(Request::from_parts(parts, Body::from(bytes)))
+        .await
 }
 
 /// Bodies over the limit are refused: at once when their length is declared, else while read.
@@ -158,16 +194,9 @@ pub fn error_page(status: StatusCode, request_id: &str) -> Response {
          <p class=\"mt-3\">Please try again. If it keeps happening, tell us this reference: <code data-testid=\"request-id\">{}</code></p>\
          <p class=\"mt-6\"><a href=\"/\">Go to the home page</a></p></main></body></html>",
         status.as_u16(),
-        html_escape(request_id)
+        app::escape_html(request_id)
     );
     (status, Html(body)).into_response()
-}
-
-fn html_escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 async fn security_headers(mut req: Request, next: Next, reload_port: Option<u16>) -> Response {
@@ -194,6 +223,43 @@ async fn security_headers(mut req: Request, next: Next, reload_port: Option<u16>
         HeaderValue::from_static("camera=(self), geolocation=(), microphone=()"),
     );
     res
+}
+
+/// A page address carrying a form error (`__err`, the round trip of a form posted without
+/// JavaScript) is rendered only when this server sealed that error recently; otherwise the
+/// browser is sent to the same address without it, so a crafted link cannot put words or
+/// values into a page.
+async fn unsealed_errors(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    req: Request,
+    next: Next,
+) -> Response {
+    use base64::{engine::general_purpose::URL_SAFE, Engine as _};
+    let Some(query) = req.uri().query().filter(|q| q.contains("__err=")) else {
+        return next.run(req).await;
+    };
+    let pairs: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
+        .into_owned()
+        .collect();
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    let sealed = pairs
+        .iter()
+        .find(|(k, _)| k == "__err")
+        .and_then(|(_, v)| URL_SAFE.decode(v).ok())
+        .is_some_and(|raw| app::error::sealed::verify(&raw, &state.config.seal_key, now));
+    if sealed {
+        return next.run(req).await;
+    }
+    let kept = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(pairs.iter().filter(|(k, _)| k != "__err" && k != "__path"))
+        .finish();
+    let path = req.uri().path();
+    let to = if kept.is_empty() {
+        path.to_string()
+    } else {
+        format!("{path}?{kept}")
+    };
+    axum::response::Redirect::to(&to).into_response()
 }
 
 /// Refuses state-changing requests from other sites: the `Origin` must be this site's, or, when

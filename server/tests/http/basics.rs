@@ -102,15 +102,28 @@ async fn only_admins_reach_the_admin_server_function_and_page(pool: PgPool) {
 #[sqlx::test(migrations = "../migrations")]
 async fn the_session_cookie_is_opaque_http_only_and_lax(pool: PgPool) {
     let app = support::spawn(pool).await;
-    let res = app
-        .client()
+    let c = app.client();
+    let origin = format!("http://{}", app.addr);
+    let res = c
         .post(app.url("/api/auth/signup"))
-        .header("origin", format!("http://{}", app.addr))
+        .header("origin", &origin)
         .form(&[
             ("email", "c@example.com"),
             ("display_name", "C"),
             ("password", "a sturdy passphrase"),
         ])
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        res.headers().get("set-cookie").is_none(),
+        "signing up alone logs nobody in: the emailed link does"
+    );
+    let token = app.emailed_token("c@example.com", "verify_email").await;
+    let res = c
+        .post(app.url("/api/auth/verify-email"))
+        .header("origin", &origin)
+        .form(&[("token", token.as_str())])
         .send()
         .await
         .unwrap();

@@ -10,6 +10,7 @@
 )] // Tests unwrap (a failure is a failed test) and build test data freely.
 
 mod basics;
+mod hostile;
 mod leptos_toml;
 mod market;
 mod money;

@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 pub struct TestApp {
     pub addr: SocketAddr,
+    pub pool: PgPool,
 }
 
 impl TestApp {
@@ -40,7 +41,8 @@ impl TestApp {
             .unwrap()
     }
 
-    /// Signs up through the server function and returns a client holding the session cookie.
+    /// Signs up through the server functions (the form, then the emailed link) and returns a
+    /// client holding the session cookie.
     pub async fn signed_up_client(&self, email: &str) -> reqwest::Client {
         let c = self.client();
         let res = c
@@ -55,7 +57,34 @@ impl TestApp {
             .await
             .unwrap();
         assert!(res.status().is_success(), "sign-up: {}", res.status());
+        let token = self.emailed_token(email, "verify_email").await;
+        let res = c
+            .post(self.url("/api/auth/verify-email"))
+            .header("origin", format!("http://{}", self.addr))
+            .form(&[("token", token.as_str())])
+            .send()
+            .await
+            .unwrap();
+        assert!(res.status().is_success(), "verify: {}", res.status());
+        assert!(
+            res.headers().get("set-cookie").is_some(),
+            "the emailed link logs in"
+        );
         c
+    }
+
+    /// The token in the newest email of `kind` to `to`.
+    pub async fn emailed_token(&self, to: &str, kind: &str) -> String {
+        let body: String = sqlx::query_scalar(
+            "SELECT body_text FROM email_outbox WHERE to_email = $1 AND kind = $2 ORDER BY id DESC LIMIT 1",
+        )
+        .bind(to)
+        .bind(kind)
+        .fetch_one(&self.pool)
+        .await
+        .expect("an email was queued");
+        let start = body.find("token=").expect("the link has a token") + "token=".len();
+        body[start..].split_whitespace().next().unwrap().to_string()
     }
 }
 
@@ -74,7 +103,7 @@ pub async fn spawn_with(pool: PgPool, change: impl FnOnce(&mut Config)) -> TestA
     let mut config = Config::for_tests();
     config.public_url = format!("http://{addr}");
     change(&mut config);
-    let state = server::state(options, pool, config);
+    let state = server::state(options, pool.clone(), config);
     let app = server::router(state, Arc::new(Metrics::default()));
     tokio::spawn(async move {
         axum::serve(
@@ -84,5 +113,5 @@ pub async fn spawn_with(pool: PgPool, change: impl FnOnce(&mut Config)) -> TestA
         .await
         .unwrap();
     });
-    TestApp { addr }
+    TestApp { addr, pool }
 }

@@ -1,9 +1,10 @@
 //! The parcel form, parsed: a `ValidParcel` exists only when every rule of PRODUCT §4 holds.
 //! Every problem is reported at once, next to its field, with what was typed echoed back.
 
-use crate::error::{AppError, Problems};
+use crate::error::{printable, AppError, Problems};
 use crate::server::accounts::validate::Email;
 use crate::server::places::{self, Place};
+use crate::server::settings::{self, Rates};
 use crate::server::time;
 use crate::types::parcels::ParcelForm;
 use crate::types::{parse_kg, Category, Currency, Money};
@@ -72,7 +73,9 @@ fn with_echo(e: AppError, i: &ParcelForm) -> AppError {
 fn text_len(p: &mut Problems, field: &str, v: &str, min: usize, max: usize, what: &str) -> String {
     let v = v.trim();
     let n = v.chars().count();
-    if n < min {
+    if !printable(v, field == "description") {
+        p.add(field, "This has characters we can't show; type it again.");
+    } else if n < min {
         p.add(
             field,
             if min <= 1 {
@@ -107,10 +110,11 @@ fn money_field(
     v: &str,
     currency: Option<Currency>,
     max_euros: i64,
+    rates: &Rates,
 ) -> Option<Money> {
     let c = currency?;
     match Money::parse(v, c) {
-        Ok(m) if m.minor > max_euros * c.per_euro() * c.unit() => {
+        Ok(m) if m.minor > rates.euros(max_euros, c).minor => {
             p.add(field, "That amount is too high.");
             None
         }
@@ -140,14 +144,16 @@ pub async fn parse(
     ];
     let currency = Currency::parse(&i.currency);
     p.check(currency.is_some(), "currency", "Choose a currency.");
+    let rates = settings::load(pool).await?.rates;
     let declared = money_field(
         &mut p,
         "declared_value",
         &i.declared_value,
         currency,
         50_000,
+        &rates,
     );
-    let reward = money_field(&mut p, "reward", &i.reward, currency, 5_000);
+    let reward = money_field(&mut p, "reward", &i.reward, currency, 5_000, &rates);
     if reward.is_some_and(|r| r.minor == 0) {
         p.add("reward", "Offer a reward above zero.");
     }

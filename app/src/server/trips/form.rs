@@ -1,7 +1,7 @@
 //! The trip form, parsed: a `ValidTrip` exists only when every rule of PRODUCT §3 holds. Every
 //! problem is reported at once, next to its field, with what was typed echoed back.
 
-use crate::error::{AppError, Problems};
+use crate::error::{printable, AppError, Problems};
 use crate::server::places::{self, Place};
 use crate::server::time;
 use crate::types::trips::TripForm;
@@ -85,6 +85,11 @@ pub async fn parse(pool: &PgPool, i: &TripForm) -> Result<ValidTrip, AppError> {
         i.notes.chars().count() <= 2000,
         "notes",
         "Notes can be at most 2,000 characters.",
+    );
+    p.check(
+        printable(&i.notes, true),
+        "notes",
+        "The notes have characters we can't show; type them again.",
     );
     p.into_result().map_err(|e| with_echo(e, i))?;
     match (

@@ -1,0 +1,501 @@
+//! The app tried the way an attacker would, over HTTP with compression on (every real browser
+//! asks for it): hostile text rendered into pages, crafted error links, redirects, NUL bytes,
+//! absurd numbers and names, and every server function fed hostile values.
+
+use super::support::{self, TestApp};
+use app::server::bookings::negotiate;
+use app::server::testkit;
+use app::types::Side;
+use sqlx::PgPool;
+
+const HOSTILE_TITLE: &str = "</title><meta http-equiv=refresh content=0;url=//x.org>";
+const BROWSER_ENCODINGS: &str = "gzip, deflate, br";
+
+/// A client that asks for compressed answers (and decodes nothing: only statuses matter).
+fn browser(app: &TestApp) -> reqwest::Client {
+    let _ = app;
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .default_headers(
+            [(
+                reqwest::header::ACCEPT_ENCODING,
+                reqwest::header::HeaderValue::from_static(BROWSER_ENCODINGS),
+            )]
+            .into_iter()
+            .collect(),
+        )
+        .build()
+        .unwrap()
+}
+
+/// The page's HTML as served (uncompressed: this client does not ask for compression).
+async fn html(app: &TestApp, client: &reqwest::Client, path: &str) -> (u16, String) {
+    let res = client.get(app.url(path)).send().await.unwrap();
+    (res.status().as_u16(), res.text().await.unwrap())
+}
+
+fn assert_no_raw_markup(page: &str, html: &str) {
+    assert!(
+        !html.contains("<meta http-equiv=refresh") && !html.contains("</textarea><b>"),
+        "{page}: hostile markup was written raw"
+    );
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn hostile_names_and_titles_are_escaped_in_page_titles(pool: PgPool) {
+    let app = support::spawn(pool.clone()).await;
+    let w = testkit::world(&pool, "10").await.unwrap();
+    testkit::fund(&pool, w.sender, "100").await.unwrap();
+    // Written straight to the rows: whatever the forms allow, rendering must hold on its own.
+    sqlx::query("UPDATE users SET display_name = $1")
+        .bind(HOSTILE_TITLE)
+        .execute(&pool)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE parcels SET title = $1")
+        .bind(HOSTILE_TITLE)
+        .execute(&pool)
+        .await
+        .unwrap();
+    let booking = negotiate::propose(
+        &pool,
+        w.sender,
+        &negotiate::Proposal {
+            side: Side::Sender,
+            parcel: w.parcel,
+            trip: w.trip,
+            price: String::new(),
+            protect: false,
+            key: uuid::Uuid::new_v4().to_string(),
+        },
+    )
+    .await
+    .unwrap();
+    let sender = app.client();
+    let token = app::server::accounts::sessions::create(&pool, w.sender, "", "")
+        .await
+        .unwrap();
+    let cookie = format!("carry_session={token}");
+    for path in [
+        format!("/u/{}", w.sender),
+        format!("/parcels/{}", w.parcel),
+        format!("/trips/{}", w.trip),
+        format!("/bookings/{booking}"),
+    ] {
+        let res = sender
+            .get(app.url(&path))
+            .header("cookie", &cookie)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200, "{path}");
+        let body = res.text().await.unwrap();
+        assert_no_raw_markup(&path, &body);
+        let title = body
+            .split("<title>")
+            .nth(1)
+            .unwrap()
+            .split("</title>")
+            .next()
+            .unwrap();
+        assert!(!title.contains('<'), "{path}: {title}");
+    }
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn values_echoed_after_a_failed_form_post_are_escaped_and_sealed(pool: PgPool) {
+    let app = support::spawn(pool).await;
+    let user = app.signed_up_client("ann@example.com").await;
+    // A no-JavaScript post of the profile form, with a bio too long and full of markup.
+    let bio = format!("</textarea><b>bold</b>{}", "x".repeat(2100));
+    let res = user
+        .post(app.url("/api/account/profile/update"))
+        .header("origin", format!("http://{}", app.addr))
+        .header("referer", app.url("/account"))
+        .header("accept", "text/html")
+        .form(&[
+            ("display_name", "Ann"),
+            ("bio", bio.as_str()),
+            ("home_city", "Lyon"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_redirection(), "{}", res.status());
+    let back = res.headers()["location"].to_str().unwrap().to_string();
+    assert!(back.contains("__err="), "{back}");
+    let back = back
+        .trim_start_matches(&format!("http://{}", app.addr))
+        .to_string();
+    let (status, page) = html(&app, &user, &back).await;
+    assert_eq!(status, 200);
+    assert_no_raw_markup(&back, &page);
+    assert!(
+        page.contains("&lt;/textarea&gt;&lt;b&gt;bold"),
+        "the value is shown, escaped"
+    );
+
+    // The same link with its error forged (or stale) shows the page without it.
+    let forged = "/account?__err=eyJlcnJvciI6IntcIlZhbGlkYXRpb25cIjp7fX0iLCJhdCI6MCwic2VhbCI6IiJ9&__path=/account";
+    let res = user.get(app.url(forged)).send().await.unwrap();
+    assert_eq!(res.status(), 303);
+    assert_eq!(res.headers()["location"], "/account");
+    let res = user
+        .get(app.url("/parcels/new?__err=not-even-base64"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.headers()["location"], "/parcels/new");
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn malformed_arguments_are_400_with_compression_on(pool: PgPool) {
+    let app = support::spawn(pool).await;
+    let c = browser(&app);
+    let origin = format!("http://{}", app.addr);
+    for (path, form) in [
+        ("/api/auth/login", vec![("email", "a@example.com")]),
+        ("/api/parcels/get", vec![("id", "not-a-uuid")]),
+        ("/api/bookings/answer", vec![("id", "1"), ("what", "dance")]),
+    ] {
+        let res = c
+            .post(app.url(path))
+            .header("origin", &origin)
+            .form(&form)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 400, "{path}");
+    }
+    // NUL bytes are refused up front, in a form and in an address.
+    let nul = c
+        .post(app.url("/api/auth/login"))
+        .header("origin", &origin)
+        .form(&[("email", "a\0@example.com"), ("password", "x")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(nul.status(), 400);
+    let nul = c
+        .get(app.url("/search/trips?from=Paris%00"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(nul.status(), 400);
+    let res = c
+        .get(app.url("/api/wallet/history?page=lots"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 400);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn redirects_after_login_and_top_up_stay_on_the_site(pool: PgPool) {
+    let app = support::spawn(pool.clone()).await;
+    app.signed_up_client("ann@example.com").await;
+    let origin = format!("http://{}", app.addr);
+    for next in [
+        "//evil.example",
+        "/\\evil.example",
+        "/\t/evil.example",
+        "/%09/evil.example",
+        "https://evil.example",
+        "/ok\r\nSet-Cookie: x=1",
+        "javascript:alert(1)",
+        "\\\\evil.example",
+        "",
+    ] {
+        let c = app.client();
+        let res = c
+            .post(app.url("/api/auth/login"))
+            .header("origin", &origin)
+            .form(&[
+                ("email", "ann@example.com"),
+                ("password", "a sturdy passphrase"),
+                ("next", next),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            res.headers().get("location").map(|v| v.to_str().unwrap()),
+            Some("/"),
+            "{next:?}: {} {:?}",
+            res.status(),
+            res.headers()
+        );
+        // And after a top-up that succeeded.
+        let res = c
+            .post(app.url("/api/wallet/top-up"))
+            .header("origin", &origin)
+            .form(&[
+                ("amount", "5"),
+                ("currency", "EUR"),
+                ("number", "4242424242424242"),
+                ("expiry", "12/40"),
+                ("cvc", "123"),
+                ("key", &uuid::Uuid::new_v4().to_string()),
+                ("next", next),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            res.headers().get("location").map(|v| v.to_str().unwrap()),
+            Some("/wallet?topped_up=1"),
+            "{next:?}: {}",
+            res.status()
+        );
+    }
+    // A path on the site is kept.
+    let res = app
+        .client()
+        .post(app.url("/api/auth/login"))
+        .header("origin", &origin)
+        .form(&[
+            ("email", "ann@example.com"),
+            ("password", "a sturdy passphrase"),
+            ("next", "/wallet?page=2"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.headers()["location"], "/wallet?page=2");
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn metrics_need_the_token_outside_development(pool: PgPool) {
+    let closed = support::spawn_with(pool.clone(), |c| c.dev = false).await;
+    let res = closed
+        .client()
+        .get(closed.url("/api/metrics"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 404);
+    let guarded = support::spawn_with(pool, |c| {
+        c.dev = false;
+        c.metrics_token = Some("s3cret-token".into());
+    })
+    .await;
+    let c = guarded.client();
+    let res = c.get(guarded.url("/api/metrics")).send().await.unwrap();
+    assert_eq!(res.status(), 401);
+    let res = c
+        .get(guarded.url("/api/metrics"))
+        .header("authorization", "Bearer wrong")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 401);
+    let res = c
+        .get(guarded.url("/api/metrics"))
+        .header("authorization", "Bearer s3cret-token")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let body = res.text().await.unwrap();
+    assert!(body.contains("carry_jobs_failed 0"), "{body}");
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn development_pages_are_off_outside_development(pool: PgPool) {
+    let app = support::spawn_with(pool, |c| c.dev = false).await;
+    let c = app.client();
+    let res = c
+        .post(app.url("/api/dev/outbox"))
+        .header("origin", format!("http://{}", app.addr))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 404);
+    let (status, _) = html(&app, &c, "/dev/outbox").await;
+    assert_eq!(status, 404);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn absurd_numbers_and_names_in_addresses_get_a_clear_answer(pool: PgPool) {
+    let app = support::spawn(pool).await;
+    let user = app.signed_up_client("ann@example.com").await;
+    let c = browser(&app);
+    let long = "a".repeat(300);
+    for path in [
+        "/wallet?page=9223372036854775807".to_string(),
+        "/wallet?page=-9223372036854775808".to_string(),
+        "/search/trips?page=9223372036854775807".to_string(),
+        "/search/parcels?page=99999999999999999999999".to_string(),
+        "/search/trips?weight=9223372036854775807&price=-1".to_string(),
+        format!("/media/parcels/{long}"),
+        format!("/media/parcels/{long}.jpg"),
+        "/media/parcels/..%2F..%2Fetc%2Fpasswd".to_string(),
+        "/parcels/not-a-uuid".to_string(),
+        format!("/u/{long}"),
+        "/track?number=%3Cscript%3E".to_string(),
+        "/wallet/receipts/nope/00000000-0000-0000-0000-000000000000".to_string(),
+    ] {
+        for client in [&user, &c] {
+            let started = std::time::Instant::now();
+            let res = client.get(app.url(&path)).send().await.unwrap();
+            let status = res.status().as_u16();
+            assert!(status < 500, "{path}: {status}");
+            assert!(
+                started.elapsed() < std::time::Duration::from_secs(10),
+                "{path} took {:?}",
+                started.elapsed()
+            );
+        }
+    }
+    let res = user
+        .get(app.url("/api/wallet/history?page=9223372036854775807"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+}
+
+/// Argument names the server functions use; every function gets all of them at once (unknown
+/// ones are ignored), each set to the same hostile value.
+const FIELDS: &[&str] = &[
+    "id",
+    "page",
+    "email",
+    "password",
+    "display_name",
+    "token",
+    "next",
+    "amount",
+    "currency",
+    "number",
+    "expiry",
+    "cvc",
+    "key",
+    "method",
+    "destination",
+    "price",
+    "protect",
+    "title",
+    "description",
+    "category",
+    "weight_kg",
+    "length_cm",
+    "width_cm",
+    "height_cm",
+    "declared_value",
+    "pickup_place",
+    "delivery_place",
+    "pickup_address",
+    "delivery_address",
+    "ready_from",
+    "deliver_by",
+    "reward",
+    "recipient",
+    "recipient_name",
+    "recipient_phone",
+    "recipient_email",
+    "origin",
+    "departs_at",
+    "arrives_at",
+    "mode",
+    "capacity_kg",
+    "price_per_kg",
+    "notes",
+    "q",
+    "from",
+    "to",
+    "sort",
+    "decision",
+    "reason",
+    "code",
+    "what",
+    "bio",
+    "home_city",
+    "current_password",
+    "new_password",
+    "parcel",
+    "trip",
+    "side",
+    "session_id",
+    "user_id",
+    "kind",
+    "weight",
+    "categories",
+    "fragile",
+    "declared_legal",
+    "contents_match",
+    "nothing_prohibited",
+    "electronics_power_on",
+    "limit",
+    "n",
+    "query",
+];
+
+#[sqlx::test(migrations = "../migrations")]
+async fn no_server_function_answers_hostile_input_with_a_5xx(pool: PgPool) {
+    let app = support::spawn(pool).await;
+    let member = app.signed_up_client("mallory@example.com").await;
+    let stranger = browser(&app);
+    // 100 KB in a form; in an address, as much as one may hold (64 KB over all the fields).
+    let big = "€".repeat(35_000);
+    let big_query = "€".repeat(90);
+    let values = [
+        "9223372036854775807",
+        "-9223372036854775808",
+        "99999999999999999999999999",
+        "-1",
+        "1e309",
+        "NaN",
+        HOSTILE_TITLE,
+        "line\r\nInjected: header",
+        "' OR 1=1 --",
+        "../../etc/passwd",
+        "//evil.example",
+        "00000000-0000-0000-0000-000000000000",
+        "𝕏\u{202e}\u{feff}",
+        big.as_str(),
+        "",
+    ];
+    let mut paths: Vec<_> = leptos::server_fn::axum::server_fn_paths().collect();
+    paths.sort_by_key(|(p, _)| *p);
+    assert!(
+        paths.len() > 40,
+        "every server function is registered: {}",
+        paths.len()
+    );
+    let origin = format!("http://{}", app.addr);
+    let mut failures = Vec::new();
+    for (path, method) in &paths {
+        if path.contains("logout") {
+            continue; // Ends the member's session: tried last.
+        }
+        for value in values {
+            let get = method.as_str() == "GET";
+            let value = if get && value == big {
+                big_query.as_str()
+            } else {
+                value
+            };
+            let form: Vec<(&str, &str)> = FIELDS.iter().map(|f| (*f, value)).collect();
+            for client in [&member, &stranger] {
+                let res = if get {
+                    client.get(app.url(path)).query(&form).send().await
+                } else {
+                    client
+                        .post(app.url(path))
+                        .header("origin", &origin)
+                        .form(&form)
+                        .send()
+                        .await
+                };
+                let status = res.map(|r| r.status().as_u16()).unwrap_or(599);
+                if status >= 500 {
+                    let shown: String = value.chars().take(40).collect();
+                    failures.push(format!("{method} {path} with {shown:?}: {status}"));
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{failures:#?}");
+}
