@@ -35,7 +35,8 @@ test('a risky parcel waits for an admin and appears in search once approved', as
 
 test('a sender adds a photo; another kind of file is refused with a clear message', async ({ browser }, testInfo) => {
   const s = await member(browser, testInfo, 'photos', 'Phil Photo');
-  await postParcel(s.page, `Lamp ${tag()}`, 'Paris, France', 'Berlin, Germany');
+  const parcel = await postParcel(s.page, `Lamp ${tag()}`, 'Paris, France', 'Berlin, Germany', { photo: false });
+  await expect(s.page.getByTestId('needs-photo')).toBeVisible();
   const file = s.page.locator('input[type=file][name=photos]');
   await file.setInputFiles({ name: 'notes.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.7 not a photo') });
   await s.page.getByRole('button', { name: 'Upload' }).click();
@@ -48,5 +49,16 @@ test('a sender adds a photo; another kind of file is refused with a clear messag
   const res = await s.page.request.get(src!);
   expect(res.status()).toBe(200);
   expect(res.headers()['content-type']).toBe('image/jpeg');
-  expect(res.headers()['cache-control']).toContain('immutable');
+  expect(res.headers()['cache-control']).toContain('public');
+  await expect(s.page.getByTestId('needs-photo')).toHaveCount(0);
+  // Anyone may see it while the parcel is listed; once cancelled, only its sender.
+  const stranger = await browser.newContext({ baseURL: testInfo.project.use.baseURL });
+  expect((await stranger.request.get(src!)).status()).toBe(200);
+  await s.page.getByRole('button', { name: 'Cancel parcel' }).click();
+  await expect(s.page).toHaveURL(new RegExp(`/parcels/${parcel}\\?cancelled=1`));
+  expect((await stranger.request.get(src!)).status()).toBe(404);
+  const own = await s.page.request.get(src!);
+  expect(own.status()).toBe(200);
+  expect(own.headers()['cache-control']).toBe('private, no-store');
+  await stranger.close();
 });

@@ -1,7 +1,9 @@
 //! Images from users (parcel photos, tickets, ID documents, delivery photos): JPEG, PNG or WebP
 //! of at most 8 MB, decoded and encoded again as JPEG (which drops every bit of metadata, EXIF
-//! GPS included), scaled to at most 1600 px, with a 400 px thumbnail. CPU work: call `process`
-//! from a blocking thread.
+//! GPS included), scaled to at most 1600 px, with a 400 px thumbnail. A small file can describe
+//! a huge image (a decompression bomb): the size is read from the header first and anything over
+//! 40 megapixels is refused before decoding, the decoder's memory is capped, and at most two
+//! images are decoded at once per server, on the blocking pool (`process_upload`).
 
 use image::{DynamicImage, ImageFormat, ImageReader};
 use std::io::Cursor;
@@ -11,6 +13,24 @@ const FULL_PX: u32 = 1600;
 const THUMB_PX: u32 = 400;
 
 pub const WRONG_TYPE: &str = "Photos must be JPEG, PNG or WebP images.";
+/// The most pixels an upload may have (a 40 MP photo is bigger than any phone takes).
+pub const MAX_PIXELS: u64 = 40_000_000;
+pub const TOO_BIG: &str =
+    "This image is too large (more than 40 megapixels). Send a smaller photo.";
+/// Images decoded at once by one server: each can take a few hundred MB while it is decoded.
+const DECODING_AT_ONCE: usize = 2;
+static DECODING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(DECODING_AT_ONCE);
+
+/// `process` on the blocking pool, waiting its turn behind the images being decoded.
+pub async fn process_upload(bytes: Vec<u8>) -> Result<Processed, String> {
+    let _turn = DECODING
+        .acquire()
+        .await
+        .map_err(|_| "The server is shutting down. Try again in a moment.".to_string())?;
+    tokio::task::spawn_blocking(move || process(&bytes))
+        .await
+        .unwrap_or_else(|_| Err("This image could not be read. Try another photo.".into()))
+}
 
 /// A photo ready to store: the re-encoded image and thumbnail.
 pub struct Processed {
@@ -35,19 +55,25 @@ pub fn process(bytes: &[u8]) -> Result<Processed, String> {
     ) {
         return Err(WRONG_TYPE.into());
     }
+    let unreadable = || "This image could not be read. Try another photo.".to_string();
+    let (w, h) = ImageReader::with_format(Cursor::new(bytes), format)
+        .into_dimensions()
+        .map_err(|_| unreadable())?;
+    if u64::from(w) * u64::from(h) > MAX_PIXELS {
+        return Err(TOO_BIG.into());
+    }
     let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
     let mut limits = image::Limits::default();
-    limits.max_image_width = Some(12_000);
-    limits.max_image_height = Some(12_000);
-    limits.max_alloc = Some(512 * 1024 * 1024);
+    limits.max_image_width = Some(w);
+    limits.max_image_height = Some(h);
+    // 40 MP of 16-bit RGBA, and no more.
+    limits.max_alloc = Some(MAX_PIXELS * 8 + 16 * 1024 * 1024);
     reader.limits(limits);
-    let img = reader
-        .decode()
-        .map_err(|_| "This image could not be read. Try another photo.".to_string())?;
-    // JPEG has no alpha: flatten onto white.
-    let rgb = DynamicImage::ImageRgb8(flatten(&img));
-    let full = rgb.thumbnail(FULL_PX, FULL_PX);
-    let thumb = rgb.thumbnail(THUMB_PX, THUMB_PX);
+    let img = reader.decode().map_err(|_| unreadable())?;
+    // Scaled first (the big image is never copied), then flattened onto white: JPEG has no alpha.
+    let full = DynamicImage::ImageRgb8(flatten(&img.thumbnail(FULL_PX, FULL_PX)));
+    drop(img);
+    let thumb = full.thumbnail(THUMB_PX, THUMB_PX);
     Ok(Processed {
         width: full.width(),
         height: full.height(),
@@ -118,6 +144,57 @@ mod tests {
         let p = process(&with_exif).unwrap();
         assert!(!has(&p.full, b"GPSLatitude") && !has(&p.full, b"Exif"));
         assert!(!has(&p.thumb, b"Exif"));
+    }
+
+    /// A PNG that claims `w`×`h` pixels in its header; its pixel data is a few bytes of zeros.
+    fn png_claiming(w: u32, h: u32) -> Vec<u8> {
+        fn crc(bytes: &[u8]) -> u32 {
+            let mut c = 0xFFFF_FFFFu32;
+            for b in bytes {
+                c ^= u32::from(*b);
+                for _ in 0..8 {
+                    c = if c & 1 == 1 {
+                        0xEDB8_8320 ^ (c >> 1)
+                    } else {
+                        c >> 1
+                    };
+                }
+            }
+            !c
+        }
+        let chunk = |kind: &[u8], data: &[u8]| {
+            let mut out = u32::try_from(data.len()).unwrap().to_be_bytes().to_vec();
+            let mut body = kind.to_vec();
+            body.extend_from_slice(data);
+            out.extend_from_slice(&body);
+            out.extend_from_slice(&crc(&body).to_be_bytes());
+            out
+        };
+        let mut ihdr = w.to_be_bytes().to_vec();
+        ihdr.extend_from_slice(&h.to_be_bytes());
+        ihdr.extend_from_slice(&[8, 6, 0, 0, 0]); // 8-bit RGBA
+        let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+        png.extend(chunk(b"IHDR", &ihdr));
+        png.extend(chunk(
+            b"IDAT",
+            &[0x78, 0x9C, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01],
+        ));
+        png.extend(chunk(b"IEND", &[]));
+        png
+    }
+
+    #[test]
+    fn decompression_bombs_are_refused_before_decoding() {
+        let started = std::time::Instant::now();
+        // 8000 × 8000: 64 MP, about 256 MB once decoded, from a file of a few dozen bytes.
+        assert_eq!(process(&png_claiming(8000, 8000)).err().unwrap(), TOO_BIG);
+        assert_eq!(
+            process(&png_claiming(20_000, 2_500)).err().unwrap(),
+            TOO_BIG
+        );
+        assert!(started.elapsed() < std::time::Duration::from_secs(1));
+        // Under the limit the header is believed, and the missing pixels make it unreadable.
+        assert_ne!(process(&png_claiming(100, 100)).err().unwrap(), TOO_BIG);
     }
 
     #[test]

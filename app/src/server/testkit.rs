@@ -114,6 +114,28 @@ pub struct World {
     pub parcel: ParcelId,
 }
 
+/// Gives the parcel a photo row (PRODUCT §4: it is listed and bookable once it has one). No file
+/// is written: tests that show the photo upload a real one through `parcels::photos`.
+pub async fn photo(pool: &PgPool, parcel: ParcelId) -> Result<Uuid, AppError> {
+    Ok(sqlx::query_scalar!(
+        "INSERT INTO parcel_photos (id, parcel_id, width, height, bytes)
+         VALUES (gen_random_uuid(), $1, 400, 300, 0) RETURNING id",
+        parcel as ParcelId
+    )
+    .fetch_one(pool)
+    .await?)
+}
+
+/// A PNG of `w`×`h` pixels in one colour: a stand-in for a photo.
+pub fn png(w: u32, h: u32, rgb: [u8; 3]) -> Vec<u8> {
+    let img = image::RgbImage::from_pixel(w, h, image::Rgb(rgb));
+    let mut out = Vec::new();
+    // Encoding a plain in-memory image cannot fail; an empty result would be refused later.
+    let _ = image::DynamicImage::ImageRgb8(img)
+        .write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png);
+    out
+}
+
 pub async fn world(pool: &PgPool, trip_kg: &str) -> Result<World, AppError> {
     places::seed::run(pool).await?;
     let traveler = member(pool, "Tara").await?;
@@ -135,6 +157,7 @@ pub async fn world_of(
     )
     .await?;
     let parcel = parcels::create(pool, sender, &parcel("Paris, France", "LHR", "2"), true).await?;
+    photo(pool, parcel).await?;
     Ok(World {
         traveler,
         sender,

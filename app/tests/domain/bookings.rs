@@ -338,14 +338,12 @@ async fn twenty_racing_acceptances_fill_five_kilos_exactly(pool: PgPool) {
     let mut requests = Vec::new();
     for i in 0..20 {
         let s = funded(&pool, &format!("Sender{i}")).await;
-        let p = parcels::create(
+        let p = posted(
             &pool,
             s,
             &parcel_form("Paris, France", "London, United Kingdom", "1"),
-            true,
         )
-        .await
-        .unwrap();
+        .await;
         requests.push(propose(&pool, s, Side::Sender, p, trip, "").await.unwrap());
     }
     let tasks: Vec<_> = requests
@@ -430,14 +428,16 @@ async fn requests_pay_into_escrow_and_get_it_back_when_they_end(pool: PgPool) {
     assert_eq!(available(&pool, w.sender).await, 5000 - 2320);
     let d = view::detail(&pool, PUBLIC_URL, w.sender, b).await.unwrap();
     assert_eq!(d.money.total.minor, 2320);
-    let traveler_view = statements::overview(&pool, w.traveler, false)
+    let traveler_view = statements::overview(&pool, w.traveler, "sandbox")
         .await
         .unwrap();
     assert_eq!(
         traveler_view.balances[0].incoming.minor, 2000,
         "on its way to the traveler"
     );
-    let sender_view = statements::overview(&pool, w.sender, false).await.unwrap();
+    let sender_view = statements::overview(&pool, w.sender, "sandbox")
+        .await
+        .unwrap();
     assert_eq!(sender_view.balances[0].in_escrow.minor, 2320);
     assert!(d.handoff.unwrap().pickup_code.is_some());
     // The traveler cancels before pickup: a full refund and a strike.

@@ -2,7 +2,7 @@
 
 use super::support::*;
 use app::server::matching::{filters, rank, search};
-use app::server::parcels::{service as parcels, store as parcel_store};
+use app::server::parcels::store as parcel_store;
 use app::server::trips::{service as trips, store as trip_store};
 use app::server::{places, settings};
 use app::types::{Currency, Money, TripId};
@@ -52,9 +52,7 @@ async fn matching_applies_every_hard_filter(pool: PgPool) {
     let exact = trips::create(&pool, t, &trip_form("Paris, France", "LHR", "10"))
         .await
         .unwrap();
-    let own = parcels::create(&pool, t, &parcel_form("Paris, France", "LHR", "1"), true)
-        .await
-        .unwrap();
+    let own = posted(&pool, t, &parcel_form("Paris, France", "LHR", "1")).await;
 
     let m = rank::trips_for_parcel(&pool, w.parcel, 10).await.unwrap();
     let ids: Vec<TripId> = m.iter().map(|x| x.trip.id).collect();

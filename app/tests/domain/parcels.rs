@@ -66,7 +66,7 @@ async fn risky_parcels_wait_for_review_and_stay_hidden_until_approved(pool: PgPo
 
     let mut f = parcel_form("Paris, France", "LHR", "2");
     f.title = "Replica watch and a power bank".into();
-    let risky = parcels::create(&pool, w.sender, &f, true).await.unwrap();
+    let risky = posted(&pool, w.sender, &f).await;
     let d = parcels::detail(&pool, Some(w.sender), false, risky)
         .await
         .unwrap();

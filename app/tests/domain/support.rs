@@ -40,6 +40,16 @@ pub fn parcel_form(from: &str, to: &str, kg: &str) -> ParcelForm {
     testkit::parcel(from, to, kg)
 }
 
+/// Posts the parcel (contents declared legal) with a photo, as a sender does before it can be
+/// booked.
+pub async fn posted(pool: &PgPool, sender: UserId, form: &ParcelForm) -> ParcelId {
+    let id = app::server::parcels::service::create(pool, sender, form, true)
+        .await
+        .unwrap();
+    testkit::photo(pool, id).await.unwrap();
+    id
+}
+
 /// The marketplace's world: a 10 kg trip and a 2 kg parcel, both sides with money.
 pub async fn world(pool: &PgPool) -> World {
     let w = testkit::world(pool, "10").await.unwrap();

@@ -151,14 +151,7 @@ async fn trips_are_edited_within_the_rules(pool: PgPool) {
 async fn cancelling_a_trip_closes_requests_and_cancels_bookings(pool: PgPool) {
     let w = world(&pool).await;
     let sender2 = funded(&pool, "Sue").await;
-    let p2 = parcels::create(
-        &pool,
-        sender2,
-        &parcel_form("Paris, France", "LHR", "1"),
-        true,
-    )
-    .await
-    .unwrap();
+    let p2 = posted(&pool, sender2, &parcel_form("Paris, France", "LHR", "1")).await;
     let accepted = propose(&pool, w.sender, Side::Sender, w.parcel, w.trip, "")
         .await
         .unwrap();

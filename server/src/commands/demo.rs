@@ -20,8 +20,9 @@ fn err(e: impl std::fmt::Display) -> String {
     e.to_string()
 }
 
-/// A few listings for the demo accounts, and a lively marketplace around them. Runs once.
-pub async fn small(pool: &PgPool) -> Result<(), String> {
+/// A few listings for the demo accounts, and a lively marketplace around them (with photos,
+/// written under `upload_dir`). Runs once.
+pub async fn small(pool: &PgPool, upload_dir: &std::path::Path) -> Result<(), String> {
     let traveler: Option<UserId> =
         sqlx::query_scalar("SELECT id FROM users WHERE email = 'traveler@carry.test'")
             .fetch_optional(pool)
@@ -30,6 +31,11 @@ pub async fn small(pool: &PgPool) -> Result<(), String> {
     let Some(traveler) = traveler else {
         return Ok(());
     };
+    // Demo accounts are confirmed so they can book straight away.
+    sqlx::query("UPDATE users SET email_verified_at = coalesce(email_verified_at, now()) WHERE email LIKE '%@carry.test'")
+        .execute(pool)
+        .await
+        .map_err(err)?;
     // The demo sender has money to book with (once: the key makes a re-run a no-op).
     let sender: Option<UserId> =
         sqlx::query_scalar("SELECT id FROM users WHERE email = 'sender@carry.test'")
@@ -51,11 +57,6 @@ pub async fn small(pool: &PgPool) -> Result<(), String> {
     if has {
         return Ok(());
     }
-    // Demo accounts are confirmed so they can book straight away.
-    sqlx::query("UPDATE users SET email_verified_at = coalesce(email_verified_at, now()) WHERE email LIKE '%@carry.test'")
-        .execute(pool)
-        .await
-        .map_err(err)?;
     for (from, to, days, hours, kg, price) in [
         ("CDG", "LHR", 5, 2, "8", "6"),
         ("Paris, France", "Dakar, Senegal", 9, 6, "15", "9"),
@@ -76,6 +77,7 @@ pub async fn small(pool: &PgPool) -> Result<(), String> {
             .map_err(|e| format!("demo trip {from} → {to}: {e:?}"))?;
     }
     generate(pool, 11, 40, 300, 300).await?;
+    photo_files(pool, upload_dir).await?;
     println!("demo listings: 3 trips for traveler@carry.test, and 300 trips and 300 parcels by other members");
     Ok(())
 }
@@ -332,7 +334,19 @@ pub async fn generate(
             println!("parcels: {written}/{n_parcels} ({:.0?})", started.elapsed());
         }
     }
-    sqlx::raw_sql("ANALYZE trips; ANALYZE parcels; ANALYZE users")
+    // Every parcel has a photo (PRODUCT §4); the files are written by `photo_files` for the
+    // small set, and left out of the benchmark's million.
+    sqlx::query(
+        "INSERT INTO parcel_photos (id, parcel_id, width, height, bytes)
+         SELECT gen_random_uuid(), p.id, 400, 300, 0 FROM parcels p
+         WHERE p.sender_id = ANY($1)
+           AND NOT EXISTS (SELECT 1 FROM parcel_photos ph WHERE ph.parcel_id = p.id)",
+    )
+    .bind(&ids)
+    .execute(pool)
+    .await
+    .map_err(err)?;
+    sqlx::raw_sql("ANALYZE trips; ANALYZE parcels; ANALYZE users; ANALYZE parcel_photos")
         .execute(pool)
         .await
         .map_err(err)?;
@@ -341,6 +355,47 @@ pub async fn generate(
             "wrote {users} members, {n_trips} trips and {n_parcels} parcels in {:.1?}",
             started.elapsed()
         );
+    }
+    Ok(())
+}
+
+/// Writes the files of the generated photo rows (those still without bytes): one plain colour
+/// per category, through the same pipeline as uploads.
+async fn photo_files(pool: &PgPool, upload_dir: &std::path::Path) -> Result<(), String> {
+    let rows: Vec<(Uuid, String)> = sqlx::query_as(
+        "SELECT ph.id, p.category FROM parcel_photos ph JOIN parcels p ON p.id = ph.parcel_id
+         WHERE ph.bytes = 0 LIMIT 5000",
+    )
+    .fetch_all(pool)
+    .await
+    .map_err(err)?;
+    let dir = app::server::parcels::photos::dir(upload_dir);
+    tokio::fs::create_dir_all(&dir).await.map_err(err)?;
+    let mut made = std::collections::HashMap::new();
+    for (id, category) in rows {
+        if !made.contains_key(&category) {
+            let hue = u8::try_from(category.len() * 23 % 200).unwrap_or(0);
+            let png = testkit::png(800, 600, [55 + hue, 120, 200 - hue]);
+            let p = app::server::images::process_upload(png).await?;
+            made.insert(category.clone(), p);
+        }
+        let Some(p) = made.get(&category) else {
+            continue;
+        };
+        tokio::fs::write(dir.join(format!("{id}.jpg")), &p.full)
+            .await
+            .map_err(err)?;
+        tokio::fs::write(dir.join(format!("{id}_t.jpg")), &p.thumb)
+            .await
+            .map_err(err)?;
+        sqlx::query("UPDATE parcel_photos SET bytes = $2, width = $3, height = $4 WHERE id = $1")
+            .bind(id)
+            .bind(i32::try_from(p.full.len()).unwrap_or(i32::MAX))
+            .bind(i32::try_from(p.width).unwrap_or(0))
+            .bind(i32::try_from(p.height).unwrap_or(0))
+            .execute(pool)
+            .await
+            .map_err(err)?;
     }
     Ok(())
 }

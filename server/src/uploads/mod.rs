@@ -29,7 +29,7 @@ pub fn is_upload(path: &str) -> bool {
         || path == "/account/verification"
 }
 
-pub fn routes(state: &AppState) -> Router<AppState> {
+pub fn routes() -> Router<AppState> {
     let big = || DefaultBodyLimit::max(UPLOAD_LIMIT);
     Router::new()
         .route("/parcels/{id}/photos", post(parcels::upload).layer(big()))
@@ -45,7 +45,7 @@ pub fn routes(state: &AppState) -> Router<AppState> {
             post(bookings::deliver).layer(big()),
         )
         .route("/bookings/{id}/delivery-photo", get(bookings::show_photo))
-        .nest_service("/media/parcels", parcels::media(state))
+        .route("/media/parcels/{name}", get(parcels::media))
 }
 
 /// Who is asking, from the session cookie.
@@ -78,13 +78,21 @@ fn login_first(page: &str) -> Response {
 
 /// A private file: only for whoever the caller checked, never stored by caches.
 async fn private_file(path: &std::path::Path, kind: &'static str) -> Response {
+    file_with_caching(path, kind, "private, no-store").await
+}
+
+async fn file_with_caching(
+    path: &std::path::Path,
+    kind: &'static str,
+    cache_control: &'static str,
+) -> Response {
     match tokio::fs::read(path).await {
         Ok(bytes) => (
             [
                 (header::CONTENT_TYPE, HeaderValue::from_static(kind)),
                 (
                     header::CACHE_CONTROL,
-                    HeaderValue::from_static("private, no-store"),
+                    HeaderValue::from_static(cache_control),
                 ),
                 (
                     header::CONTENT_DISPOSITION,

@@ -1,25 +1,28 @@
-//! Parcel photos: upload (up to five in one post), delete, and the public files.
+//! Parcel photos: upload (up to five in one post), delete, and the files.
 
-use super::{authed, back, error_response, login_first};
+use super::{authed, back, error_response, file_with_caching, login_first, private_file};
 use app::server::parcels::photos;
 use app::server::AppState;
 use app::types::ParcelId;
 use axum::extract::{Multipart, Path, State};
-use axum::http::{header, HeaderMap, HeaderValue};
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get_service, MethodRouter};
-use tower_http::services::ServeDir;
-use tower_http::set_header::SetResponseHeaderLayer;
 use uuid::Uuid;
 
-pub fn media(state: &AppState) -> MethodRouter {
-    get_service(ServeDir::new(photos::dir(&state.config.upload_dir))).layer(
-        SetResponseHeaderLayer::overriding(
-            header::CACHE_CONTROL,
-            // Each file name is a new random id: the content never changes.
-            HeaderValue::from_static("public, max-age=31536000, immutable"),
-        ),
-    )
+/// A parcel photo: cached by anyone while the parcel is public (briefly: it can stop being
+/// public), otherwise only to its sender, admins and its traveler, and never cached.
+pub async fn media(
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let me = authed(&state, &headers).await;
+    let (viewer, admin) = (me.as_ref().map(|u| u.id), me.is_some_and(|u| u.is_admin()));
+    match photos::file(&state.pool, &state.config.upload_dir, viewer, admin, &name).await {
+        Ok(f) if f.public => file_with_caching(&f.path, "image/jpeg", "public, max-age=300").await,
+        Ok(f) => private_file(&f.path, "image/jpeg").await,
+        Err(e) => error_response(&e),
+    }
 }
 
 pub async fn upload(

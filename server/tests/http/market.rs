@@ -54,6 +54,7 @@ async fn strangers_cannot_read_or_answer_other_peoples_bookings(pool: PgPool) {
     )
     .await
     .unwrap();
+    testkit::photo(&pool, parcel).await.unwrap();
     let (trip, parcel) = (trip.to_string(), parcel.to_string());
     let sender_id: UserId = sqlx::query_scalar("SELECT sender_id FROM parcels WHERE id = $1::uuid")
         .bind(&parcel)
@@ -226,7 +227,7 @@ async fn strangers_cannot_read_or_answer_other_peoples_bookings(pool: PgPool) {
         .fetch_one(&pool)
         .await
         .unwrap();
-    assert_eq!(photos, 0);
+    assert_eq!(photos, 1, "only the photo it had when it was booked");
 }
 
 #[sqlx::test(migrations = "../migrations")]

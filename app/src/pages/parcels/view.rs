@@ -122,6 +122,11 @@ fn ParcelView(parcel: ParcelDetail, cancel: ServerAction<CancelParcel>) -> impl 
         {editable.then(|| view! {
             <section class="card mt-6">
                 <h2 class="mb-2 font-semibold">"Photos"</h2>
+                {parcel.photos.is_empty().then(|| view! {
+                    <p class="mb-2 rounded-md bg-amber-50 p-2 text-sm text-amber-900" data-testid="needs-photo">
+                        "Add at least one photo: travelers find and book your parcel once it has one."
+                    </p>
+                })}
                 {move || photo_error.get().map(|e| view! { <p role="alert" class="mb-2 text-sm text-red-700" data-testid="photo-error">{e}</p> })}
                 <form method="post" action=format!("/parcels/{id}/photos") enctype="multipart/form-data" class="flex flex-wrap items-center gap-2">
                     <input type="file" name="photos" accept="image/jpeg,image/png,image/webp" multiple class="text-sm"/>

@@ -33,6 +33,11 @@ pub fn misfit(
     if parcel.status != ParcelStatus::Open {
         return Some("This parcel is not open for booking.");
     }
+    if parcel.first_photo.is_none() {
+        return Some(
+            "This parcel has no photo yet: its sender adds at least one before it can be booked.",
+        );
+    }
     if trip.traveler_id == parcel.sender_id {
         return Some("You cannot book your own trip.");
     }
@@ -126,6 +131,7 @@ pub async fn parcel_candidates(
     let ids = sqlx::query_scalar!(
         r#"SELECT id AS "id: ParcelId" FROM parcels
            WHERE status = 'open'
+             AND EXISTS (SELECT 1 FROM parcel_photos ph WHERE ph.parcel_id = parcels.id)
              AND pickup_metro_id = ANY($1) AND delivery_metro_id = ANY($2)
              AND ready_from <= $3 AND deliver_by >= $4
              AND weight_g <= $5 AND category = ANY($6) AND sender_id <> $7

@@ -247,8 +247,8 @@ pub async fn trips(pool: &PgPool, f: &Filters) -> Result<Page<TripCard>, AppErro
     })
 }
 
-/// Open parcels (approved, not booked): ready by the end of the window and not due before its
-/// start.
+/// Open parcels (approved, not booked, with a photo): ready by the end of the window and not
+/// due before its start.
 pub async fn parcels(pool: &PgPool, f: &Filters) -> Result<Page<ParcelCard>, AppError> {
     let radius = settings::load(pool).await?.match_radius_km;
     let mut conn = pool.acquire().await?;
@@ -258,7 +258,11 @@ pub async fn parcels(pool: &PgPool, f: &Filters) -> Result<Page<ParcelCard>, App
     if f.needs_users() {
         q.push(" JOIN users u ON u.id = p.sender_id");
     }
-    q.push(" WHERE p.status = 'open' AND p.deliver_by >= current_date");
+    // PRODUCT §4: a parcel has 1–5 photos; until its first, it is not listed.
+    q.push(
+        " WHERE p.status = 'open' AND p.deliver_by >= current_date
+          AND EXISTS (SELECT 1 FROM parcel_photos ph WHERE ph.parcel_id = p.id)",
+    );
     if let Some(m) = &origin {
         q.push(" AND p.pickup_metro_id = ANY(")
             .push_bind(m.clone())

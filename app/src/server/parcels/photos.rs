@@ -15,6 +15,50 @@ pub fn dir(upload_dir: &Path) -> PathBuf {
     upload_dir.join("parcels")
 }
 
+/// A photo file to serve: where it is, and whether everyone may see it (caches may keep it).
+pub struct PhotoFile {
+    pub path: PathBuf,
+    pub public: bool,
+}
+
+/// The file behind `/media/parcels/{name}` (`{id}.jpg` or `{id}_t.jpg`) when `viewer` may see
+/// it. Anything else, including a photo the viewer may not see, is "not found".
+pub async fn file(
+    pool: &PgPool,
+    upload_dir: &Path,
+    viewer: Option<UserId>,
+    viewer_is_admin: bool,
+    name: &str,
+) -> Result<PhotoFile, AppError> {
+    let missing = || AppError::NotFound("This photo does not exist.".into());
+    let stem = name.strip_suffix(".jpg").ok_or_else(missing)?;
+    let id_text = stem.strip_suffix("_t").unwrap_or(stem);
+    let id = Uuid::try_parse(id_text)
+        .ok()
+        .filter(|id| id.hyphenated().to_string() == id_text)
+        .ok_or_else(missing)?;
+    let parcel = sqlx::query_scalar!(
+        r#"SELECT parcel_id AS "id: ParcelId" FROM parcel_photos WHERE id = $1"#,
+        id
+    )
+    .fetch_optional(pool)
+    .await?
+    .ok_or_else(missing)?;
+    let row = store::row(pool, parcel).await?;
+    if !store::can_see_photos(pool, &row, viewer, viewer_is_admin).await? {
+        return Err(missing());
+    }
+    Ok(PhotoFile {
+        // The name was rebuilt from the parsed id: nothing from the address reaches the path.
+        path: dir(upload_dir).join(if stem.ends_with("_t") {
+            format!("{id}_t.jpg")
+        } else {
+            format!("{id}.jpg")
+        }),
+        public: store::is_public(row.status),
+    })
+}
+
 /// Stores the uploads of one form post for the sender's parcel. All or nothing: a bad file
 /// rejects the whole post with a message naming it.
 #[tracing::instrument(skip(pool, upload_dir, files))]
@@ -36,9 +80,8 @@ pub async fn add(
     let mut processed = Vec::new();
     for (name, bytes) in files {
         let name = name.chars().take(80).collect::<String>();
-        let p = tokio::task::spawn_blocking(move || images::process(&bytes))
+        let p = images::process_upload(bytes)
             .await
-            .map_err(AppError::internal)?
             .map_err(|m| AppError::validation("photos", format!("{name}: {m}")))?;
         processed.push(p);
     }

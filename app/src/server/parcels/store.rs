@@ -262,6 +262,33 @@ pub async fn expire_due(conn: &mut PgConnection) -> Result<u64, AppError> {
     .rows_affected())
 }
 
+/// Whether everyone may see the parcel and its photos: while it is listed or on its way. In
+/// review, rejected, cancelled or expired, only those `can_see_photos` allows do.
+pub fn is_public(status: ParcelStatus) -> bool {
+    matches!(
+        status,
+        ParcelStatus::Open
+            | ParcelStatus::Booked
+            | ParcelStatus::PickedUp
+            | ParcelStatus::Delivered
+            | ParcelStatus::Completed
+    )
+}
+
+/// Whether `viewer` may see the parcel's photos: anyone while it is public; otherwise its
+/// sender, admins, and the traveler who carries or carried it.
+pub async fn can_see_photos(
+    db: impl PgExecutor<'_>,
+    parcel: &ParcelRow,
+    viewer: Option<UserId>,
+    viewer_is_admin: bool,
+) -> Result<bool, AppError> {
+    if is_public(parcel.status) || viewer_is_admin {
+        return Ok(true);
+    }
+    can_see_private(db, parcel, viewer).await
+}
+
 /// Whether `viewer` may see the parcel's private data: its sender, or the traveler of its
 /// accepted (or later) booking.
 pub async fn can_see_private(

@@ -40,19 +40,16 @@ pub async fn attach(
         (bytes, "pdf")
     } else {
         let name = name.chars().take(80).collect::<String>();
-        let p = tokio::task::spawn_blocking(move || images::process(&bytes))
-            .await
-            .map_err(AppError::internal)?
-            .map_err(|m| {
-                AppError::validation(
-                    "ticket",
-                    if m == images::WRONG_TYPE {
-                        format!("{name}: a ticket must be a PDF or a JPEG, PNG or WebP image.")
-                    } else {
-                        format!("{name}: {m}")
-                    },
-                )
-            })?;
+        let p = images::process_upload(bytes).await.map_err(|m| {
+            AppError::validation(
+                "ticket",
+                if m == images::WRONG_TYPE {
+                    format!("{name}: a ticket must be a PDF or a JPEG, PNG or WebP image.")
+                } else {
+                    format!("{name}: {m}")
+                },
+            )
+        })?;
         (p.full, "jpg")
     };
     let dir = upload_dir.join("tickets");
