@@ -1,17 +1,30 @@
 // Accounts: sign-up, verification, login and its lock-out, reset, sessions; CSRF and 404s.
 import { expect, test } from '@playwright/test';
-import { emailedLink, jsEnabled, logIn, logOut, open, PASSWORD, signUp, uniqueEmail } from './helpers';
+import { askToSignUp, emailedLink, jsEnabled, logIn, logOut, open, PASSWORD, signUp, uniqueEmail } from './helpers';
 
 test('sign up, confirm the email from the outbox, log out, log in and see your name', async ({ page }, testInfo) => {
   const email = uniqueEmail(testInfo, 'signup');
-  await signUp(page, email, 'Nadia Sender');
-  await expect(page.getByTestId('unverified')).toBeVisible();
+  await askToSignUp(page, email, 'Nadia Sender');
+  // Nobody is logged in until the address is confirmed.
+  await expect(page.getByTestId('nav-user')).toHaveCount(0);
 
-  await open(page, await emailedLink(page, email, 'verify_email'));
+  const link = await emailedLink(page, email, 'verify_email');
+  await open(page, link);
+  await page.getByRole('button', { name: 'Confirm my email' }).click();
+  await expect(page).toHaveURL(/\/account\?welcome=1/);
+  await expect(page.getByTestId('nav-user')).toHaveText('Nadia Sender');
+  await expect(page.getByTestId('verified-badge')).toBeVisible();
+  // The link works once.
+  await open(page, link);
   await page.getByRole('button', { name: 'Confirm my email' }).click();
   await expect(page.getByTestId('email-verified')).toBeVisible();
 
+  // Signing up again with the address says the same, and tells its owner instead.
   await logOut(page);
+  await askToSignUp(page, email, 'Someone Else');
+  await open(page, `/dev/outbox?to=${encodeURIComponent(email)}`);
+  await expect(page.locator('[data-testid="email"][data-kind="already_member"]')).toHaveCount(1);
+
   await logIn(page, email);
   await expect(page.getByTestId('nav-user')).toHaveText('Nadia Sender');
   await open(page, '/account');

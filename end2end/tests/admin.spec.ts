@@ -1,6 +1,8 @@
-// The admin console: only admins get in.
+// The admin console: only admins get in; what needs attention is listed and acted on.
 import { expect, test } from '@playwright/test';
-import { logIn, open, signUp, uniqueEmail } from './helpers';
+import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { admin, logIn, open, signUp, uniqueEmail } from './helpers';
 
 test('a member who is not an admin gets 403 on /admin', async ({ page }, testInfo) => {
   await signUp(page, uniqueEmail(testInfo, 'notadmin'));
@@ -18,4 +20,22 @@ test('an admin sees the dashboard', async ({ page }) => {
   const res = await open(page, '/admin');
   expect(res?.status()).toBe(200);
   await expect(page.getByTestId('admin-stats')).toContainText('Members');
+});
+
+test('a job that failed for good is listed for admins and retried from the page', async ({ browser }, testInfo) => {
+  const page = await admin(browser, testInfo);
+  const marker = randomUUID();
+  // A completion that failed every attempt (for a booking that does not exist).
+  execFileSync('psql', [process.env.E2E_DATABASE_URL!, '-qc',
+    `INSERT INTO jobs (kind, payload, attempts, last_error, failed_at)
+     VALUES ('booking.complete', '{"booking": "${marker}"}', 10, 'the test made it fail', now())`]);
+  await open(page, '/admin');
+  await page.getByTestId('admin-queues').getByRole('link', { name: /Failed jobs/ }).click();
+  await expect(page).toHaveURL(/\/admin\/attention/);
+  const job = page.getByTestId('failed-job').filter({ hasText: marker });
+  await expect(job).toContainText('Complete a delivered booking');
+  await expect(job).toContainText('the test made it fail');
+  await job.getByRole('button', { name: 'Retry now' }).click();
+  await expect(page.getByText('The job is queued again.')).toBeVisible();
+  await expect(page.getByTestId('failed-job').filter({ hasText: marker })).toHaveCount(0);
 });

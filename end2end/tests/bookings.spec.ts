@@ -71,7 +71,7 @@ test('a booking is paid from the wallet, handed over with codes, and pays the tr
 
   // An empty wallet: the request offers the top-up of the difference, then comes back.
   const card = sender.page.getByTestId('trip-card').filter({ hasText: `Tara ${t}` });
-  await expect(sender.page.getByTestId('booking-terms')).toContainText('a 10% service fee (at least 1.00)');
+  await expect(sender.page.getByTestId('booking-terms')).toContainText('a 10% service fee (at least 1.00 EUR');
   await card.getByRole('button', { name: 'Request this trip' }).click();
   await expect(sender.page.getByTestId('form-error')).toContainText('11.00 EUR short');
   await sender.page.getByTestId('top-up-offer').click();
@@ -146,4 +146,42 @@ test('a booking is paid from the wallet, handed over with codes, and pays the tr
   await expect(track).toContainText('Picked up and inspected by the traveler');
   await expect(track).not.toContainText('Baker');
   await expect(track).not.toContainText(`Tara ${t}`);
+});
+
+test('a parcel for someone reachable only by phone: the sender forwards the delivery code and its tracking link', async ({ browser }, testInfo) => {
+  test.setTimeout(150_000);
+  const t = tag();
+  const traveler = await member(browser, testInfo, 'traveler', `Tara ${t}`);
+  const sender = await member(browser, testInfo, 'sender', `Sam ${t}`);
+  await postTrip(traveler.page, 'CDG', 'LHR');
+  await topUp(sender.page, '20');
+  await postParcel(sender.page, `Scarf ${t}`, 'Paris, France', 'London, United Kingdom', {
+    recipient: { name: 'Grandma Jo', phone: '+44 20 7946 0000' },
+  });
+  await sender.page.getByTestId('trip-card').filter({ hasText: `Tara ${t}` }).getByRole('button', { name: 'Request this trip' }).click();
+  await expect(sender.page).toHaveURL(/\/bookings\/[0-9a-f-]+\?sent=1/);
+  const bookingUrl = sender.page.url().split('?')[0];
+  await open(traveler.page, bookingUrl);
+  await traveler.page.getByRole('button', { name: 'Accept at 10.00 EUR' }).click();
+  await expect(traveler.page.getByTestId('booking-status')).toHaveText('Accepted');
+  await expect(traveler.page.getByTestId('delivery-code')).toHaveCount(0);
+
+  // No email could carry the code: the sender has it, ready to send by text message.
+  await open(sender.page, bookingUrl);
+  const code = (await sender.page.getByTestId('delivery-code').innerText()).trim();
+  expect(code).toMatch(/^\d{6}$/);
+  const forward = sender.page.getByTestId('recipient-forward');
+  await expect(forward).toBeVisible();
+  await expect(sender.page.getByTestId('handoff')).toContainText('Delivery code for Grandma Jo');
+  const message = await forward.getByTestId('forward-message').innerText();
+  expect(message).toContain(code);
+  const sms = await forward.getByTestId('forward-sms').getAttribute('href');
+  expect(sms).toMatch(/^sms:\+442079460000\?body=/);
+  expect(decodeURIComponent(sms!.split('body=')[1])).toBe(message);
+  await expect(forward.getByTestId('forward-email')).toHaveCount(0);
+
+  // The link in the message opens the tracking page, which the recipient can use.
+  const link = message.split(' ').find((w) => w.includes('/track?number='))!;
+  await open(sender.page, link.replace(/^https?:\/\/[^/]+/, ''));
+  await expect(sender.page.getByTestId('tracking')).toContainText('Booked with a traveler');
 });

@@ -41,13 +41,23 @@ export async function open(page: Page, path: string) {
   return res;
 }
 
-export async function signUp(page: Page, email: string, name = 'Test User', password = PASSWORD) {
+/** Fills in the sign-up form; the answer is "check your inbox", whoever the address is. */
+export async function askToSignUp(page: Page, email: string, name = 'Test User', password = PASSWORD) {
   await open(page, '/signup');
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Display name').fill(name);
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Create account' }).click();
+  await expect(page.getByTestId('signup-sent')).toBeVisible();
+}
+
+/** Signs up and opens the emailed link, which confirms the address and logs in. */
+export async function signUp(page: Page, email: string, name = 'Test User', password = PASSWORD) {
+  await askToSignUp(page, email, name, password);
+  await open(page, await emailedLink(page, email, 'verify_email'));
+  await page.getByRole('button', { name: 'Confirm my email' }).click();
   await expect(page).toHaveURL(/\/account\?welcome=1/);
+  await expect(page.getByTestId('welcome')).toBeVisible();
   await expect(page.getByTestId('nav-user')).toHaveText(name);
 }
 
@@ -84,9 +94,6 @@ export async function member(browser: Browser, testInfo: TestInfo, tag: string, 
   const page = await context.newPage();
   const email = uniqueEmail(testInfo, tag);
   await signUp(page, email, name);
-  await open(page, await emailedLink(page, email, 'verify_email'));
-  await page.getByRole('button', { name: 'Confirm my email' }).click();
-  await expect(page.getByTestId('email-verified')).toBeVisible();
   return { page, email, name };
 }
 
@@ -112,7 +119,12 @@ export async function postTrip(page: Page, from: string, to: string, arriveHour 
   return page.url().split('/trips/')[1].split('?')[0];
 }
 
-export async function postParcel(page: Page, title: string, from: string, to: string) {
+/** Posts a parcel (with a photo, which it needs to be listed and booked, unless `photo` is
+ * false; for the sender unless a `recipient` is given) and answers its id. */
+export async function postParcel(
+  page: Page, title: string, from: string, to: string,
+  { photo = true, recipient }: { photo?: boolean; recipient?: { name: string; phone?: string; email?: string } } = {},
+) {
   await open(page, '/parcels/new');
   await page.getByLabel('Title').fill(title);
   await page.getByLabel('Category').selectOption('books');
@@ -128,10 +140,22 @@ export async function postParcel(page: Page, title: string, from: string, to: st
   await page.getByLabel('Ready from').fill(day(1));
   await page.getByLabel('Deliver by').fill(day(20));
   await page.getByLabel('Reward you offer').fill('25');
+  if (recipient) {
+    await page.getByLabel('Someone else').check();
+    await page.getByLabel("Recipient's name").fill(recipient.name);
+    await page.getByLabel("Recipient's phone").fill(recipient.phone ?? '');
+    await page.getByLabel("Recipient's email").fill(recipient.email ?? '');
+  }
   await page.getByLabel('I confirm the parcel holds nothing prohibited').check();
   await page.getByRole('button', { name: 'Post parcel' }).click();
   await expect(page).toHaveURL(/\/parcels\/[0-9a-f-]+\?created=1/);
-  return page.url().split('/parcels/')[1].split('?')[0];
+  const id = page.url().split('/parcels/')[1].split('?')[0];
+  if (photo) {
+    await page.locator('input[type=file][name=photos]').setInputFiles({ name: 'parcel.png', mimeType: 'image/png', buffer: PNG });
+    await page.getByRole('button', { name: 'Upload' }).click();
+    await expect(page.getByText('Photos added.')).toBeVisible();
+  }
+  return id;
 }
 
 /** Adds money with the sandbox card form on the wallet page (or the page it was sent to). */

@@ -1,9 +1,9 @@
 //! The admin console: the dashboard, the queues (parcel review, ID checks, payouts), the ledger
-//! check, and the email outbox of development mode. Admins only, except the outbox.
+//! check, the overdue deliveries and failed jobs, and the email outbox of development mode. Admins only, except the outbox.
 
 use crate::error::AppError;
 use crate::types::accounts::VerificationItem;
-use crate::types::admin::{AdminOverview, LedgerReport, OutboxEmail};
+use crate::types::admin::{AdminOverview, FailedJobItem, LedgerReport, OutboxEmail, OverdueItem};
 use crate::types::parcels::ReviewItem;
 use crate::types::wallet::WithdrawalItem;
 use crate::types::{Decision, ParcelId};
@@ -80,6 +80,29 @@ pub async fn decide_verification(
     Ok(())
 }
 
+/// Deliveries overdue: picked up and still undelivered 72 hours after the deadline.
+#[server(prefix = "/api", endpoint = "admin/overdue", input = GetUrl)]
+pub async fn overdue_deliveries() -> Result<Vec<OverdueItem>, AppError> {
+    ctx::require_admin().await?;
+    admin::overdue(&ctx::pool()?).await
+}
+
+/// Background jobs that failed every attempt.
+#[server(prefix = "/api", endpoint = "admin/jobs/failed", input = GetUrl)]
+pub async fn failed_jobs() -> Result<Vec<FailedJobItem>, AppError> {
+    ctx::require_admin().await?;
+    admin::failed_jobs(&ctx::pool()?).await
+}
+
+/// Puts a failed job back in the queue.
+#[server(prefix = "/api", endpoint = "admin/jobs/retry")]
+pub async fn retry_job(id: i64) -> Result<(), AppError> {
+    let admin = ctx::require_admin().await?;
+    admin::retry_job(&ctx::pool()?, admin.user.id, id).await?;
+    leptos_axum::redirect("/admin/attention?retried=1");
+    Ok(())
+}
+
 /// Runs the full ledger invariant check now.
 #[server(prefix = "/api", endpoint = "admin/ledger", input = GetUrl)]
 pub async fn get_ledger_report() -> Result<LedgerReport, AppError> {
@@ -105,7 +128,7 @@ pub async fn get_ledger_report() -> Result<LedgerReport, AppError> {
 #[server(prefix = "/api", endpoint = "dev/outbox")]
 pub async fn dev_outbox(to: Option<String>) -> Result<Vec<OutboxEmail>, AppError> {
     let state = ctx::state()?;
-    if state.config.production {
+    if !state.config.dev {
         return Err(AppError::NotFound("This page does not exist.".into()));
     }
     email::list(&state.pool, to.as_deref(), 100).await

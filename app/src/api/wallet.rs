@@ -18,7 +18,7 @@ use crate::server::{
 pub async fn get_wallet() -> Result<WalletView, AppError> {
     let me = ctx::require_user().await?;
     let state = ctx::state()?;
-    statements::overview(&state.pool, me.user.id, state.config.stripe.is_some()).await
+    statements::overview(&state.pool, me.user.id, state.config.payment_provider()).await
 }
 
 #[server(prefix = "/api", endpoint = "wallet/history", input = GetUrl)]
@@ -36,20 +36,17 @@ pub async fn top_up(
 ) -> Result<(), AppError> {
     let me = ctx::require_user().await?;
     let state = ctx::state()?;
-    if !me.user.email_verified {
-        return Err(AppError::Conflict(
-            "Confirm your email address before adding money.".into(),
-        ));
-    }
     if let Some(cfg) = &state.config.stripe {
-        let mut p = crate::error::Problems::new();
-        let money = cards::parse_amount(&card.amount, &card.currency, &mut p);
-        p.into_result()?;
-        let money = money.ok_or_else(|| AppError::internal("amount checked"))?;
-        let payment = cards::start_stripe_payment(&state.pool, me.user.id, money).await?;
-        let url = stripe::create_checkout(cfg, &state.config.public_url, payment, money).await?;
+        let s = cards::start_stripe_payment(&state.pool, me.user.id, &card, &key).await?;
+        let url =
+            stripe::create_checkout(cfg, &state.config.public_url, s.payment, s.amount).await?;
         leptos_axum::redirect(&url);
         return Ok(());
+    }
+    if !state.config.sandbox_payments {
+        return Err(AppError::Conflict(
+            "Card payments are not available on this server yet.".into(),
+        ));
     }
     let done = cards::top_up_sandbox(&state.pool, me.user.id, &card, &key).await?;
     if !done.succeeded {
@@ -86,4 +83,10 @@ pub async fn withdraw(
 pub async fn get_receipt(kind: ReceiptKind, id: Uuid) -> Result<Receipt, AppError> {
     let me = ctx::require_user().await?;
     statements::receipt(&ctx::pool()?, me.user.id, me.user.is_admin(), kind, id).await
+}
+
+/// Whether this is a public demo whose money is simulated (every page says so).
+#[server(prefix = "/api", endpoint = "site/demo", input = GetUrl)]
+pub async fn demo_deployment() -> Result<bool, AppError> {
+    Ok(ctx::state()?.config.demo)
 }

@@ -1,7 +1,12 @@
-//! The admin console's own reads: the dashboard's counts across every area.
+//! The admin console's own reads: the dashboard's counts across every area, the overdue
+//! deliveries and the failed jobs (with their retry).
 
 use crate::error::AppError;
-use crate::types::admin::AdminOverview;
+use crate::server::bookings::overdue;
+use crate::server::jobs::{self, JobKind};
+use crate::server::{audit, time};
+use crate::types::admin::{AdminOverview, FailedJobItem, OverdueItem};
+use crate::types::UserId;
 use sqlx::PgPool;
 
 /// Members, sessions, and the work waiting in each queue.
@@ -24,7 +29,10 @@ pub async fn overview(pool: &PgPool) -> Result<AdminOverview, AppError> {
     let queues = sqlx::query!(
         r#"SELECT (SELECT count(*) FROM parcels WHERE status = 'in_review') AS "review!",
                   (SELECT count(*) FROM id_verifications WHERE status = 'pending') AS "ids!",
-                  (SELECT count(*) FROM withdrawals WHERE status = 'pending') AS "payouts!""#
+                  (SELECT count(*) FROM withdrawals WHERE status = 'pending') AS "payouts!",
+                  (SELECT count(*) FROM bookings
+                   WHERE status = 'picked_up' AND overdue_at IS NOT NULL) AS "overdue!",
+                  (SELECT count(*) FROM jobs WHERE failed_at IS NOT NULL) AS "failed!""#
     )
     .fetch_one(pool)
     .await?;
@@ -37,5 +45,66 @@ pub async fn overview(pool: &PgPool) -> Result<AdminOverview, AppError> {
         parcels_in_review: queues.review,
         id_checks_waiting: queues.ids,
         payouts_waiting: queues.payouts,
+        overdue_deliveries: queues.overdue,
+        failed_jobs: queues.failed,
     })
+}
+
+/// The overdue deliveries, for the admins' list.
+pub async fn overdue(pool: &PgPool) -> Result<Vec<OverdueItem>, AppError> {
+    Ok(overdue::list(pool)
+        .await?
+        .into_iter()
+        .map(|o| OverdueItem {
+            booking: o.booking,
+            tracking_no: o.tracking_no.unwrap_or_default(),
+            title: o.title,
+            route: o.route,
+            sender: o.sender.1,
+            sender_email: o.sender.2,
+            traveler: o.traveler.1,
+            traveler_email: o.traveler.2,
+            deliver_by: o.deliver_by,
+            flagged_at: o.flagged_at,
+            held: o.held,
+        })
+        .collect())
+}
+
+/// The jobs that failed for good, newest first.
+pub async fn failed_jobs(pool: &PgPool) -> Result<Vec<FailedJobItem>, AppError> {
+    Ok(jobs::failed(pool, 200)
+        .await?
+        .into_iter()
+        .map(|j| FailedJobItem {
+            id: j.id,
+            what: JobKind::parse(&j.kind).map_or_else(|| j.kind.clone(), |k| k.label().to_string()),
+            payload: j.payload.to_string(),
+            attempts: j.attempts,
+            last_error: j.last_error.unwrap_or_default(),
+            failed_at: time::datetime(j.failed_at),
+        })
+        .collect())
+}
+
+/// Puts a failed job back in the queue; an admin's action, recorded in the audit log.
+pub async fn retry_job(pool: &PgPool, admin: UserId, id: i64) -> Result<(), AppError> {
+    let mut tx = pool.begin().await?;
+    if !jobs::retry(&mut *tx, id).await? {
+        return Err(AppError::Conflict(
+            "This job is not failed any more (it was retried already).".into(),
+        ));
+    }
+    let subject = format!("job:{id}");
+    audit::record(
+        &mut tx,
+        Some(admin),
+        "job.retry",
+        &subject,
+        Some("failed"),
+        Some("queued"),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
 }

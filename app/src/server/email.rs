@@ -58,10 +58,99 @@ pub async fn list(
         .collect())
 }
 
-/// Sends pending emails until the process stops. Safe on several instances at once: each batch
-/// is claimed with `FOR UPDATE SKIP LOCKED`, so no email goes out twice.
+/// Sending gives up on an email after this many attempts (it stays in the outbox, unsent).
+pub const MAX_ATTEMPTS: i32 = 10;
+/// How long a claimed email is left to its sender before another may try it.
+const LEASE_SECS: f64 = 120.0;
+
+/// An email claimed for sending.
+#[derive(Debug, Clone)]
+pub struct Outgoing {
+    pub id: i64,
+    pub to_email: String,
+    pub subject: String,
+    pub body_text: String,
+    pub attempts: i32,
+}
+
+/// Something that delivers one email (SMTP in production, a stand-in in tests).
+pub trait Mailer {
+    fn send(&self, m: &Outgoing) -> impl std::future::Future<Output = Result<(), String>> + Send;
+}
+
+/// Sends one batch. Emails are claimed (leased for two minutes) and the claim committed before
+/// anything is sent, so no transaction or row lock is held while SMTP talks; each is then
+/// marked sent, or failed with a later next attempt (30 s, 1 min, 2 min … up to hours). Safe on
+/// several instances at once: a claimed email is nobody else's until its lease ends. Answers
+/// how many were tried.
+pub async fn deliver_once<M: Mailer>(pool: &PgPool, mailer: &M) -> Result<usize, AppError> {
+    let batch = sqlx::query_as!(
+        Outgoing,
+        "UPDATE email_outbox SET claimed_until = now() + make_interval(secs => $1)
+         WHERE id IN (SELECT id FROM email_outbox
+                      WHERE sent_at IS NULL AND attempts < $2 AND next_attempt_at <= now()
+                        AND (claimed_until IS NULL OR claimed_until < now())
+                      ORDER BY id LIMIT 20 FOR UPDATE SKIP LOCKED)
+         RETURNING id, to_email, subject, body_text, attempts",
+        LEASE_SECS,
+        MAX_ATTEMPTS
+    )
+    .fetch_all(pool)
+    .await?;
+    for m in &batch {
+        match mailer.send(m).await {
+            Ok(()) => {
+                sqlx::query!(
+                    "UPDATE email_outbox SET sent_at = now(), attempts = attempts + 1,
+                        claimed_until = NULL, last_error = NULL WHERE id = $1",
+                    m.id
+                )
+                .execute(pool)
+                .await?;
+            }
+            Err(e) => {
+                tracing::warn!(email_id = m.id, error = %e, "email not sent");
+                let attempts = m.attempts + 1;
+                sqlx::query!(
+                    "UPDATE email_outbox SET attempts = $2, last_error = $3, claimed_until = NULL,
+                        next_attempt_at = now() + make_interval(secs => $4)
+                     WHERE id = $1",
+                    m.id,
+                    attempts,
+                    e,
+                    super::jobs::backoff(attempts).as_seconds_f64()
+                )
+                .execute(pool)
+                .await?;
+            }
+        }
+    }
+    Ok(batch.len())
+}
+
+/// Sends pending emails until the process stops (`deliver_once` in a loop).
 pub async fn run_sender(pool: PgPool, smtp: SmtpConfig) {
     use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+    struct Smtp {
+        mailer: AsyncSmtpTransport<Tokio1Executor>,
+        from: lettre::message::Mailbox,
+    }
+    impl Mailer for Smtp {
+        async fn send(&self, m: &Outgoing) -> Result<(), String> {
+            let to = m.to_email.parse().map_err(|e| format!("{e}"))?;
+            let msg = Message::builder()
+                .from(self.from.clone())
+                .to(to)
+                .subject(m.subject.clone())
+                .body(m.body_text.clone())
+                .map_err(|e| e.to_string())?;
+            self.mailer
+                .send(msg)
+                .await
+                .map(|_| ())
+                .map_err(|e| e.to_string())
+        }
+    }
     let builder = match smtp.security.as_str() {
         "tls" => AsyncSmtpTransport::<Tokio1Executor>::relay(&smtp.host),
         "none" => Ok(AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(
@@ -81,7 +170,6 @@ pub async fn run_sender(pool: PgPool, smtp: SmtpConfig) {
             u, p,
         ));
     }
-    let mailer = builder.build();
     let from = match smtp.from.parse() {
         Ok(f) => f,
         Err(e) => {
@@ -89,8 +177,12 @@ pub async fn run_sender(pool: PgPool, smtp: SmtpConfig) {
             return;
         }
     };
+    let smtp = Smtp {
+        mailer: builder.build(),
+        from,
+    };
     loop {
-        match send_batch(&pool, &mailer, &from).await {
+        match deliver_once(&pool, &smtp).await {
             Ok(0) => tokio::time::sleep(std::time::Duration::from_secs(5)).await,
             Ok(_) => {}
             Err(e) => {
@@ -98,59 +190,5 @@ pub async fn run_sender(pool: PgPool, smtp: SmtpConfig) {
                 tokio::time::sleep(std::time::Duration::from_secs(10)).await;
             }
         }
-    }
-
-    async fn send_batch(
-        pool: &PgPool,
-        mailer: &AsyncSmtpTransport<Tokio1Executor>,
-        from: &lettre::message::Mailbox,
-    ) -> Result<usize, sqlx::Error> {
-        let mut tx = pool.begin().await?;
-        let batch = sqlx::query!(
-            "SELECT id, to_email, subject, body_text FROM email_outbox
-             WHERE sent_at IS NULL AND attempts < 10
-             ORDER BY id LIMIT 20 FOR UPDATE SKIP LOCKED"
-        )
-        .fetch_all(&mut *tx)
-        .await?;
-        let n = batch.len();
-        for m in batch {
-            let sent = match m.to_email.parse() {
-                Ok(to) => Message::builder()
-                    .from(from.clone())
-                    .to(to)
-                    .subject(m.subject)
-                    .body(m.body_text)
-                    .map_err(|e| e.to_string()),
-                Err(e) => Err(format!("{e}")),
-            };
-            let result = match sent {
-                Ok(msg) => mailer
-                    .send(msg)
-                    .await
-                    .map(|_| ())
-                    .map_err(|e| e.to_string()),
-                Err(e) => Err(e),
-            };
-            match result {
-                Ok(()) => {
-                    sqlx::query!("UPDATE email_outbox SET sent_at = now(), attempts = attempts + 1 WHERE id = $1", m.id)
-                        .execute(&mut *tx)
-                        .await?;
-                }
-                Err(e) => {
-                    tracing::warn!(email_id = m.id, error = %e, "email not sent");
-                    sqlx::query!(
-                        "UPDATE email_outbox SET attempts = attempts + 1, last_error = $2 WHERE id = $1",
-                        m.id,
-                        e
-                    )
-                    .execute(&mut *tx)
-                    .await?;
-                }
-            }
-        }
-        tx.commit().await?;
-        Ok(n)
     }
 }

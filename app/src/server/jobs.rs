@@ -1,7 +1,9 @@
 //! A Postgres-backed job queue. A worker claims one due job with `FOR UPDATE SKIP LOCKED` and
 //! runs it inside the transaction that holds the row lock; the job's effects and its `done_at`
 //! commit together. So a job survives restarts, two servers never run the same job, and a job
-//! that fails is retried later with back-off. What each kind does is `worker.rs`'s business.
+//! that fails is retried later with back-off. After the last attempt it stays failed (a dead
+//! letter: counted in the metrics, listed for admins, retried by an admin), never marked done.
+//! What each kind does is `worker.rs`'s business.
 
 use crate::error::AppError;
 use crate::types::words::word_enum;
@@ -74,7 +76,7 @@ pub async fn work_once<H: Handler>(pool: &PgPool, handler: &H) -> Result<bool, A
     let job = sqlx::query_as!(
         Job,
         "SELECT id, kind, payload, attempts FROM jobs
-         WHERE done_at IS NULL AND run_at <= now()
+         WHERE done_at IS NULL AND failed_at IS NULL AND run_at <= now()
          ORDER BY run_at, id
          FOR UPDATE SKIP LOCKED
          LIMIT 1"
@@ -104,7 +106,7 @@ pub async fn work_once<H: Handler>(pool: &PgPool, handler: &H) -> Result<bool, A
             tracing::warn!(job = job.id, kind = %job.kind, attempts, error = %e, "job failed");
             sqlx::query!(
                 "UPDATE jobs SET attempts = $2::int, last_error = $3, run_at = now() + make_interval(secs => $4::float8),
-                    done_at = CASE WHEN $2::int >= $5::int THEN now() END
+                    failed_at = CASE WHEN $2::int >= $5::int THEN now() END
                  WHERE id = $1",
                 job.id,
                 attempts,
@@ -118,4 +120,49 @@ pub async fn work_once<H: Handler>(pool: &PgPool, handler: &H) -> Result<bool, A
     }
     tx.commit().await?;
     Ok(true)
+}
+
+/// A job that failed for good, as the admin page lists it.
+#[derive(Debug, Clone)]
+pub struct FailedJob {
+    pub id: i64,
+    pub kind: String,
+    pub payload: serde_json::Value,
+    pub attempts: i32,
+    pub last_error: Option<String>,
+    pub failed_at: OffsetDateTime,
+}
+
+/// The dead letters, newest first (at most `limit`).
+pub async fn failed(pool: &PgPool, limit: i64) -> Result<Vec<FailedJob>, AppError> {
+    Ok(sqlx::query_as!(
+        FailedJob,
+        r#"SELECT id, kind, payload, attempts, last_error, failed_at AS "failed_at!" FROM jobs
+           WHERE failed_at IS NOT NULL ORDER BY failed_at DESC, id DESC LIMIT $1"#,
+        limit
+    )
+    .fetch_all(pool)
+    .await?)
+}
+
+/// How many jobs failed for good (a cheap count: the partial index holds only those).
+pub async fn failed_count(db: impl sqlx::PgExecutor<'_>) -> Result<i64, AppError> {
+    Ok(
+        sqlx::query_scalar!(r#"SELECT count(*) AS "n!" FROM jobs WHERE failed_at IS NOT NULL"#)
+            .fetch_one(db)
+            .await?,
+    )
+}
+
+/// Puts a failed job back in the queue, due now, with its attempts counted afresh. Retrying a
+/// job that is not failed (already retried, or never failed) changes nothing: `false`.
+pub async fn retry(db: impl sqlx::PgExecutor<'_>, id: i64) -> Result<bool, AppError> {
+    Ok(sqlx::query!(
+        "UPDATE jobs SET failed_at = NULL, attempts = 0, run_at = now() WHERE id = $1 AND failed_at IS NOT NULL",
+        id
+    )
+    .execute(db)
+    .await?
+    .rows_affected()
+        == 1)
 }

@@ -2,7 +2,62 @@
 //! can change them without a deploy. Read fresh where a rule needs them; the services take
 //! them as a value, so a rule and its test see the same numbers.
 
+use crate::types::{Currency, Money};
 use sqlx::PgExecutor;
+
+/// Units of each currency per euro, ×1000 (settings `fx.XOF` = 655957 …). The money rules are
+/// set in euros (thresholds, minimums, caps, sanity limits, the reward formula, the risk rule's
+/// value); this is the one way they become amounts in a parcel's, a booking's or a wallet's
+/// currency. It never converts anyone's money.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rates([i64; Currency::ALL.len()]);
+
+impl Default for Rates {
+    fn default() -> Self {
+        Rates(Currency::ALL.map(|c| match c {
+            Currency::Eur => 1_000,
+            Currency::Usd => 1_080,
+            Currency::Gbp => 850,
+            Currency::Chf => 950,
+            Currency::Cad => 1_500,
+            Currency::Aed => 3_970,
+            Currency::Mad => 10_800,
+            Currency::Ngn => 1_650_000,
+            Currency::Kes => 140_000,
+            Currency::Ghs => 16_000,
+            Currency::Inr => 92_000,
+            Currency::Xof => 655_957,
+        }))
+    }
+}
+
+impl Rates {
+    fn slot(c: Currency) -> usize {
+        Currency::ALL.iter().position(|x| *x == c).unwrap_or(0)
+    }
+
+    /// Units of `c` per euro, ×1000.
+    pub fn per_euro_x1000(&self, c: Currency) -> i64 {
+        self.0[Self::slot(c)]
+    }
+
+    /// `cents` euro cents in `c`, rounded up to its minor unit (at least what was meant).
+    pub fn euro_cents(&self, cents: i64, c: Currency) -> Money {
+        let num = i128::from(cents) * i128::from(self.per_euro_x1000(c)) * i128::from(c.unit());
+        let den: i128 = 1000 * 100;
+        let minor = if num >= 0 {
+            (num + den - 1) / den
+        } else {
+            num / den
+        };
+        Money::new(i64::try_from(minor).unwrap_or(i64::MAX), c)
+    }
+
+    /// `units` whole euros in `c`.
+    pub fn euros(&self, units: i64, c: Currency) -> Money {
+        self.euro_cents(units.saturating_mul(100), c)
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Settings {
@@ -15,20 +70,23 @@ pub struct Settings {
     /// Places closer than this count as the same for matching.
     pub match_radius_km: i32,
     pub max_counter_rounds: i32,
-    /// The sender's service fee, in basis points of the price, and its minimum in whole units.
+    /// The sender's service fee, in basis points of the price, and its minimum in whole euros
+    /// (every amount setting is in euros; `rates` gives it in another currency).
     pub service_fee_bps: i64,
     pub service_fee_min_units: i64,
     /// Optional protection: basis points of the declared value covered, up to a maximum.
     pub protection_bps: i64,
     pub protection_max_units: i64,
-    /// The smallest withdrawal, in whole units of its currency.
+    /// The smallest withdrawal, in whole euros.
     pub withdrawal_min_units: i64,
     /// A delivered booking completes by itself this long after delivery.
     pub completion_hours: i64,
     /// ID verification is needed to carry a parcel declared above this, or to send one above
-    /// the second (whole units of the parcel's currency).
+    /// the second (whole euros).
     pub id_required_carry_units: i64,
     pub id_required_send_units: i64,
+    /// How the euro amounts above read in each currency.
+    pub rates: Rates,
 }
 
 impl Default for Settings {
@@ -47,6 +105,7 @@ impl Default for Settings {
             completion_hours: 72,
             id_required_carry_units: 200,
             id_required_send_units: 500,
+            rates: Rates::default(),
         }
     }
 }
@@ -75,7 +134,12 @@ pub async fn load(db: impl PgExecutor<'_>) -> Result<Settings, sqlx::Error> {
             "completion_hours" => s.completion_hours = n,
             "id_required_carry_units" => s.id_required_carry_units = n,
             "id_required_send_units" => s.id_required_send_units = n,
-            _ => {}
+            key => {
+                let fx = key.strip_prefix("fx.").and_then(Currency::parse);
+                if let Some(c) = fx.filter(|_| n > 0) {
+                    s.rates.0[Rates::slot(c)] = n;
+                }
+            }
         }
     }
     Ok(s)
@@ -92,4 +156,29 @@ pub async fn set(db: impl PgExecutor<'_>, key: &str, value: i64) -> Result<(), s
     .execute(db)
     .await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn euro_amounts_read_in_every_currency() {
+        let r = Rates::default();
+        assert_eq!(r.euros(1, Currency::Eur), Money::new(100, Currency::Eur));
+        // XOF has no minor unit: 1 EUR is 655.957 XOF, rounded up.
+        assert_eq!(r.euros(1, Currency::Xof), Money::new(656, Currency::Xof));
+        assert_eq!(
+            r.euros(500, Currency::Xof),
+            Money::new(327_979, Currency::Xof)
+        );
+        assert_eq!(
+            r.euro_cents(50_000, Currency::Usd),
+            Money::new(54_000, Currency::Usd)
+        );
+        assert_eq!(r.euros(i64::MAX, Currency::Ngn).minor, i64::MAX);
+        for c in Currency::ALL {
+            assert!(r.euros(10, c).minor >= 10 * c.unit() / 2, "{c:?}");
+        }
+    }
 }

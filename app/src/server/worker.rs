@@ -2,10 +2,11 @@
 //! a worker; it schedules the minute's sweep (once across all servers) and runs due jobs.
 
 use crate::error::AppError;
-use crate::server::bookings::{end, negotiate};
+use crate::server::bookings::{end, negotiate, overdue};
 use crate::server::jobs::{self, Handler, Job, JobKind};
 use crate::server::parcels::store as parcels;
 use crate::server::trips::store as trips;
+use crate::server::{ratelimit, settings};
 use crate::types::BookingId;
 use sqlx::{PgConnection, PgPool};
 use time::OffsetDateTime;
@@ -39,13 +40,19 @@ fn booking_of(job: &Job) -> Result<BookingId, AppError> {
 }
 
 /// Periodic housekeeping: expire due requests (and those whose trip left), refund accepted
-/// bookings nobody picked up in time, move departed trips on, expire parcels whose deadline
-/// passed while open.
+/// bookings nobody picked up in time, flag overdue deliveries, schedule again the completion of
+/// delivered bookings that lost theirs, move departed trips on and complete arrived ones,
+/// expire parcels whose deadline passed while open, forget old rate-limit hits.
 pub async fn sweep(conn: &mut PgConnection) -> Result<(), AppError> {
     negotiate::expire_due(conn).await?;
     end::expire_unpicked_due(conn).await?;
+    overdue::flag_due(conn).await?;
+    let s = settings::load(&mut *conn).await?;
+    end::reschedule_completions(conn, s.completion_hours).await?;
     trips::depart_due(conn).await?;
+    trips::complete_due(conn).await?;
     parcels::expire_due(conn).await?;
+    ratelimit::prune(conn).await?;
     Ok(())
 }
 

@@ -15,6 +15,37 @@ pub struct AdminOverview {
     pub parcels_in_review: i64,
     pub id_checks_waiting: i64,
     pub payouts_waiting: i64,
+    /// Deliveries overdue (picked up, 72 h past the deadline) and jobs that failed for good.
+    pub overdue_deliveries: i64,
+    pub failed_jobs: i64,
+}
+
+/// A delivery that did not happen, on the admins' list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OverdueItem {
+    pub booking: crate::types::BookingId,
+    pub tracking_no: String,
+    pub title: String,
+    pub route: String,
+    pub sender: String,
+    pub sender_email: String,
+    pub traveler: String,
+    pub traveler_email: String,
+    pub deliver_by: String,
+    pub flagged_at: String,
+    pub held: Money,
+}
+
+/// A background job that failed every attempt (a dead letter).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FailedJobItem {
+    pub id: i64,
+    /// What the job does, in words.
+    pub what: String,
+    pub payload: String,
+    pub attempts: i32,
+    pub last_error: String,
+    pub failed_at: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

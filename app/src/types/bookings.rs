@@ -61,9 +61,9 @@ pub struct BookingDetail {
 /// What a sender pays on top of the price, as the settings say now (shown by request forms).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BookingTerms {
-    /// "a 10% service fee (at least 1.00)"
+    /// "a 10% service fee (at least 1.00 EUR or the same in the booking's currency)"
     pub fee: String,
-    /// "3% of the declared value covers loss or damage (up to 1,000)"
+    /// "3% of the declared value covers loss or damage (up to 1,000.00 EUR or the same …)"
     pub protection: String,
 }
 
@@ -89,11 +89,11 @@ pub struct Handoff {
     /// Shown to the sender until pickup, with its QR code (an SVG).
     pub pickup_code: Option<String>,
     pub pickup_qr: Option<String>,
-    /// Shown to the sender when they are the recipient.
+    /// Shown to the sender until delivery: theirs to give, or to forward to the recipient.
     pub delivery_code: Option<String>,
     pub delivery_qr: Option<String>,
-    /// Where the delivery code was sent, when the recipient is someone else.
-    pub delivery_code_sent_to: Option<String>,
+    /// Who receives the parcel when it is not the sender, and how to pass the code on.
+    pub recipient: Option<RecipientShare>,
     pub pickup_valid_until: Option<String>,
     pub delivery_valid_until: Option<String>,
     pub can_pick_up: bool,
@@ -104,6 +104,19 @@ pub struct Handoff {
     pub locked: Option<String>,
     pub auto_complete_at: Option<String>,
     pub delivery_photo: Option<String>,
+    /// Set when the delivery is overdue: what happens now, for both sides.
+    pub overdue: Option<String>,
+}
+
+/// The recipient of a parcel sent to someone else: the sender forwards them the delivery code.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecipientShare {
+    pub name: String,
+    pub phone: String,
+    /// Empty when the recipient has no email (then only the sender can pass the code on).
+    pub email: String,
+    /// The message to forward: the code and the tracking link.
+    pub message: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -69,23 +69,6 @@ impl Currency {
     pub fn unit(self) -> i64 {
         10i64.pow(self.exponent())
     }
-
-    /// Rough units per euro, used only to keep suggestions and sanity limits sensible in every
-    /// currency (never to convert anyone's money).
-    pub fn per_euro(self) -> i64 {
-        match self {
-            Currency::Eur => 1,
-            Currency::Usd | Currency::Chf | Currency::Gbp => 1,
-            Currency::Cad => 2,
-            Currency::Aed => 4,
-            Currency::Mad => 11,
-            Currency::Ghs => 16,
-            Currency::Inr => 92,
-            Currency::Kes => 140,
-            Currency::Xof => 656,
-            Currency::Ngn => 1600,
-        }
-    }
 }
 
 crate::types::words::text_sql_type!(Currency);

@@ -22,7 +22,8 @@ pub struct WalletView {
     pub id_verification: VerificationState,
     /// "sandbox" or "stripe".
     pub provider: String,
-    pub withdrawal_min_units: i64,
+    /// The smallest withdrawal in each currency the user holds.
+    pub withdrawal_minimums: Vec<Money>,
     pub withdrawals: Vec<WithdrawalItem>,
 }
 

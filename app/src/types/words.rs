@@ -182,6 +182,7 @@ word_enum!(
         PickedUp = "picked_up": "checked the parcel and picked it up",
         Delivered = "delivered": "delivered the parcel",
         Completed = "completed": "completed the booking; the traveler was paid",
+        Overdue = "overdue": "The delivery is overdue: both sides were told and Carry's team was alerted",
     }
 );
 
@@ -382,6 +383,7 @@ impl EventKind {
             EventKind::Completed => Some("Completed"),
             EventKind::Refused => Some("Refused at pickup"),
             EventKind::Cancelled => Some("Cancelled"),
+            EventKind::Overdue => Some("Delayed: Carry's team is looking into it"),
             _ => None,
         }
     }

@@ -11,8 +11,10 @@
 
 mod accounts;
 mod bookings;
+mod handoff;
 mod matching;
 mod money;
+mod operations;
 mod parcels;
 mod places;
 mod support;

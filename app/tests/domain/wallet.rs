@@ -174,7 +174,7 @@ async fn withdrawals_need_an_id_and_go_through_the_payouts_queue(pool: PgPool) {
         .unwrap();
     assert_eq!(r.status, "paid");
     assert!(r.method.starts_with("Bank account DE89") && !r.method.contains("0532"));
-    let view = statements::overview(&pool, u, false).await.unwrap();
+    let view = statements::overview(&pool, u, "sandbox").await.unwrap();
     assert_eq!(view.balances[0].available.minor, 7000);
     // The history links each withdrawal line to its payout receipt.
     let h = statements::history(&pool, u, 1).await.unwrap();
@@ -215,9 +215,24 @@ async fn valuable_parcels_need_verified_people(pool: PgPool) {
 #[sqlx::test(migrations = "../migrations")]
 async fn stripe_events_credit_a_payment_once(pool: PgPool) {
     let u = user(&pool, "stella").await;
-    let payment = top_up::start_stripe_payment(&pool, u, Money::new(4200, EUR))
+    let k = key();
+    let start = top_up::start_stripe_payment(&pool, u, &card("42", ""), &k)
         .await
         .unwrap();
+    // A double submit gets the same payment back (Stripe, asked with the payment as its
+    // idempotency key, answers with the same session): one payment, not two.
+    let again = top_up::start_stripe_payment(&pool, u, &card("42", ""), &k)
+        .await
+        .unwrap();
+    assert_eq!(start, again);
+    assert_eq!(start.amount, Money::new(4200, EUR));
+    let payments: i64 = sqlx::query_scalar("SELECT count(*) FROM payments WHERE user_id = $1")
+        .bind(u)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(payments, 1);
+    let payment = start.payment;
     let event = |id: &str, kind: &str, amount: i64| {
         serde_json::json!({
             "id": id, "type": kind,
@@ -262,4 +277,104 @@ async fn stripe_events_credit_a_payment_once(pool: PgPool) {
     );
     assert_eq!(available(&pool, u).await, 4200);
     assert_ledger_ok(&pool).await;
+}
+
+// ---------- who may move money ----------
+
+#[sqlx::test(migrations = "../migrations")]
+async fn nobody_moves_money_before_confirming_their_email(pool: PgPool) {
+    let w = world(&pool).await;
+    let b = propose(&pool, w.sender, Side::Sender, w.parcel, w.trip, "")
+        .await
+        .unwrap();
+    // Both lose their confirmation (as if they had never opened the link).
+    sqlx::query("UPDATE users SET email_verified_at = NULL, id_verified_at = now()")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let unconfirmed = |r: Result<(), AppError>| {
+        assert!(
+            matches!(&r, Err(AppError::Conflict(m)) if m.contains("Confirm your email")),
+            "{r:?}"
+        );
+    };
+    unconfirmed(
+        top_up::top_up_sandbox(&pool, w.sender, &card("10", top_up::CARD_OK), &key())
+            .await
+            .map(|_| ()),
+    );
+    unconfirmed(
+        top_up::start_stripe_payment(&pool, w.sender, &card("10", ""), &key())
+            .await
+            .map(|_| ()),
+    );
+    unconfirmed(
+        withdrawals::request(
+            &pool,
+            w.traveler,
+            &withdrawal("20", "iban", "FR7630006000011234567890189"),
+            &key(),
+        )
+        .await
+        .map(|_| ()),
+    );
+    // The traveler counters; the sender's counter would pay into escrow: refused too.
+    unconfirmed(counter(&pool, w.traveler, b, "12").await);
+    sqlx::query("UPDATE users SET email_verified_at = now() WHERE id = $1")
+        .bind(w.traveler)
+        .execute(&pool)
+        .await
+        .unwrap();
+    counter(&pool, w.traveler, b, "12").await.unwrap();
+    unconfirmed(counter(&pool, w.sender, b, "11").await);
+    assert_ledger_ok(&pool).await;
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn money_rules_mean_the_same_in_every_currency(pool: PgPool) {
+    let w = money_world(&pool).await;
+    top_up(&pool, w.sender, "100").await;
+    // 500 XOF is under a euro: no ID check (it was one at "200 units" of any currency).
+    sqlx::query("UPDATE parcels SET declared_value_minor = 500, currency = 'XOF' WHERE id = $1")
+        .bind(w.parcel)
+        .execute(&pool)
+        .await
+        .unwrap();
+    let b = propose(&pool, w.sender, Side::Sender, w.parcel, w.trip, "")
+        .await
+        .unwrap();
+    negotiate_withdraw(&pool, w.sender, b).await;
+    // 150,000 XOF (about 229 EUR) is above the 200 EUR carry threshold.
+    sqlx::query("UPDATE parcels SET declared_value_minor = 150000 WHERE id = $1")
+        .bind(w.parcel)
+        .execute(&pool)
+        .await
+        .unwrap();
+    match propose(&pool, w.sender, Side::Sender, w.parcel, w.trip, "").await {
+        Err(AppError::Conflict(m)) => assert!(m.contains("131,192 XOF"), "{m}"),
+        other => panic!("{other:?}"),
+    }
+    // The smallest withdrawal is 10 EUR in francs CFA too, not 10 XOF.
+    sqlx::query("UPDATE users SET id_verified_at = now() WHERE id = $1")
+        .bind(w.sender)
+        .execute(&pool)
+        .await
+        .unwrap();
+    let small = withdrawals::WithdrawalForm {
+        currency: "XOF".into(),
+        ..withdrawal("5000", "mobile", "+221 77 123 45 67")
+    };
+    let e = withdrawals::request(&pool, w.sender, &small, &key())
+        .await
+        .unwrap_err();
+    assert_eq!(
+        e.field("amount").as_deref(),
+        Some("The smallest withdrawal is 6,560 XOF.")
+    );
+}
+
+async fn negotiate_withdraw(pool: &PgPool, actor: app::types::UserId, b: app::types::BookingId) {
+    app::server::bookings::negotiate::withdraw(pool, actor, b)
+        .await
+        .unwrap();
 }

@@ -26,6 +26,8 @@ pub fn AdminPage() -> impl IntoView {
                             <Queue href="/admin/parcels/review" label="Parcels to review" count=o.parcels_in_review/>
                             <Queue href="/admin/verifications" label="ID checks" count=o.id_checks_waiting/>
                             <Queue href="/admin/payouts" label="Payouts" count=o.payouts_waiting/>
+                            <Queue href="/admin/attention" label="Overdue deliveries" count=o.overdue_deliveries/>
+                            <Queue href="/admin/attention" label="Failed jobs" count=o.failed_jobs/>
                         </nav>
                         <p class="mt-6"><a class="link" href="/admin/ledger">"Run the ledger check"</a></p>
                     }.into_any(),

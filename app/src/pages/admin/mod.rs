@@ -1,6 +1,7 @@
-//! Admin pages (admins only): the dashboard, the queues, the ledger check, and the development
-//! outbox.
+//! Admin pages (admins only): the dashboard, the queues, what needs attention (overdue
+//! deliveries, failed jobs), the ledger check, and the development outbox.
 
+pub mod attention;
 pub mod dashboard;
 pub mod ledger;
 pub mod outbox;

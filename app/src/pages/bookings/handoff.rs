@@ -54,15 +54,23 @@ pub fn HandoffPanel(
                     {h.pickup_valid_until.clone().map(|u| view! { <p class="text-xs text-slate-500">"Valid until "{u}</p> })}
                 </div>
             })}
-            {h.delivery_code.clone().map(|c| view! {
-                <div class="rounded-md bg-slate-50 p-3">
-                    <p class="text-sm text-slate-700">"Delivery code: you are the recipient; give it to the traveler when you receive the parcel."</p>
-                    <p class="my-2 font-mono text-3xl font-bold tracking-widest" data-testid="delivery-code">{c}</p>
-                    {h.delivery_qr.clone().map(|svg| view! { <div class="w-40" inner_html=svg></div> })}
-                </div>
+            {h.overdue.clone().map(|o| view! {
+                <p class="rounded-md bg-amber-50 p-3 text-sm text-amber-900" data-testid="overdue">{o}</p>
             })}
-            {h.delivery_code_sent_to.clone().map(|to| view! {
-                <p class="text-sm text-slate-700">"The delivery code was emailed to the recipient ("{to}"). They give it to the traveler on delivery."</p>
+            {h.delivery_code.clone().map(|c| {
+                let recipient = h.recipient.clone();
+                let intro = match &recipient {
+                    None => "Delivery code: you are the recipient; give it to the traveler when you receive the parcel.".to_string(),
+                    Some(r) => format!("Delivery code for {}: pass it on to them. They give it to the traveler only when they have the parcel in their hands.", r.name),
+                };
+                view! {
+                    <div class="rounded-md bg-slate-50 p-3">
+                        <p class="text-sm text-slate-700">{intro}</p>
+                        <p class="my-2 font-mono text-3xl font-bold tracking-widest" data-testid="delivery-code">{c}</p>
+                        {h.delivery_qr.clone().map(|svg| view! { <div class="w-40" inner_html=svg></div> })}
+                        {recipient.map(|r| view! { <RecipientForward r/> })}
+                    </div>
+                }
             })}
             {h.locked.clone().map(|l| view! { <p class="rounded-md bg-red-50 p-2 text-sm text-red-800" data-testid="code-locked">{l}</p> })}
             {h.can_pick_up.then(|| view! {
@@ -140,5 +148,37 @@ pub fn HandoffPanel(
                 </details>
             })}
         </section>
+    }
+}
+
+/// How the sender passes the delivery code on to someone else: the message, and links that open
+/// it in a text message or an email, ready to send.
+#[component]
+fn RecipientForward(r: crate::types::bookings::RecipientShare) -> impl IntoView {
+    use crate::url::urlencode;
+    let phone: String = r
+        .phone
+        .chars()
+        .filter(|c| c.is_ascii_digit() || *c == '+')
+        .collect();
+    let sms = (!phone.is_empty()).then(|| format!("sms:{phone}?body={}", urlencode(&r.message)));
+    let mail = (!r.email.is_empty()).then(|| {
+        format!(
+            "mailto:{}?subject={}&body={}",
+            urlencode(&r.email),
+            urlencode("Your Carry delivery code"),
+            urlencode(&r.message)
+        )
+    });
+    let emailed = (!r.email.is_empty()).then(|| r.email.clone());
+    view! {
+        <div class="mt-3 space-y-2 border-t border-slate-200 pt-3" data-testid="recipient-forward">
+            {emailed.map(|to| view! { <p class="text-sm text-slate-700">"We also emailed it to "{to}"."</p> })}
+            <p class="select-all rounded border border-slate-200 bg-white p-2 text-sm" data-testid="forward-message">{r.message.clone()}</p>
+            <div class="flex flex-wrap gap-2">
+                {sms.map(|href| view! { <a class="btn-secondary" href=href data-testid="forward-sms">"Send by text message"</a> })}
+                {mail.map(|href| view! { <a class="btn-secondary" href=href data-testid="forward-email">"Send by email"</a> })}
+            </div>
+        </div>
     }
 }

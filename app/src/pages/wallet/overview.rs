@@ -69,6 +69,7 @@ fn WalletBody(
     let top_error = action_error(topup);
     let w_error = action_error(withdraw);
     let sandbox = wallet.provider == "sandbox";
+    let no_cards = wallet.provider == "none";
     let amount = query_value("amount");
     let currency = {
         let c = query_value("currency");
@@ -84,7 +85,12 @@ fn WalletBody(
     };
     let next = query_value("next");
     let verified = wallet.id_verification == VerificationState::Approved;
-    let min = wallet.withdrawal_min_units;
+    let min = wallet
+        .withdrawal_minimums
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(", ");
     view! {
         {if wallet.balances.is_empty() {
             view! { <p class="mb-6 text-slate-600" data-testid="no-balance">"Your wallet is empty. Add money below to pay for bookings; earnings from deliveries arrive here too."</p> }.into_any()
@@ -101,7 +107,10 @@ fn WalletBody(
                 {(!next.is_empty()).then(|| view! {
                     <p class="mb-3 text-sm text-slate-700">"Add at least the amount shown; you will go back to where you were."</p>
                 })}
-                <ActionForm action=topup>
+                {no_cards.then(|| view! {
+                    <p class="text-sm text-slate-700" data-testid="no-card-payments">"Card payments are not available on this server yet."</p>
+                })}
+                <ActionForm action=topup attr:hidden=no_cards>
                     <FormError error=top_error/>
                     <IdemKey version=topup.version()/>
                     <input type="hidden" name="next" value=next/>
@@ -119,7 +128,7 @@ fn WalletBody(
                             <Field label="CVC" name="cvc" error=top_error autocomplete="cc-csc" required=true/>
                         </div>
                     })}
-                    {(!sandbox).then(|| view! { <p class="mb-3 text-sm text-slate-600">"You will pay on Stripe's secure page."</p> })}
+                    {(wallet.provider == "stripe").then(|| view! { <p class="mb-3 text-sm text-slate-600">"You will pay on Stripe's secure page."</p> })}
                     <Submit label="Add money" pending=topup.pending().into()/>
                 </ActionForm>
             </section>
@@ -136,7 +145,7 @@ fn WalletBody(
                             </div>
                             <Select label="Pay to" name="method" id="w-method" error=w_error options=PayoutMethod::options()/>
                             <Field label="IBAN or mobile number (with country code)" name="destination" id="w-destination" error=w_error required=true/>
-                            <p class="mb-3 text-sm text-slate-600">{format!("The smallest withdrawal is {min} in its currency. The money leaves your balance now and an admin pays it out.")}</p>
+                            <p class="mb-3 text-sm text-slate-600">{format!("The smallest withdrawal: {min}. The money leaves your balance now and an admin pays it out.")}</p>
                             <Submit label="Request withdrawal" pending=withdraw.pending().into()/>
                         </ActionForm>
                     }.into_any()

@@ -84,7 +84,7 @@ pub async fn on_accept(
         let body = format!(
             "Hello {},\n\nA parcel (\"{}\") is on its way to you with a Carry traveler.\n\n\
              Your delivery code is {delivery}. Give it to the traveler only when you have the \
-             parcel in your hands.\n\nFollow it: {public_url}/track/{tracking}\n",
+             parcel in your hands.\n\nFollow it: {public_url}/track?number={tracking}\n",
             recipient.recipient_name, recipient.title
         );
         email::enqueue(

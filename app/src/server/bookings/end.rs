@@ -371,6 +371,34 @@ pub async fn confirm(pool: &PgPool, sender: UserId, id: BookingId) -> Result<(),
     Ok(())
 }
 
+/// Delivered bookings past their waiting time with no completion job waiting (the sweep's
+/// part): a lost job is scheduled again, one done without completing is revived, and one that
+/// failed for good is retried a day after it failed (admins see it, and can retry, before).
+/// Money never stays in escrow because a job went missing.
+pub async fn reschedule_completions(
+    conn: &mut PgConnection,
+    completion_hours: i64,
+) -> Result<u64, AppError> {
+    let revived = sqlx::query!(
+        r#"INSERT INTO jobs (kind, payload, run_at, dedupe_key)
+           SELECT 'booking.complete', jsonb_build_object('booking', b.id::text), now(),
+                  'complete:' || b.id::text
+           FROM bookings b
+           WHERE b.status = 'delivered'
+             AND b.delivered_at < now() - make_interval(hours => $1::int)
+             AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.dedupe_key = 'complete:' || b.id::text
+                               AND j.done_at IS NULL
+                               AND (j.failed_at IS NULL OR j.failed_at > now() - interval '1 day'))
+           ON CONFLICT (dedupe_key) DO UPDATE
+             SET done_at = NULL, failed_at = NULL, attempts = 0, run_at = now()"#,
+        i32::try_from(completion_hours).unwrap_or(i32::MAX)
+    )
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
+    Ok(revived)
+}
+
 /// The completion job: completes the booking if it is still delivered (run at delivery + the
 /// waiting time; a dispute, when disputes exist, will hold it).
 pub async fn complete_if_due(conn: &mut PgConnection, id: BookingId) -> Result<bool, AppError> {

@@ -8,7 +8,9 @@ use crate::error::AppError;
 use crate::server::images;
 use crate::server::jobs::{self, JobKind};
 use crate::server::settings;
-use crate::types::{BookingId, BookingStatus, CodeKind, EventKind, Side, UserId};
+use crate::types::{
+    BookingId, BookingStatus, Category, CodeKind, EventKind, ParcelId, Side, UserId,
+};
 use ::time::{Duration, OffsetDateTime};
 use sqlx::PgPool;
 use std::path::{Path, PathBuf};
@@ -45,6 +47,19 @@ pub async fn pick_up(
         return Err(AppError::validation(
             "inspection",
             "Confirm the inspection before taking the parcel, or refuse it.",
+        ));
+    }
+    let category = sqlx::query_scalar!(
+        r#"SELECT category AS "c: Category" FROM parcels WHERE id = $1"#,
+        b.parcel_id as ParcelId
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    // PRODUCT §6: electronics are switched on in front of the traveler.
+    if category == Category::Electronics && !inspection.electronics_power_on {
+        return Err(AppError::validation(
+            "inspection",
+            "This parcel holds electronics: check that they power on before taking it, or refuse it.",
         ));
     }
     if let Check::Wrong(e) = codes::check(&mut tx, id, CodeKind::Pickup, code).await? {
@@ -148,9 +163,8 @@ pub async fn deliver_with_photo(
     let Some(bytes) = photo else {
         return deliver(pool, traveler, id, code, None).await;
     };
-    let jpeg = tokio::task::spawn_blocking(move || images::process(&bytes))
+    let jpeg = images::process_upload(bytes)
         .await
-        .map_err(AppError::internal)?
         .map_err(|e| AppError::validation("photo", format!("Photo: {e}")))?
         .full;
     let name = format!("{id}-{}.jpg", Uuid::new_v4());

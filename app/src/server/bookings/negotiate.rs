@@ -8,6 +8,7 @@ use super::end;
 use super::rules::{self, expiry, parse_price, require_turn};
 use super::store::{self, BookingRow};
 use crate::error::AppError;
+use crate::server::accounts::signup;
 use crate::server::accounts::verification::id_verified;
 use crate::server::jobs::{self, JobKind};
 use crate::server::matching::filters::check_fit;
@@ -16,7 +17,7 @@ use crate::server::money::{idem, ledger};
 use crate::server::parcels::store::{self as parcels, ParcelRow};
 use crate::server::settings::{self, Settings};
 use crate::server::trips::store as trips;
-use crate::types::{BookingId, BookingStatus, EventKind, Money, ParcelId, Side, TripId, UserId};
+use crate::types::{BookingId, BookingStatus, EventKind, ParcelId, Side, TripId, UserId};
 use ::time::OffsetDateTime;
 use sqlx::{PgConnection, PgPool};
 
@@ -35,23 +36,6 @@ pub struct Proposal {
     pub key: String,
 }
 
-pub async fn require_verified(conn: &mut PgConnection, user: UserId) -> Result<(), AppError> {
-    let verified = sqlx::query_scalar!(
-        r#"SELECT email_verified_at IS NOT NULL AS "v!" FROM users WHERE id = $1"#,
-        user as UserId
-    )
-    .fetch_one(&mut *conn)
-    .await?;
-    if verified {
-        Ok(())
-    } else {
-        Err(AppError::Conflict(
-            "Confirm your email address first: until then you can browse, but not book or carry."
-                .into(),
-        ))
-    }
-}
-
 /// PRODUCT §1: carrying a parcel declared above one threshold, or sending one above another,
 /// needs a verified identity.
 async fn require_id_for_value(
@@ -60,18 +44,17 @@ async fn require_id_for_value(
     traveler: UserId,
     s: &Settings,
 ) -> Result<(), AppError> {
-    let unit = parcel.currency.unit();
     let declared = parcel.declared_value_minor;
-    if declared > s.id_required_send_units * unit && !id_verified(conn, parcel.sender_id).await? {
+    let send = s.rates.euros(s.id_required_send_units, parcel.currency);
+    let carry = s.rates.euros(s.id_required_carry_units, parcel.currency);
+    if declared > send.minor && !id_verified(conn, parcel.sender_id).await? {
         return Err(AppError::Conflict(format!(
-            "Parcels declared above {} need a verified identity: the sender should verify theirs from the wallet page first.",
-            Money::new(s.id_required_send_units * unit, parcel.currency)
+            "Parcels declared above {send} need a verified identity: the sender should verify theirs from the wallet page first."
         )));
     }
-    if declared > s.id_required_carry_units * unit && !id_verified(conn, traveler).await? {
+    if declared > carry.minor && !id_verified(conn, traveler).await? {
         return Err(AppError::Conflict(format!(
-            "Parcels declared above {} can only be carried by travelers with a verified identity: the traveler should verify theirs from the wallet page first.",
-            Money::new(s.id_required_carry_units * unit, parcel.currency)
+            "Parcels declared above {carry} can only be carried by travelers with a verified identity: the traveler should verify theirs from the wallet page first."
         )));
     }
     Ok(())
@@ -131,7 +114,7 @@ pub async fn propose(pool: &PgPool, actor: UserId, p: &Proposal) -> Result<Booki
     if let Some(id) = idem::claim::<BookingId>(&mut tx, actor, &p.key, "propose").await? {
         return Ok(id);
     }
-    require_verified(&mut tx, actor).await?;
+    signup::require_confirmed(&mut *tx, actor).await?;
     let s = settings::load(&mut *tx).await?;
     let trip = trips::row(&mut *tx, p.trip).await?;
     let parcel = parcels::row(&mut *tx, p.parcel).await?;
@@ -148,7 +131,7 @@ pub async fn propose(pool: &PgPool, actor: UserId, p: &Proposal) -> Result<Booki
         Side::Sender => trip.currency,
         Side::Traveler => parcel.currency,
     };
-    let price = match parse_price(&p.price, currency)? {
+    let price = match parse_price(&p.price, currency, &s)? {
         Some(price) => price,
         None => match p.side {
             Side::Sender => trip.price_for(parcel.weight_g),
@@ -232,7 +215,7 @@ pub async fn accept(
     ledger::ensure_accounts_committed(pool, &[ledger::Acct::User(peek.sender_id)], peek.currency)
         .await?;
     let mut tx = pool.begin().await?;
-    require_verified(&mut tx, actor).await?;
+    signup::require_confirmed(&mut *tx, actor).await?;
     let s = settings::load(&mut *tx).await?;
     let (b, _) = store::lock_chain(&mut tx, id).await?;
     let side = b.side_of(actor).ok_or_else(store::not_found)?;
@@ -334,7 +317,8 @@ pub async fn counter(
     let mut tx = pool.begin().await?;
     let s = settings::load(&mut *tx).await?;
     let (b, side) = lock_for_answer(&mut tx, actor, id).await?;
-    if is_repeat_counter(&mut tx, &b, side, actor, price).await? {
+    signup::require_confirmed(&mut *tx, actor).await?;
+    if is_repeat_counter(&mut tx, &b, side, actor, price, &s).await? {
         // The same counter-offer sent again (a double submit): it is done already.
         return Ok(());
     }
@@ -348,7 +332,7 @@ pub async fn counter(
             s.max_counter_rounds
         )));
     }
-    let new = parse_price(price, b.currency)?
+    let new = parse_price(price, b.currency, &s)?
         .ok_or_else(|| AppError::validation("price", "Enter the price you propose."))?;
     if new.minor == b.price_minor {
         return Err(AppError::validation(
@@ -403,8 +387,9 @@ async fn is_repeat_counter(
     side: Side,
     actor: UserId,
     price: &str,
+    s: &Settings,
 ) -> Result<bool, AppError> {
-    let Ok(Some(typed)) = parse_price(price, b.currency) else {
+    let Ok(Some(typed)) = parse_price(price, b.currency, s) else {
         return Ok(false);
     };
     if b.status != BookingStatus::Pending

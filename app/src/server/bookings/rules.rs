@@ -49,7 +49,11 @@ pub fn late_cancel_fee(b: &BookingRow, departs: OffsetDateTime, now: OffsetDateT
 }
 
 /// A typed price: empty means "the default", zero and absurd amounts are refused.
-pub fn parse_price(typed: &str, currency: Currency) -> Result<Option<Money>, AppError> {
+pub fn parse_price(
+    typed: &str,
+    currency: Currency,
+    s: &Settings,
+) -> Result<Option<Money>, AppError> {
     if typed.trim().is_empty() {
         return Ok(None);
     }
@@ -58,7 +62,7 @@ pub fn parse_price(typed: &str, currency: Currency) -> Result<Option<Money>, App
             "price",
             "The price must be above zero.",
         )),
-        Ok(m) if m.minor > MAX_PRICE_EUROS * currency.per_euro() * currency.unit() => {
+        Ok(m) if m.minor > s.rates.euros(MAX_PRICE_EUROS, currency).minor => {
             Err(AppError::validation("price", "That price is too high."))
         }
         Ok(m) => Ok(Some(m)),

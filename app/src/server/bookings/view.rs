@@ -2,6 +2,7 @@
 //! timeline; the list; the public tracking page, which shows nothing private.
 
 use super::codes::qr_svg;
+use super::overdue;
 use super::rules::late_cancel_fee;
 use super::store::{self, BookingRow};
 use crate::error::AppError;
@@ -12,7 +13,8 @@ use crate::server::time;
 use crate::server::trips::store::{self as trips, TripRow};
 use crate::types::accounts::{rating_label, UserBrief};
 use crate::types::bookings::{
-    BookingDetail, BookingEvent, BookingMoney, BookingSummary, Contact, Handoff, TrackingView,
+    BookingDetail, BookingEvent, BookingMoney, BookingSummary, Contact, Handoff, RecipientShare,
+    TrackingView,
 };
 use crate::types::{
     format_kg, BookingId, BookingStatus, CodeKind, Currency, EventKind, Money, Side, UserId,
@@ -203,8 +205,8 @@ async fn handoff_view(
     )
     .fetch_all(&mut *conn)
     .await?;
-    let photo: Option<String> = sqlx::query_scalar!(
-        "SELECT delivery_photo FROM bookings WHERE id = $1",
+    let extra = sqlx::query!(
+        "SELECT delivery_photo, overdue_at FROM bookings WHERE id = $1",
         b.id as BookingId
     )
     .fetch_one(&mut *conn)
@@ -216,13 +218,25 @@ async fn handoff_view(
     let pickup_code = code(CodeKind::Pickup)
         .filter(|_| sender && status == BookingStatus::Accepted)
         .map(|c| c.code.clone());
+    // The sender always has the delivery code: to give it, or to forward it to the recipient
+    // (who may have no email), so a delivery never depends on an email arriving.
     let delivery_code = code(CodeKind::Delivery)
-        .filter(|_| {
-            sender
-                && parcel.recipient_is_sender
-                && matches!(status, BookingStatus::Accepted | BookingStatus::PickedUp)
-        })
+        .filter(|_| sender && matches!(status, BookingStatus::Accepted | BookingStatus::PickedUp))
         .map(|c| c.code.clone());
+    let recipient = delivery_code
+        .as_ref()
+        .filter(|_| !parcel.recipient_is_sender)
+        .map(|c| RecipientShare {
+            name: parcel.recipient_name.clone(),
+            phone: parcel.recipient_phone.clone(),
+            email: parcel.recipient_email.clone(),
+            message: format!(
+                "Your Carry delivery code for \"{}\" is {c}. Give it to the traveler only when \
+                 you have the parcel in your hands. Follow it: {public_url}/track?number={}",
+                parcel.title,
+                b.tracking_no.as_deref().unwrap_or_default()
+            ),
+        });
     let active = match status {
         BookingStatus::Accepted => code(CodeKind::Pickup),
         BookingStatus::PickedUp => code(CodeKind::Delivery),
@@ -235,8 +249,7 @@ async fn handoff_view(
         delivery_qr: delivery_code.as_ref().and_then(|c| qr("delivery", c)),
         pickup_code,
         delivery_code,
-        delivery_code_sent_to: (sender && !parcel.recipient_is_sender)
-            .then(|| parcel.recipient_email.clone()),
+        recipient,
         pickup_valid_until: code(CodeKind::Pickup)
             .filter(|_| status == BookingStatus::Accepted)
             .map(|c| time::datetime(c.valid_until)),
@@ -260,7 +273,14 @@ async fn handoff_view(
             .delivered_at
             .filter(|_| status == BookingStatus::Delivered)
             .map(|d| time::datetime(d + Duration::hours(s.completion_hours))),
-        delivery_photo: photo.map(|_| format!("/bookings/{}/delivery-photo", b.id)),
+        delivery_photo: extra
+            .delivery_photo
+            .map(|_| format!("/bookings/{}/delivery-photo", b.id)),
+        overdue: overdue::notice(
+            extra
+                .overdue_at
+                .filter(|_| status == BookingStatus::PickedUp),
+        ),
     })
 }
 

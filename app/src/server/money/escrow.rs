@@ -40,10 +40,13 @@ pub fn charges(
     declared: Option<Money>,
     s: &Settings,
 ) -> Charges {
-    let fee = bps_of(price, s.service_fee_bps).max(s.service_fee_min_units * currency.unit());
+    let min_fee = s.rates.euros(s.service_fee_min_units, currency).minor;
+    let fee = bps_of(price, s.service_fee_bps).max(min_fee);
     let protection = match declared {
         Some(d) if protect && d.currency == currency => {
-            let covered = d.minor.min(s.protection_max_units * currency.unit());
+            let covered = d
+                .minor
+                .min(s.rates.euros(s.protection_max_units, currency).minor);
             bps_of(covered, s.protection_bps)
         }
         _ => 0,
@@ -70,15 +73,14 @@ fn percent(bps: i64) -> String {
 pub fn terms(s: &Settings) -> BookingTerms {
     BookingTerms {
         fee: format!(
-            "a {}% service fee (at least {}.00)",
+            "a {}% service fee (at least {} or the same in the booking's currency)",
             percent(s.service_fee_bps),
-            s.service_fee_min_units
+            Money::new(s.service_fee_min_units * 100, Currency::Eur)
         ),
         protection: format!(
-            "{}% of the declared value covers loss or damage (up to {})",
+            "{}% of the declared value covers loss or damage (up to {} or the same in its currency)",
             percent(s.protection_bps),
-            // Whole units with thousands separators (a currency without decimals formats so).
-            Money::new(s.protection_max_units, Currency::Xof).amount()
+            Money::new(s.protection_max_units * 100, Currency::Eur)
         ),
     }
 }
@@ -228,18 +230,23 @@ mod tests {
         assert_eq!(charges(5_000, Currency::Eur, false, None, &s).fee, 500);
         assert_eq!(charges(500, Currency::Eur, false, None, &s).fee, 100);
         assert_eq!(charges(1_005, Currency::Eur, false, None, &s).fee, 101);
-        assert_eq!(charges(100, Currency::Xof, false, None, &s).fee, 10);
-        assert_eq!(charges(5, Currency::Xof, false, None, &s).fee, 1);
+        // The minimum is 1 EUR in every currency: 656 XOF, not 1 XOF.
+        assert_eq!(charges(100_000, Currency::Xof, false, None, &s).fee, 10_000);
+        assert_eq!(charges(5, Currency::Xof, false, None, &s).fee, 656);
+        assert_eq!(charges(100, Currency::Usd, false, None, &s).fee, 108);
     }
 
     #[test]
     fn terms_follow_the_settings() {
         let mut s = Settings::default();
         let t = terms(&s);
-        assert_eq!(t.fee, "a 10% service fee (at least 1.00)");
+        assert_eq!(
+            t.fee,
+            "a 10% service fee (at least 1.00 EUR or the same in the booking's currency)"
+        );
         assert_eq!(
             t.protection,
-            "3% of the declared value covers loss or damage (up to 1,000)"
+            "3% of the declared value covers loss or damage (up to 1,000.00 EUR or the same in its currency)"
         );
         s.service_fee_bps = 1250;
         s.protection_bps = 250;

@@ -316,9 +316,10 @@ pub struct Finding {
 /// balance but the provider's is negative, every settled booking's escrow is zero, and the
 /// whole ledger sums to zero per currency.
 pub async fn check(pool: &PgPool) -> Result<Vec<Finding>, AppError> {
-    let mut conn = pool.acquire().await?;
-    // One consistent snapshot for every query.
-    sqlx::query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+    // One consistent snapshot for every query. A transaction from the pool: on an early error it
+    // is rolled back when dropped, never handed to the next user half-open.
+    let mut conn = pool.begin().await?;
+    sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
         .execute(&mut *conn)
         .await?;
     let mut out = Vec::new();
@@ -405,7 +406,7 @@ pub async fn check(pool: &PgPool) -> Result<Vec<Finding>, AppError> {
         bad,
         String::new(),
     ));
-    sqlx::query("COMMIT").execute(&mut *conn).await?;
+    conn.commit().await?;
     Ok(out)
 }
 

@@ -4,6 +4,7 @@
 use super::form::{MAX_WEIGHT_G, MIN_WEIGHT_G};
 use crate::error::AppError;
 use crate::server::places;
+use crate::server::settings::{self, Rates};
 use crate::types::parcels::RewardSuggestion;
 use crate::types::{format_kg, parse_kg, Currency, Money};
 use sqlx::PgPool;
@@ -44,7 +45,8 @@ pub async fn suggest(
     )
     .fetch_one(pool)
     .await?;
-    Ok(Some(reward_formula(weight_g, km, currency, paid)))
+    let rates = settings::load(pool).await?.rates;
+    Ok(Some(reward_formula(weight_g, km, currency, paid, &rates)))
 }
 
 /// The pure part of the suggestion (unit-tested).
@@ -53,12 +55,16 @@ pub fn reward_formula(
     km: i32,
     currency: Currency,
     paid_per_kg_minor: Option<i64>,
+    rates: &Rates,
 ) -> RewardSuggestion {
-    let unit = currency.unit() * currency.per_euro();
-    // 5 + (2 + 1.5 per 1,000 km) per kg, in euro-equivalent minor units.
-    let base = 5 * unit;
-    let per_kg = 2 * unit + unit * 3 * i64::from(km) / 2000;
-    let formula = base + per_kg * i64::from(weight_g) / 1000;
+    // 5 + (2 + 1.5 per 1,000 km) per kg, set in euro cents, read in the parcel's currency.
+    let per_kg_cents = 200 + 300 * i64::from(km) / 2000;
+    let base = rates.euros(5, currency).minor;
+    let per_kg = rates.euro_cents(per_kg_cents, currency).minor;
+    let formula = base
+        + rates
+            .euro_cents(per_kg_cents * i64::from(weight_g) / 1000, currency)
+            .minor;
     let mut explanation = vec![
         format!("Base {}", Money::new(base, currency)),
         format!(
@@ -93,6 +99,10 @@ pub fn reward_formula(
 mod tests {
     use super::*;
 
+    fn reward_formula(w: i32, km: i32, c: Currency, paid: Option<i64>) -> RewardSuggestion {
+        super::reward_formula(w, km, c, paid, &Rates::default())
+    }
+
     #[test]
     fn the_reward_grows_with_weight_and_distance() {
         let near = reward_formula(1_000, 300, Currency::Eur, None);
@@ -108,7 +118,8 @@ mod tests {
         let market = reward_formula(1_000, 300, Currency::Eur, Some(1_500));
         assert_eq!(market.amount.minor, 1_200, "(7.45 + 15) / 2 = 11.225 → 12");
         assert_eq!(market.explanation.len(), 3);
+        // The same euros in francs CFA (no minor unit): 7.45 EUR is 4,887 XOF, not 7 or 745.
         let xof = reward_formula(1_000, 300, Currency::Xof, None);
-        assert!(xof.amount.minor > 4_000);
+        assert_eq!(xof.amount.minor, 4_888);
     }
 }

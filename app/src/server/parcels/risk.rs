@@ -1,8 +1,9 @@
 //! A parcel's risk score: points from admin-editable rules (PRODUCT §4). At or above the review
 //! threshold the parcel waits for an admin instead of being published.
 
+use crate::server::settings::Rates;
 use crate::types::parcels::RiskPart;
-use crate::types::Category;
+use crate::types::{Category, Money};
 use sqlx::PgExecutor;
 
 #[derive(Debug, Clone)]
@@ -18,7 +19,9 @@ pub struct RiskInput<'a> {
     pub category: Category,
     pub pickup_country: &'a str,
     pub delivery_country: &'a str,
-    pub declared_value_minor: i64,
+    pub declared_value: Money,
+    /// How the `high_value` rule's amount (in euro cents) reads in the parcel's currency.
+    pub rates: &'a Rates,
     pub weight_g: i32,
     pub sender_completed: i32,
     pub text: &'a str,
@@ -85,7 +88,14 @@ pub fn assess(
                     | Category::Cosmetics
                     | Category::SealedFood
             ),
-            "high_value" => input.declared_value_minor >= rule.param.unwrap_or(50_000),
+            "high_value" => {
+                let at = rule.param.unwrap_or(50_000);
+                input.declared_value.minor
+                    >= input
+                        .rates
+                        .euro_cents(at, input.declared_value.currency)
+                        .minor
+            }
             "heavy" => i64::from(input.weight_g) >= rule.param.unwrap_or(10_000),
             "new_sender" => input.sender_completed == 0,
             "flagged_keyword" => !flagged.is_empty(),
@@ -155,12 +165,15 @@ mod tests {
         ]
     }
 
+    static RATES: std::sync::LazyLock<Rates> = std::sync::LazyLock::new(Rates::default);
+
     fn input(text: &str) -> RiskInput<'_> {
         RiskInput {
             category: Category::Books,
             pickup_country: "FR",
             delivery_country: "FR",
-            declared_value_minor: 2_000,
+            declared_value: Money::new(2_000, crate::types::Currency::Eur),
+            rates: &RATES,
             weight_g: 1_000,
             sender_completed: 3,
             text,
@@ -181,7 +194,7 @@ mod tests {
         let mut i = input("A toy guns set with a LITHIUM battery inside");
         i.delivery_country = "SY";
         i.category = Category::Electronics;
-        i.declared_value_minor = 60_000;
+        i.declared_value = Money::new(60_000, crate::types::Currency::Eur);
         i.weight_g = 12_000;
         i.sender_completed = 0;
         let a = assess(&i, &rules(), &hr, &kw);
@@ -194,6 +207,23 @@ mod tests {
         };
         let a2 = assess(&i2, &rules(), &hr, &kw);
         assert_eq!(a2.score, 15);
+    }
+
+    #[test]
+    fn high_value_is_the_same_amount_in_every_currency() {
+        let high = |minor: i64, c: crate::types::Currency| {
+            let i = RiskInput {
+                declared_value: Money::new(minor, c),
+                ..input("Books")
+            };
+            assess(&i, &rules(), &[], &[]).score
+        };
+        use crate::types::Currency::{Eur, Xof};
+        // 500 EUR is 327,979 XOF: the threshold, not 500 XOF (0.76 EUR) nor 50,000 XOF.
+        assert_eq!(high(49_999, Eur), 0);
+        assert_eq!(high(50_000, Eur), 15);
+        assert_eq!(high(327_978, Xof), 0);
+        assert_eq!(high(327_979, Xof), 15);
     }
 
     #[test]

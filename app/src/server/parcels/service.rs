@@ -33,7 +33,8 @@ async fn assess(
             category: v.category,
             pickup_country: &v.pickup.country,
             delivery_country: &v.delivery.country,
-            declared_value_minor: v.declared_value.minor / v.declared_value.currency.per_euro(),
+            declared_value: v.declared_value,
+            rates: &s.rates,
             weight_g: v.weight_g,
             sender_completed: completed,
             text: &text,
@@ -218,7 +219,11 @@ pub async fn detail(
         declared_value: r.declared_value(),
         fragile: r.fragile,
         distance_km: r.distance_km,
-        photos: store::photos(pool, id).await?,
+        photos: if store::can_see_photos(pool, &r, viewer, viewer_is_admin).await? {
+            store::photos(pool, id).await?
+        } else {
+            Vec::new()
+        },
         is_owner,
         private,
         risk: (is_owner || viewer_is_admin).then(|| (r.risk_score, r.risk_parts())),

@@ -178,6 +178,20 @@ pub async fn depart_due(conn: &mut PgConnection) -> Result<u64, AppError> {
     .rows_affected())
 }
 
+/// Departed trips that arrived and carry nothing any more (every booking delivered and
+/// completed, or ended): completed.
+pub async fn complete_due(conn: &mut PgConnection) -> Result<u64, AppError> {
+    Ok(sqlx::query!(
+        "UPDATE trips t SET status = 'completed', updated_at = now()
+         WHERE t.status = 'departed' AND t.arrives_at <= now()
+           AND NOT EXISTS (SELECT 1 FROM bookings b WHERE b.trip_id = t.id
+                           AND b.status IN ('pending', 'accepted', 'picked_up', 'delivered'))"
+    )
+    .execute(&mut *conn)
+    .await?
+    .rows_affected())
+}
+
 /// Takes `weight_g` of the locked trip's room, if there is that much left.
 pub async fn reserve(conn: &mut PgConnection, id: TripId, weight_g: i32) -> Result<bool, AppError> {
     let done = sqlx::query!(

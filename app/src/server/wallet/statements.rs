@@ -14,7 +14,8 @@ use sqlx::PgPool;
 use uuid::Uuid;
 
 /// Balances per currency, ID verification and recent withdrawals.
-pub async fn overview(pool: &PgPool, user: UserId, stripe: bool) -> Result<WalletView, AppError> {
+/// `provider` is the card provider that tops wallets up ("stripe", "sandbox" or "none").
+pub async fn overview(pool: &PgPool, user: UserId, provider: &str) -> Result<WalletView, AppError> {
     let s = settings::load(pool).await?;
     let rows = sqlx::query!(
         r#"WITH cur AS (
@@ -41,7 +42,7 @@ pub async fn overview(pool: &PgPool, user: UserId, stripe: bool) -> Result<Walle
     )
     .fetch_all(pool)
     .await?;
-    let balances = rows
+    let balances: Vec<Balance> = rows
         .into_iter()
         .map(|r| {
             let c = r.currency;
@@ -53,12 +54,21 @@ pub async fn overview(pool: &PgPool, user: UserId, stripe: bool) -> Result<Walle
             }
         })
         .collect();
+    // The smallest withdrawal in each currency the user holds (in euros when they hold none).
+    let mut held: Vec<Currency> = balances.iter().map(|b| b.available.currency).collect();
+    if held.is_empty() {
+        held.push(Currency::Eur);
+    }
+    let withdrawal_minimums = held
+        .into_iter()
+        .map(|c| s.rates.euros(s.withdrawal_min_units, c))
+        .collect();
     Ok(WalletView {
         balances,
         withdrawals: withdrawals::mine(pool, user).await?,
         id_verification: verification::state(pool, user).await?,
-        provider: if stripe { "stripe" } else { "sandbox" }.into(),
-        withdrawal_min_units: s.withdrawal_min_units,
+        provider: provider.into(),
+        withdrawal_minimums,
     })
 }
 

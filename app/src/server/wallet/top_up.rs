@@ -2,8 +2,10 @@
 //! Checkout (`stripe`). A payment is credited to the wallet once, whatever retries.
 
 use crate::error::{AppError, Problems};
+use crate::server::accounts::signup;
 use crate::server::money::idem;
 use crate::server::money::ledger::{self, Acct, Posting, TxKind};
+use crate::server::settings::{self, Rates};
 pub use crate::types::wallet::CardForm;
 use crate::types::{Currency, Money, PaymentStatus, UserId};
 use sqlx::{PgConnection, PgPool};
@@ -13,8 +15,9 @@ use uuid::Uuid;
 pub const CARD_OK: &str = "4242424242424242";
 pub const CARD_DECLINED: &str = "4000000000000002";
 
-/// Top-ups are between 1 and 10,000 whole units.
-const TOP_UP_MAX_UNITS: i64 = 10_000;
+/// Top-ups are between 1 and 10,000 euros, or the same in another currency.
+const TOP_UP_MIN_EUROS: i64 = 1;
+const TOP_UP_MAX_EUROS: i64 = 10_000;
 
 /// The answer to a top-up (also what a retried request gets back).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -40,24 +43,27 @@ fn luhn_ok(digits: &str) -> bool {
 }
 
 /// Reads the amount and currency of a top-up.
-pub fn parse_amount(amount: &str, currency: &str, p: &mut Problems) -> Option<Money> {
+pub fn parse_amount(
+    amount: &str,
+    currency: &str,
+    rates: &Rates,
+    p: &mut Problems,
+) -> Option<Money> {
     let Some(c) = Currency::parse(currency) else {
         p.add("currency", "Choose a currency.");
         return None;
     };
+    let (min, max) = (
+        rates.euros(TOP_UP_MIN_EUROS, c),
+        rates.euros(TOP_UP_MAX_EUROS, c),
+    );
     match Money::parse(amount, c) {
-        Ok(m) if m.minor < c.unit() => {
-            p.add("amount", format!("Top up at least 1.00 {}.", c.code()));
+        Ok(m) if m.minor < min.minor => {
+            p.add("amount", format!("Top up at least {min}."));
             None
         }
-        Ok(m) if m.minor > TOP_UP_MAX_UNITS * c.unit() => {
-            p.add(
-                "amount",
-                format!(
-                    "Top up at most {}.",
-                    Money::new(TOP_UP_MAX_UNITS * c.unit(), c)
-                ),
-            );
+        Ok(m) if m.minor > max.minor => {
+            p.add("amount", format!("Top up at most {max}."));
             None
         }
         Ok(m) => Some(m),
@@ -157,7 +163,8 @@ pub async fn top_up_sandbox(
     key: &str,
 ) -> Result<TopUp, AppError> {
     let mut p = Problems::new();
-    let amount = parse_amount(&form.amount, &form.currency, &mut p);
+    let rates = settings::load(pool).await?.rates;
+    let amount = parse_amount(&form.amount, &form.currency, &rates, &mut p);
     let digits = check_card(form, &mut p, time::OffsetDateTime::now_utc().date());
     p.into_result()
         .map_err(|e| e.with_values(&[("amount", &form.amount), ("currency", &form.currency)]))?;
@@ -168,6 +175,7 @@ pub async fn top_up_sandbox(
     if let Some(done) = idem::claim::<TopUp>(&mut tx, user, key, "top_up").await? {
         return Ok(done);
     }
+    signup::require_confirmed(&mut *tx, user).await?;
     let (status, failure) = match digits.as_str() {
         CARD_OK => (PaymentStatus::Pending, None),
         CARD_DECLINED => (
@@ -213,23 +221,47 @@ pub async fn top_up_sandbox(
     Ok(result)
 }
 
+/// A Stripe top-up waiting for its Checkout page: the payment, and the amount it is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct StripeStart {
+    pub payment: Uuid,
+    pub amount: Money,
+}
+
 /// Records a Stripe Checkout payment before sending the user to Stripe; the wallet is credited
-/// only by the signed webhook.
-#[tracing::instrument(skip(pool))]
+/// only by the signed webhook. `key` makes a double submit harmless: the retry gets the same
+/// payment back, and Stripe (asked with the payment as its idempotency key) the same session.
+#[tracing::instrument(skip(pool, form, key))]
 pub async fn start_stripe_payment(
     pool: &PgPool,
     user: UserId,
-    amount: Money,
-) -> Result<Uuid, AppError> {
-    Ok(sqlx::query_scalar!(
+    form: &CardForm,
+    key: &str,
+) -> Result<StripeStart, AppError> {
+    let mut p = Problems::new();
+    let rates = settings::load(pool).await?.rates;
+    let amount = parse_amount(&form.amount, &form.currency, &rates, &mut p);
+    p.into_result()
+        .map_err(|e| e.with_values(&[("amount", &form.amount), ("currency", &form.currency)]))?;
+    let amount = amount.ok_or_else(|| AppError::internal("amount checked"))?;
+    let mut tx = pool.begin().await?;
+    if let Some(done) = idem::claim::<StripeStart>(&mut tx, user, key, "stripe_top_up").await? {
+        return Ok(done);
+    }
+    signup::require_confirmed(&mut *tx, user).await?;
+    let payment = sqlx::query_scalar!(
         "INSERT INTO payments (user_id, provider, amount_minor, currency, status)
          VALUES ($1, 'stripe', $2, $3, 'pending') RETURNING id",
         user as UserId,
         amount.minor,
         amount.currency as Currency
     )
-    .fetch_one(pool)
-    .await?)
+    .fetch_one(&mut *tx)
+    .await?;
+    let started = StripeStart { payment, amount };
+    idem::answer(&mut tx, user, key, &started).await?;
+    tx.commit().await?;
+    Ok(started)
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 //! "payouts pending"; an admin pays it out, or rejects it and the money returns.
 
 use crate::error::{AppError, Problems};
+use crate::server::accounts::signup;
 use crate::server::accounts::verification::id_verified;
 use crate::server::money::idem;
 use crate::server::money::ledger::{self, Acct, Posting, TxKind};
@@ -89,12 +90,12 @@ fn parse(
         p.add("currency", "Choose a currency.");
     }
     let amount = c.and_then(|c| match Money::parse(&form.amount, c) {
-        Ok(m) if m.minor < s.withdrawal_min_units * c.unit() => {
+        Ok(m) if m.minor < s.rates.euros(s.withdrawal_min_units, c).minor => {
             p.add(
                 "amount",
                 format!(
                     "The smallest withdrawal is {}.",
-                    Money::new(s.withdrawal_min_units * c.unit(), c)
+                    s.rates.euros(s.withdrawal_min_units, c)
                 ),
             );
             None
@@ -149,6 +150,7 @@ pub async fn request(
     if let Some(id) = idem::claim::<Uuid>(&mut tx, user, key, "withdrawal").await? {
         return Ok(id);
     }
+    signup::require_confirmed(&mut *tx, user).await?;
     if !id_verified(&mut tx, user).await? {
         return Err(AppError::Conflict(
             "Verify your identity before withdrawing: it protects your money.".into(),
