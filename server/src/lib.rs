@@ -60,5 +60,9 @@ pub fn router(state: AppState, metrics: Arc<metrics::Metrics>) -> Router {
         })
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .with_state(state.clone());
+    let app = app.clone().layer(axum::middleware::from_fn_with_state(
+        app,
+        middleware::retry_stalled_pages,
+    ));
     middleware::wrap(app, state, metrics, reload_port)
 }

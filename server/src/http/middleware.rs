@@ -297,3 +297,106 @@ pub fn is_same_origin(req: &Request, configured_origin: &str) -> bool {
         None => true, // Not a browser: it cannot carry a victim's cookies.
     }
 }
+
+/// How long a page may take to start rendering before it is rendered again.
+pub const PAGE_RETRY_AFTER: Duration = Duration::from_secs(5);
+
+/// Whether a request is for a page (rendered by Leptos), not an API call or a file.
+fn is_page(req: &Request) -> bool {
+    let path = req.uri().path();
+    req.method() == Method::GET
+        && !["/api/", "/pkg/", "/media/", "/webhooks/", "/bench/"]
+            .iter()
+            .any(|p| path.starts_with(p))
+}
+
+/// Renders a page again when its first rendering has not produced a response in
+/// `PAGE_RETRY_AFTER`. Leptos 0.8's server rendering can, rarely and only under concurrent
+/// load, lose the wake-up that tells a `<Suspense>` its data is ready, and then waits forever
+/// (leptos-rs/leptos#4851 and #4673 describe it; 0.8.23 narrows it without closing it). A page
+/// request is a read, so rendering it again is safe; the stalled rendering is dropped.
+pub async fn retry_stalled_pages(
+    axum::extract::State(pages): axum::extract::State<Router>,
+    req: Request,
+    next: Next,
+) -> Response {
+    use tower::ServiceExt as _;
+    if !is_page(&req) {
+        return next.run(req).await;
+    }
+    let (parts, _) = req.into_parts();
+    let again = || {
+        let mut r = Request::new(Body::empty());
+        *r.method_mut() = parts.method.clone();
+        *r.uri_mut() = parts.uri.clone();
+        *r.version_mut() = parts.version;
+        *r.headers_mut() = parts.headers.clone();
+        // Only what the outer layers added: the router adds its own again (copying its matched
+        // path parameters would make them appear twice).
+        if let Some(c) = parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        {
+            r.extensions_mut().insert(*c);
+        }
+        if let Some(n) = parts.extensions.get::<CspNonce>() {
+            r.extensions_mut().insert(n.clone());
+        }
+        r
+    };
+    let first = pages.clone().oneshot(again());
+    match tokio::time::timeout(PAGE_RETRY_AFTER, first).await {
+        Ok(Ok(res)) => res,
+        Ok(Err(never)) => match never {},
+        Err(_) => {
+            let id = parts
+                .headers
+                .get("x-request-id")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("-");
+            tracing::warn!(request_id = %id, path = %parts.uri.path(), "page rendering stalled; rendering it again");
+            match pages.oneshot(again()).await {
+                Ok(res) => res,
+                Err(never) => match never {},
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use tower::ServiceExt as _;
+
+    #[tokio::test]
+    async fn a_stalled_page_is_rendered_again() {
+        let calls = Arc::new(AtomicUsize::new(0));
+        let counted = calls.clone();
+        let pages = Router::new().route(
+            "/trips/{id}",
+            axum::routing::get(move || {
+                let n = counted.fetch_add(1, Ordering::SeqCst);
+                async move {
+                    if n == 0 {
+                        std::future::pending::<()>().await;
+                    }
+                    "rendered"
+                }
+            }),
+        );
+        let app = pages
+            .clone()
+            .layer(from_fn_with_state(pages, retry_stalled_pages));
+        let started = Instant::now();
+        let res = app
+            .oneshot(Request::get("/trips/7").body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+        let body = axum::body::to_bytes(res.into_body(), 100).await.unwrap();
+        assert_eq!(&body[..], b"rendered");
+        assert_eq!(calls.load(Ordering::SeqCst), 2);
+        assert!(started.elapsed() >= PAGE_RETRY_AFTER);
+    }
+}

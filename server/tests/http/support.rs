@@ -10,6 +10,7 @@ use std::sync::Arc;
 pub struct TestApp {
     pub addr: SocketAddr,
     pub pool: PgPool,
+    server: Option<(tokio::task::JoinHandle<()>, PgPool)>,
 }
 
 impl TestApp {
@@ -92,10 +93,24 @@ pub async fn spawn(pool: PgPool) -> TestApp {
     spawn_with(pool, |_| {}).await
 }
 
-/// `spawn` with a changed configuration (Stripe keys, say).
+/// The one runtime every test server runs on, as a production server runs on one (multi-threaded)
+/// runtime. (Served from each test's own runtime instead, a page now and then never finished
+/// rendering while other tests ran: an artefact of several runtimes in one process.)
+static SERVERS: std::sync::LazyLock<tokio::runtime::Runtime> = std::sync::LazyLock::new(|| {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name("test-servers")
+        .enable_all()
+        .build()
+        .unwrap()
+});
+
+/// `spawn` with a changed configuration (Stripe keys, say). The server has its own pool to the
+/// test's database, opened on the servers' runtime.
 pub async fn spawn_with(pool: PgPool, change: impl FnOnce(&mut Config)) -> TestApp {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
+    let std_listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    std_listener.set_nonblocking(true).unwrap();
+    let addr = std_listener.local_addr().unwrap();
     let mut options = leptos::config::get_configuration(None)
         .unwrap()
         .leptos_options;
@@ -103,9 +118,15 @@ pub async fn spawn_with(pool: PgPool, change: impl FnOnce(&mut Config)) -> TestA
     let mut config = Config::for_tests();
     config.public_url = format!("http://{addr}");
     change(&mut config);
-    let state = server::state(options, pool.clone(), config);
+    let connect = (*pool.connect_options()).clone();
+    let _on_servers = SERVERS.enter();
+    let server_pool = sqlx::postgres::PgPoolOptions::new()
+        .max_connections(5)
+        .connect_lazy_with(connect);
+    let state = server::state(options, server_pool.clone(), config);
     let app = server::router(state, Arc::new(Metrics::default()));
-    tokio::spawn(async move {
+    let task = SERVERS.spawn(async move {
+        let listener = tokio::net::TcpListener::from_std(std_listener).unwrap();
         axum::serve(
             listener,
             app.into_make_service_with_connect_info::<SocketAddr>(),
@@ -113,5 +134,28 @@ pub async fn spawn_with(pool: PgPool, change: impl FnOnce(&mut Config)) -> TestA
         .await
         .unwrap();
     });
-    TestApp { addr, pool }
+    TestApp {
+        addr,
+        pool,
+        server: Some((task, server_pool)),
+    }
+}
+
+impl Drop for TestApp {
+    /// Stops the server and closes its connections before the test's database is dropped.
+    fn drop(&mut self) {
+        if let Some((task, server_pool)) = self.server.take() {
+            task.abort();
+            let _ = std::thread::spawn(move || {
+                SERVERS.block_on(async move {
+                    let _ = tokio::time::timeout(
+                        std::time::Duration::from_secs(5),
+                        server_pool.close(),
+                    )
+                    .await;
+                })
+            })
+            .join();
+        }
+    }
 }
