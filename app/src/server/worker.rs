@@ -69,10 +69,14 @@ pub async fn schedule_sweep(pool: &PgPool) -> Result<(), AppError> {
         Some(&format!("sweep:{minute}")),
     )
     .await?;
-    // Old completed sweeps are noise.
-    sqlx::query!("DELETE FROM jobs WHERE kind = 'sweep' AND done_at < now() - interval '1 day'")
-        .execute(&mut *conn)
-        .await?;
+    // Old sweeps are noise, failed ones included (a failing sweep leaves one a minute; the
+    // newest day of them stays listed for admins).
+    sqlx::query!(
+        "DELETE FROM jobs WHERE kind = 'sweep'
+           AND (done_at < now() - interval '1 day' OR failed_at < now() - interval '1 day')"
+    )
+    .execute(&mut *conn)
+    .await?;
     Ok(())
 }
 

@@ -92,6 +92,24 @@ async fn a_job_that_keeps_failing_stays_failed_until_an_admin_retries_it(pool: P
         jobs::work_once(&pool, &Failing).await.unwrap(),
         "queued again"
     );
+
+    // A sweep that failed for good is listed for a day, then cleared: a failing sweep leaves
+    // one a minute.
+    sqlx::query(
+        "INSERT INTO jobs (kind, attempts, failed_at)
+         VALUES ('sweep', 10, now() - interval '2 days'), ('sweep', 10, now() - interval '1 hour')",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    worker::schedule_sweep(&pool).await.unwrap();
+    let failed_sweeps: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM jobs WHERE kind = 'sweep' AND failed_at IS NOT NULL",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(failed_sweeps, 1);
 }
 
 #[sqlx::test(migrations = "../migrations")]
