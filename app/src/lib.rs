@@ -78,6 +78,7 @@ pub fn escape_html(s: &str) -> String {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     AuthState::provide();
+    components::live::Live::provide();
     // Effects run only in the browser: this marks the page as hydrated (the browser tests wait for it).
     Effect::new(|_| {
         if let Some(body) = document().body() {
@@ -128,6 +129,12 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/track") view=bookings::track::TrackPage ssr=SsrMode::Async/>
                         // wallet
                         <Route path=path!("/wallet") view=wallet::overview::WalletPage ssr=SsrMode::Async/>
+                        // chat, notifications, alerts
+                        <Route path=path!("/messages") view=chat::inbox::InboxPage ssr=SsrMode::Async/>
+                        <Route path=path!("/messages/:id") view=chat::conversation::ConversationPage ssr=SsrMode::Async/>
+                        <Route path=path!("/notifications") view=notifications::NotificationsPage ssr=SsrMode::Async/>
+                        <Route path=path!("/account/notifications") view=notifications::NotificationPrefsPage ssr=SsrMode::Async/>
+                        <Route path=path!("/alerts") view=matching::alerts::AlertsPage ssr=SsrMode::Async/>
                         <Route path=path!("/wallet/receipts/:kind/:id") view=wallet::receipt::ReceiptPage ssr=SsrMode::Async/>
                         // admin
                         <Route path=path!("/admin") view=admin::dashboard::AdminPage ssr=SsrMode::Async/>
@@ -136,6 +143,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/admin/verifications") view=admin::queues::VerificationsPage ssr=SsrMode::Async/>
                         <Route path=path!("/admin/ledger") view=admin::ledger::LedgerPage ssr=SsrMode::Async/>
                         <Route path=path!("/admin/attention") view=admin::attention::AttentionPage ssr=SsrMode::Async/>
+                        <Route path=path!("/admin/reports") view=admin::reports::ReportsPage ssr=SsrMode::Async/>
+                        <Route path=path!("/admin/conversations/:id") view=admin::reports::AdminConversationPage ssr=SsrMode::Async/>
                         <Route path=path!("/dev/outbox") view=admin::outbox::OutboxPage ssr=SsrMode::Async/>
                     </Routes>
                 </main>

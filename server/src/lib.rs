@@ -6,6 +6,7 @@
 pub mod commands;
 pub mod http;
 pub mod leptos_config;
+pub mod live;
 pub mod uploads;
 pub mod webhooks;
 
@@ -30,11 +31,16 @@ pub fn pool(database_url: &str, max: u32) -> Result<PgPool, sqlx::Error> {
         .connect_lazy(database_url)
 }
 
+/// The app's state. Starts this process's listener on the live channel (so call it inside the
+/// runtime that serves).
 pub fn state(leptos_options: LeptosOptions, pool: PgPool, config: Config) -> AppState {
+    let live = app::server::live::Hub::new();
+    tokio::spawn(live.clone().listen(pool.clone()));
     AppState {
         leptos_options,
         pool,
         config: Arc::new(config),
+        live,
     }
 }
 
@@ -49,7 +55,8 @@ pub fn router(state: AppState, metrics: Arc<metrics::Metrics>) -> Router {
         .route("/api/ready", get(ops::ready))
         .route("/api/metrics", get(ops::metrics))
         .merge(uploads::routes())
-        .merge(webhooks::routes());
+        .merge(webhooks::routes())
+        .merge(live::routes());
     if state.config.bench_routes {
         app = app.merge(bench::routes());
     }

@@ -165,7 +165,11 @@ async fn serve(pool: sqlx::PgPool) -> Result<(), String> {
     }
     tokio::spawn(worker::run(pool.clone()));
     if let Some(smtp) = config.smtp.clone() {
-        tokio::spawn(email::run_sender(pool.clone(), smtp));
+        tokio::spawn(email::run_sender(
+            pool.clone(),
+            smtp,
+            config.public_url.clone(),
+        ));
     } else {
         tracing::info!("SMTP is not configured: emails stay in the outbox");
     }

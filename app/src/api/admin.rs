@@ -131,5 +131,5 @@ pub async fn dev_outbox(to: Option<String>) -> Result<Vec<OutboxEmail>, AppError
     if !state.config.dev {
         return Err(AppError::NotFound("This page does not exist.".into()));
     }
-    email::list(&state.pool, to.as_deref(), 100).await
+    email::list(&state.pool, to.as_deref(), 100, &state.config.public_url).await
 }

@@ -1,7 +1,8 @@
-//! Search and matching: the two searches (public), and the matches of one's own listing.
+//! Search and matching: the two searches (public), the matches of one's own listing, and route
+//! alerts (saved searches).
 
 use crate::error::AppError;
-use crate::types::matching::{Page, ParcelMatch, SearchQuery, TripMatch};
+use crate::types::matching::{AlertItem, AlertKind, Page, ParcelMatch, SearchQuery, TripMatch};
 use crate::types::parcels::ParcelCard;
 use crate::types::trips::TripCard;
 use crate::types::{ParcelId, TripId};
@@ -11,7 +12,7 @@ use leptos::server_fn::codec::GetUrl;
 #[cfg(feature = "ssr")]
 use crate::server::{
     ctx,
-    matching::{rank, search},
+    matching::{alerts, rank, search},
 };
 
 /// Trips a sender can book, by route, dates and filters.
@@ -47,4 +48,42 @@ pub async fn parcel_matches(id: ParcelId) -> Result<Vec<TripMatch>, AppError> {
 pub async fn trip_matches(id: TripId) -> Result<Vec<ParcelMatch>, AppError> {
     let me = ctx::require_user().await?;
     rank::parcels_for_my_trip(&ctx::pool()?, me.user.id, id).await
+}
+
+/// Saves the search as a route alert ("Alert me").
+#[server(prefix = "/api", endpoint = "alerts/save")]
+pub async fn save_alert(
+    kind: AlertKind,
+    q: SearchQuery,
+    #[server(default)] max_weight_kg: String,
+) -> Result<(), AppError> {
+    let me = ctx::require_user().await?;
+    alerts::save(&ctx::pool()?, me.user.id, kind, &q, &max_weight_kg).await?;
+    leptos_axum::redirect("/alerts?saved=1");
+    Ok(())
+}
+
+#[server(prefix = "/api", endpoint = "alerts/mine", input = GetUrl)]
+pub async fn my_alerts() -> Result<Vec<AlertItem>, AppError> {
+    let me = ctx::require_user().await?;
+    alerts::mine(&ctx::pool()?, me.user.id).await
+}
+
+/// Pauses, resumes or deletes an alert (`what`: "pause", "resume" or "delete").
+#[server(prefix = "/api", endpoint = "alerts/change")]
+pub async fn change_alert(id: uuid::Uuid, what: String) -> Result<(), AppError> {
+    let me = ctx::require_user().await?;
+    let pool = ctx::pool()?;
+    match what.as_str() {
+        "pause" => alerts::set_paused(&pool, me.user.id, id, true).await?,
+        "resume" => alerts::set_paused(&pool, me.user.id, id, false).await?,
+        "delete" => alerts::delete(&pool, me.user.id, id).await?,
+        _ => {
+            return Err(AppError::BadRequest(
+                "Choose pause, resume or delete.".into(),
+            ))
+        }
+    }
+    leptos_axum::redirect("/alerts");
+    Ok(())
 }

@@ -4,7 +4,9 @@
 pub mod accounts;
 pub mod admin;
 pub mod bookings;
+pub mod chat;
 pub mod matching;
+pub mod notifications;
 pub mod parcels;
 pub mod places;
 pub mod trips;

@@ -91,11 +91,46 @@ fn UserMenu(user: CurrentUser) -> impl IntoView {
         <a href="/parcels" class="nav-link">"My parcels"</a>
         <a href="/bookings" class="nav-link">"Bookings"</a>
         <a href="/wallet" class="nav-link">"Wallet"</a>
+        <Unread/>
         <A href="/account" attr:class="nav-link" attr:data-testid="nav-user">{user.display_name.clone()}</A>
         <a href=profile class="nav-link">"Public profile"</a>
         <ActionForm action=logout attr:class="inline">
             <button type="submit" class="nav-link">"Log out"</button>
         </ActionForm>
+    }
+}
+
+/// Messages and the bell, with their unread counts; live.
+#[component]
+fn Unread() -> impl IntoView {
+    let live = crate::components::live::Live::get();
+    let counts = Resource::new(
+        move || (live.messages.get(), live.notifications.get()),
+        |_| async move {
+            crate::api::notifications::unread_counts()
+                .await
+                .unwrap_or_default()
+        },
+    );
+    let badge = |n: i64, id: &'static str| {
+        (n > 0).then(|| {
+            view! { <span class="ml-1 rounded-full bg-teal-600 px-1.5 text-xs font-semibold text-white" data-testid=id>{n}</span> }
+        })
+    };
+    view! {
+        <Transition fallback=|| view! {
+            <a href="/messages" class="nav-link">"Messages"</a>
+            <a href="/notifications" class="nav-link" aria-label="Notifications">"🔔"</a>
+        }>
+            {move || Suspend::new(async move {
+                let u = counts.await;
+                let label = format!("Notifications ({} unread)", u.notifications);
+                view! {
+                    <a href="/messages" class="nav-link" data-testid="nav-messages">"Messages"{badge(u.messages, "unread-messages")}</a>
+                    <a href="/notifications" class="nav-link" aria-label=label data-testid="bell">"🔔"{badge(u.notifications, "unread-notifications")}</a>
+                }
+            })}
+        </Transition>
     }
 }
 

@@ -1,5 +1,7 @@
-//! Components the pages of every area share: form fields, the page frame, listing cards.
+//! Components the pages of every area share: form fields, the page frame, listing cards, live
+//! updates.
 
 pub mod cards;
 pub mod form;
 pub mod layout;
+pub mod live;

@@ -3,9 +3,11 @@
 pub mod accounts;
 pub mod admin;
 pub mod bookings;
+pub mod chat;
 pub mod errors;
 pub mod home;
 pub mod matching;
+pub mod notifications;
 pub mod parcels;
 pub mod trips;
 pub mod wallet;

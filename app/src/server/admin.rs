@@ -32,7 +32,8 @@ pub async fn overview(pool: &PgPool) -> Result<AdminOverview, AppError> {
                   (SELECT count(*) FROM withdrawals WHERE status = 'pending') AS "payouts!",
                   (SELECT count(*) FROM bookings
                    WHERE status = 'picked_up' AND overdue_at IS NOT NULL) AS "overdue!",
-                  (SELECT count(*) FROM jobs WHERE failed_at IS NOT NULL) AS "failed!""#
+                  (SELECT count(*) FROM jobs WHERE failed_at IS NOT NULL) AS "failed!",
+                  (SELECT count(*) FROM message_reports WHERE resolved_at IS NULL) AS "reports!""#
     )
     .fetch_one(pool)
     .await?;
@@ -47,6 +48,7 @@ pub async fn overview(pool: &PgPool) -> Result<AdminOverview, AppError> {
         payouts_waiting: queues.payouts,
         overdue_deliveries: queues.overdue,
         failed_jobs: queues.failed,
+        reports_waiting: queues.reports,
     })
 }
 

@@ -7,6 +7,15 @@ use crate::error::AppError;
 use crate::types::admin::OutboxEmail;
 use sqlx::{PgExecutor, PgPool};
 
+/// Stands for the site's address in a stored email (`{{site}}/bookings/…`); filled in with
+/// `PUBLIC_URL` when the email is sent or shown.
+pub const SITE: &str = "{{site}}";
+
+/// An email's text as sent: `SITE` replaced by the site's address.
+pub fn expand(text: &str, public_url: &str) -> String {
+    text.replace(SITE, public_url)
+}
+
 pub async fn enqueue(
     db: impl PgExecutor<'_>,
     to: &str,
@@ -31,6 +40,7 @@ pub async fn list(
     pool: &PgPool,
     to: Option<&str>,
     limit: i64,
+    public_url: &str,
 ) -> Result<Vec<OutboxEmail>, AppError> {
     let to = to
         .map(|t| t.trim().to_lowercase())
@@ -50,7 +60,7 @@ pub async fn list(
             id: r.id,
             to_email: r.to_email,
             subject: r.subject,
-            body_text: r.body_text,
+            body_text: expand(&r.body_text, public_url),
             kind: r.kind,
             created_at: time::datetime(r.created_at),
             sent: r.sent,
@@ -83,7 +93,11 @@ pub trait Mailer {
 /// marked sent, or failed with a later next attempt (30 s, 1 min, 2 min … up to hours). Safe on
 /// several instances at once: a claimed email is nobody else's until its lease ends. Answers
 /// how many were tried.
-pub async fn deliver_once<M: Mailer>(pool: &PgPool, mailer: &M) -> Result<usize, AppError> {
+pub async fn deliver_once<M: Mailer>(
+    pool: &PgPool,
+    mailer: &M,
+    public_url: &str,
+) -> Result<usize, AppError> {
     let batch = sqlx::query_as!(
         Outgoing,
         "UPDATE email_outbox SET claimed_until = now() + make_interval(secs => $1)
@@ -98,6 +112,10 @@ pub async fn deliver_once<M: Mailer>(pool: &PgPool, mailer: &M) -> Result<usize,
     .fetch_all(pool)
     .await?;
     for m in &batch {
+        let m = &Outgoing {
+            body_text: expand(&m.body_text, public_url),
+            ..m.clone()
+        };
         match mailer.send(m).await {
             Ok(()) => {
                 sqlx::query!(
@@ -129,7 +147,7 @@ pub async fn deliver_once<M: Mailer>(pool: &PgPool, mailer: &M) -> Result<usize,
 }
 
 /// Sends pending emails until the process stops (`deliver_once` in a loop).
-pub async fn run_sender(pool: PgPool, smtp: SmtpConfig) {
+pub async fn run_sender(pool: PgPool, smtp: SmtpConfig, public_url: String) {
     use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
     struct Smtp {
         mailer: AsyncSmtpTransport<Tokio1Executor>,
@@ -182,7 +200,7 @@ pub async fn run_sender(pool: PgPool, smtp: SmtpConfig) {
         from,
     };
     loop {
-        match deliver_once(&pool, &smtp).await {
+        match deliver_once(&pool, &smtp, &public_url).await {
             Ok(0) => tokio::time::sleep(std::time::Duration::from_secs(5)).await,
             Ok(_) => {}
             Err(e) => {

@@ -19,6 +19,7 @@ word_enum!(
         ExpireBooking = "booking.expire": "Expire an unanswered booking request",
         CompleteBooking = "booking.complete": "Complete a delivered booking",
         Sweep = "sweep": "Periodic housekeeping",
+        MatchAlerts = "alerts.match": "Tell route alerts about a new listing",
     }
 );
 

@@ -10,14 +10,17 @@ pub mod accounts;
 pub mod admin;
 pub mod audit;
 pub mod bookings;
+pub mod chat;
 pub mod config;
 pub mod csp;
 pub mod ctx;
 pub mod email;
 pub mod images;
 pub mod jobs;
+pub mod live;
 pub mod matching;
 pub mod money;
+pub mod notifications;
 pub mod parcels;
 pub mod places;
 pub mod ratelimit;
@@ -41,4 +44,6 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub pool: PgPool,
     pub config: Arc<Config>,
+    /// This process's side of the live channel (see `live`).
+    pub live: Arc<live::Hub>,
 }

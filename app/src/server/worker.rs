@@ -4,9 +4,11 @@
 use crate::error::AppError;
 use crate::server::bookings::{end, negotiate, overdue};
 use crate::server::jobs::{self, Handler, Job, JobKind};
+use crate::server::matching::alerts;
 use crate::server::parcels::store as parcels;
 use crate::server::trips::store as trips;
 use crate::server::{ratelimit, settings};
+use crate::types::matching::AlertKind;
 use crate::types::BookingId;
 use sqlx::{PgConnection, PgPool};
 use time::OffsetDateTime;
@@ -26,6 +28,25 @@ impl Handler for Jobs {
                 Ok(())
             }
             Some(JobKind::Sweep) => sweep(conn).await,
+            Some(JobKind::MatchAlerts) => {
+                let kind = job
+                    .payload
+                    .get("kind")
+                    .and_then(|v| v.as_str())
+                    .and_then(AlertKind::parse);
+                let listing = job
+                    .payload
+                    .get("listing")
+                    .and_then(|v| v.as_str())
+                    .and_then(|s| s.parse().ok());
+                match (kind, listing) {
+                    (Some(k), Some(id)) => alerts::run(conn, k, id).await.map(|_| ()),
+                    _ => Err(AppError::internal(format!(
+                        "{} without its listing",
+                        job.kind
+                    ))),
+                }
+            }
             None => Err(AppError::internal(format!("unknown job kind {}", job.kind))),
         }
     }

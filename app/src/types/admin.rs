@@ -18,6 +18,7 @@ pub struct AdminOverview {
     /// Deliveries overdue (picked up, 72 h past the deadline) and jobs that failed for good.
     pub overdue_deliveries: i64,
     pub failed_jobs: i64,
+    pub reports_waiting: i64,
 }
 
 /// A delivery that did not happen, on the admins' list.

@@ -5,9 +5,11 @@
 pub mod accounts;
 pub mod admin;
 pub mod bookings;
+pub mod chat;
 pub mod ids;
 pub mod matching;
 pub mod money;
+pub mod notifications;
 pub mod parcels;
 pub mod places;
 pub mod trips;

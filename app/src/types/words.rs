@@ -238,6 +238,27 @@ word_enum!(
 );
 
 word_enum!(
+    /// What a notification is about. The label names the kind on the preferences page.
+    NotificationKind {
+        BookingRequested = "booking.requested": "Booking requests and offers",
+        BookingCountered = "booking.countered": "Counter-offers",
+        BookingAccepted = "booking.accepted": "Accepted bookings",
+        BookingDeclined = "booking.declined": "Declined requests",
+        BookingEnded = "booking.ended": "Requests that expired, were withdrawn or closed",
+        BookingCancelled = "booking.cancelled": "Cancelled bookings",
+        PickedUp = "booking.picked_up": "Pickups",
+        Delivered = "booking.delivered": "Deliveries",
+        Completed = "booking.completed": "Completed bookings and payouts",
+        Overdue = "booking.overdue": "Overdue deliveries",
+        Message = "chat.message": "New messages",
+        RouteAlert = "alert.match": "Route alerts",
+        ParcelReview = "review.parcel": "Parcel review decisions",
+        IdCheck = "review.id": "ID check decisions",
+        Withdrawal = "wallet.withdrawal": "Withdrawal decisions",
+    }
+);
+
+word_enum!(
     /// The two handoff codes of an accepted booking.
     CodeKind {
         Pickup = "pickup": "Pickup",

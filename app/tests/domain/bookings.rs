@@ -210,7 +210,13 @@ async fn unanswered_requests_expire_through_the_job_queue(pool: PgPool) {
     let b = propose(&pool, w.sender, Side::Sender, w.parcel, w.trip, "")
         .await
         .unwrap();
-    // Nothing is due yet.
+    // Nothing is due yet (once the alerts of the new listings have been looked at).
+    while jobs::work_once(&pool, &worker::Jobs).await.unwrap() {}
+    let due: i64 = sqlx::query_scalar("SELECT count(*) FROM jobs WHERE done_at IS NULL")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(due, 1, "the request's expiry, later");
     assert!(!jobs::work_once(&pool, &worker::Jobs).await.unwrap());
     // 48 hours pass.
     sqlx::query("UPDATE bookings SET expires_at = now() - interval '1 minute'")

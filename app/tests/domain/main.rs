@@ -10,10 +10,13 @@
 )] // Tests unwrap (a failure is a failed test) and build test data freely.
 
 mod accounts;
+mod alerts;
 mod bookings;
+mod chat;
 mod handoff;
 mod matching;
 mod money;
+mod notifications;
 mod operations;
 mod parcels;
 mod places;

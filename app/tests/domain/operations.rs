@@ -283,7 +283,11 @@ async fn emails_go_out_once_from_parallel_senders_and_failures_back_off(pool: Pg
         .map(|_| {
             let (pool, mailer) = (pool.clone(), mailer.clone());
             tokio::spawn(async move {
-                while email::deliver_once(&pool, mailer.as_ref()).await.unwrap() > 0 {}
+                while email::deliver_once(&pool, mailer.as_ref(), PUBLIC_URL)
+                    .await
+                    .unwrap()
+                    > 0
+                {}
             })
         })
         .collect();
@@ -311,7 +315,9 @@ async fn emails_go_out_once_from_parallel_senders_and_failures_back_off(pool: Pg
     assert!(error.unwrap().contains("550"));
     assert!(wait > 20.0, "backs off ({wait} s)");
     assert_eq!(
-        email::deliver_once(&pool, mailer.as_ref()).await.unwrap(),
+        email::deliver_once(&pool, mailer.as_ref(), PUBLIC_URL)
+            .await
+            .unwrap(),
         0
     );
     let claimed: i64 =

@@ -121,7 +121,7 @@ async fn risky_parcels_wait_for_review_and_stay_hidden_until_approved(pool: PgPo
             .unwrap();
     assert_eq!(audited, 1);
     let mails: i64 =
-        sqlx::query_scalar("SELECT count(*) FROM email_outbox WHERE kind = 'parcel_review'")
+        sqlx::query_scalar("SELECT count(*) FROM email_outbox WHERE kind = 'notify.review.parcel'")
             .fetch_one(&pool)
             .await
             .unwrap();

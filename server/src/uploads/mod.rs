@@ -4,6 +4,7 @@
 
 mod accounts;
 mod bookings;
+mod chat;
 mod parcels;
 mod trips;
 
@@ -24,6 +25,7 @@ pub const UPLOAD_LIMIT: usize = 5 * images::MAX_BYTES + 1024 * 1024;
 /// Whether a POST to `path` is an upload (it gets the larger body limit).
 pub fn is_upload(path: &str) -> bool {
     path.ends_with("/photos")
+        || path.ends_with("/photo")
         || path.ends_with("/ticket")
         || path.ends_with("/deliver")
         || path == "/account/verification"
@@ -45,11 +47,13 @@ pub fn routes() -> Router<AppState> {
             post(bookings::deliver).layer(big()),
         )
         .route("/bookings/{id}/delivery-photo", get(bookings::show_photo))
+        .route("/chat/{id}/photo", post(chat::send_photo).layer(big()))
+        .route("/chat/images/{name}", get(chat::image))
         .route("/media/parcels/{name}", get(parcels::media))
 }
 
 /// Who is asking, from the session cookie.
-async fn authed(state: &AppState, headers: &HeaderMap) -> Option<CurrentUser> {
+pub async fn authed(state: &AppState, headers: &HeaderMap) -> Option<CurrentUser> {
     let token = cookie_value(headers, SESSION_COOKIE)?;
     sessions::authenticate(&state.pool, &token)
         .await

@@ -12,6 +12,7 @@
 mod basics;
 mod hostile;
 mod leptos_toml;
+mod live;
 mod market;
 mod money;
 mod ready;

@@ -28,6 +28,7 @@ pub fn AdminPage() -> impl IntoView {
                             <Queue href="/admin/payouts" label="Payouts" count=o.payouts_waiting/>
                             <Queue href="/admin/attention" label="Overdue deliveries" count=o.overdue_deliveries/>
                             <Queue href="/admin/attention" label="Failed jobs" count=o.failed_jobs/>
+                            <Queue href="/admin/reports" label="Reported messages" count=o.reports_waiting/>
                         </nav>
                         <p class="mt-6"><a class="link" href="/admin/ledger">"Run the ledger check"</a></p>
                     }.into_any(),

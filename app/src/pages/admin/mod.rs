@@ -6,3 +6,4 @@ pub mod dashboard;
 pub mod ledger;
 pub mod outbox;
 pub mod queues;
+pub mod reports;

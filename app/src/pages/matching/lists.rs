@@ -6,6 +6,7 @@ use crate::api::bookings::{get_booking_terms, ProposeBooking};
 use crate::api::matching::{parcel_matches, trip_matches};
 use crate::components::cards::{loading, ParcelRow, ScoreBreakdown, TripRow};
 use crate::components::form::{action_error, FormError, IdemKey};
+use crate::pages::chat::conversation::AskQuestion;
 use crate::pages::errors::page_error;
 use crate::types::{ParcelId, TripId};
 use leptos::prelude::*;
@@ -29,6 +30,7 @@ pub fn ParcelsForTrip(id: TripId) -> impl IntoView {
                             <ul class="space-y-3">
                                 {list.into_iter().map(|m| {
                                     let pid = m.parcel.id.to_string();
+                                    let pparcel = m.parcel.id;
                                     let reward = m.parcel.reward.input_value();
                                     view! {
                                         <ParcelRow parcel=m.parcel>
@@ -43,6 +45,7 @@ pub fn ParcelsForTrip(id: TripId) -> impl IntoView {
                                                 </label>
                                                 <button type="submit" class="btn-primary">"Offer to carry"</button>
                                             </ActionForm>
+                                            <div class="mt-2"><AskQuestion parcel=pparcel trip=id/></div>
                                         </ParcelRow>
                                     }
                                 }).collect_view()}
@@ -79,6 +82,7 @@ pub fn TripsForParcel(id: ParcelId) -> impl IntoView {
                                 {list.into_iter().map(|m| {
                                     let protect_label = protect_label.clone();
                                     let tid = m.trip.id.to_string();
+                                    let ttrip = m.trip.id;
                                     let price = m.price.input_value();
                                     view! {
                                         <TripRow trip=m.trip>
@@ -96,6 +100,7 @@ pub fn TripsForParcel(id: ParcelId) -> impl IntoView {
                                                 </label>
                                                 <button type="submit" class="btn-primary">"Request this trip"</button>
                                             </ActionForm>
+                                            <div class="mt-2"><AskQuestion parcel=id trip=ttrip/></div>
                                         </TripRow>
                                     }
                                 }).collect_view()}

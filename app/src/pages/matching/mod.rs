@@ -1,5 +1,6 @@
-//! Search and matching pages: the two searches (`search`), and the match lists shown on a
-//! listing's page (`lists`).
+//! Search and matching pages: the two searches (`search`), the match lists shown on a listing's
+//! page (`lists`), and route alerts (`alerts`).
 
+pub mod alerts;
 pub mod lists;
 pub mod search;

@@ -1,12 +1,14 @@
 //! Search pages: plain GET forms, so results have an address, work without JavaScript, and the
 //! back button behaves.
 
-use crate::api::matching::{search_parcels, search_trips};
+use crate::api::matching::{search_parcels, search_trips, SaveAlert};
 use crate::components::cards::{currency_options, loading, ParcelRow, TripRow};
+use crate::components::form::{action_error, FormError};
 use crate::components::form::{Field, PlaceInput, Select};
 use crate::components::layout::PageHeader;
 use crate::error::AppError;
 use crate::pages::errors::page_error;
+use crate::types::matching::AlertKind;
 use crate::types::matching::SearchQuery;
 use crate::types::Category;
 use leptos::prelude::*;
@@ -119,6 +121,7 @@ pub fn SearchTripsPage() -> impl IntoView {
     view! {
         <PageHeader title="Find a traveler" lead="Trips with space for your parcel, by route and date."/>
         {move || view! { <Filters q=q.get().0 price_label="Max price per kg" traveler=false max_weight=String::new()/> }}
+        {move || view! { <AlertMe kind=AlertKind::Trips q=q.get().0 max_weight=String::new()/> }}
         <Suspense fallback=loading>
             {move || Suspend::new(async move {
                 let (sq, _) = q.get_untracked();
@@ -142,6 +145,7 @@ pub fn SearchParcelsPage() -> impl IntoView {
     view! {
         <PageHeader title="Find parcels to carry" lead="Open parcels on your route, and what senders offer."/>
         {move || { let (sq, w) = q.get(); view! { <Filters q=sq price_label="Minimum reward" traveler=true max_weight=w/> } }}
+        {move || { let (sq, w) = q.get(); view! { <AlertMe kind=AlertKind::Parcels q=sq max_weight=w/> } }}
         <Suspense fallback=loading>
             {move || Suspend::new(async move {
                 let (sq, w) = q.get_untracked();
@@ -173,4 +177,39 @@ fn Pager(
             {has_next.then(|| view! { <a class="btn-secondary" href=page_link(base, &q, &extra, page + 1)>"Next →"</a> })}
         </nav>
     }
+}
+
+/// "Alert me": saves this search (it needs a route) so new listings that match it are notified.
+#[component]
+fn AlertMe(kind: AlertKind, q: SearchQuery, max_weight: String) -> impl IntoView {
+    if q.from.trim().is_empty() || q.to.trim().is_empty() {
+        return ().into_any();
+    }
+    let save = ServerAction::<SaveAlert>::new();
+    let error = action_error(save);
+    let what = match kind {
+        AlertKind::Trips => "Alert me about new trips on this route",
+        AlertKind::Parcels => "Alert me about new parcels on this route",
+    };
+    let field = |k: &'static str, v: String| view! { <input type="hidden" name=format!("q[{k}]") value=v/> };
+    view! {
+        <ActionForm action=save attr:class="mb-6 flex flex-wrap items-center gap-3" attr:data-testid="alert-me">
+            <input type="hidden" name="kind" value=kind.code()/>
+            {field("from", q.from.clone())}
+            {field("to", q.to.clone())}
+            {field("date_from", q.date_from.clone())}
+            {field("date_to", q.date_to.clone())}
+            {field("category", q.category.clone())}
+            {field("max_price", q.max_price.clone())}
+            {field("currency", q.currency.clone())}
+            {field("min_rating", q.min_rating.clone())}
+            {field("verified", q.verified.to_string())}
+            {field("sort", q.sort.clone())}
+            {field("page", "1".to_string())}
+            <input type="hidden" name="max_weight_kg" value=max_weight/>
+            <button type="submit" class="btn-secondary">{what}</button>
+            <FormError error/>
+        </ActionForm>
+    }
+    .into_any()
 }

@@ -3,8 +3,10 @@
 //! dropped) and served only to admins.
 
 use crate::error::AppError;
-use crate::server::{audit, email, images, time};
+use crate::server::notifications::{self, Note};
+use crate::server::{audit, images, time};
 use crate::types::accounts::{VerificationItem, VerificationState};
+use crate::types::NotificationKind;
 use crate::types::{CheckStatus, Decision, UserId};
 use sqlx::{PgConnection, PgPool};
 use std::path::{Path, PathBuf};
@@ -194,7 +196,18 @@ pub async fn decide(
             format!("Your ID photos were not accepted: {reason}. You can send new ones from your wallet."),
         )
     };
-    email::enqueue(&mut *tx, &v.email, &subject, &body, "verification").await?;
+    notifications::notify(
+        &mut tx,
+        v.user_id,
+        Note {
+            kind: NotificationKind::IdCheck,
+            title: &subject,
+            body: &body,
+            link: "/account/verification",
+            dedupe: None,
+        },
+    )
+    .await?;
     audit::record(
         &mut tx,
         Some(admin),

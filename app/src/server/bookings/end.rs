@@ -8,7 +8,9 @@ use super::store::{self, BookingRow};
 use crate::error::AppError;
 use crate::server::money::{escrow, ledger};
 use crate::server::trips::store as trips;
-use crate::types::{BookingId, BookingStatus, EventKind, ParcelId, Side, TripId, UserId};
+use crate::types::{
+    BookingId, BookingStatus, EventKind, NotificationKind, ParcelId, Side, TripId, UserId,
+};
 use ::time::OffsetDateTime;
 use sqlx::{PgConnection, PgPool};
 
@@ -41,7 +43,35 @@ pub async fn finish(
         "Refund: the request ended",
     )
     .await?;
-    store::event(conn, b.id, actor, kind, None, note).await
+    store::event(conn, b.id, actor, kind, None, note).await?;
+    // Declining has its own message; the other ends are told to whoever did not do it.
+    let told = match status {
+        BookingStatus::Expired => "A booking request expired without an answer. Any payment for it is back in the sender's wallet.",
+        BookingStatus::Withdrawn => "A booking request was withdrawn. Any payment for it is back in the sender's wallet.",
+        BookingStatus::Closed => "A booking request was closed: the parcel or the trip changed. Any payment for it is back in the sender's wallet.",
+        _ => return Ok(()),
+    };
+    for side in [Side::Sender, Side::Traveler] {
+        let user = if side == Side::Sender {
+            b.sender_id
+        } else {
+            b.traveler_id
+        };
+        if actor == Some(user) {
+            continue;
+        }
+        let subject = format!("A booking request ended: {}", status.label().to_lowercase());
+        store::notify(
+            conn,
+            b.id,
+            side,
+            NotificationKind::BookingEnded,
+            &subject,
+            told,
+        )
+        .await?;
+    }
+    Ok(())
 }
 
 /// Closes the pending requests of a parcel (booked elsewhere, changed or cancelled).
@@ -109,6 +139,7 @@ pub async fn close_for_trip(
                     conn,
                     b.id,
                     Side::Sender,
+                    NotificationKind::BookingCancelled,
                     "Your booking was cancelled",
                     "The traveler cancelled the trip. Your parcel is open for booking again.",
                 )
@@ -231,6 +262,7 @@ async fn end_before_pickup(
         &mut tx,
         id,
         side.other(),
+        NotificationKind::BookingCancelled,
         subject,
         &format!("{body} Reason: {reason}"),
     )
@@ -284,6 +316,7 @@ pub async fn expire_unpicked(conn: &mut PgConnection, id: BookingId) -> Result<b
             conn,
             id,
             side,
+            NotificationKind::BookingCancelled,
             "A booking ended without pickup",
             &format!("{note} The sender's payment is back in their wallet."),
         )
@@ -344,6 +377,7 @@ async fn complete(
         conn,
         b.id,
         Side::Traveler,
+        NotificationKind::Completed,
         "You were paid for a delivery",
         &format!(
             "The delivery is complete: {} is in your Carry wallet.",

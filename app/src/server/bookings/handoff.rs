@@ -9,7 +9,8 @@ use crate::server::images;
 use crate::server::jobs::{self, JobKind};
 use crate::server::settings;
 use crate::types::{
-    BookingId, BookingStatus, Category, CodeKind, EventKind, ParcelId, Side, UserId,
+    BookingId, BookingStatus, Category, CodeKind, EventKind, NotificationKind, ParcelId, Side,
+    UserId,
 };
 use ::time::{Duration, OffsetDateTime};
 use sqlx::PgPool;
@@ -80,6 +81,7 @@ pub async fn pick_up(
         &mut tx,
         id,
         Side::Sender,
+        NotificationKind::PickedUp,
         "Your parcel was picked up",
         "The traveler checked your parcel and took it. Follow it from your booking.",
     )
@@ -134,6 +136,7 @@ pub async fn deliver(
         &mut tx,
         id,
         Side::Sender,
+        NotificationKind::Delivered,
         "Your parcel was delivered",
         &format!(
             "The traveler delivered your parcel. Confirm receipt from your booking; otherwise \

@@ -17,7 +17,9 @@ use crate::server::money::{idem, ledger};
 use crate::server::parcels::store::{self as parcels, ParcelRow};
 use crate::server::settings::{self, Settings};
 use crate::server::trips::store as trips;
-use crate::types::{BookingId, BookingStatus, EventKind, ParcelId, Side, TripId, UserId};
+use crate::types::{
+    BookingId, BookingStatus, EventKind, NotificationKind, ParcelId, Side, TripId, UserId,
+};
 use ::time::OffsetDateTime;
 use sqlx::{PgConnection, PgPool};
 
@@ -177,6 +179,7 @@ pub async fn propose(pool: &PgPool, actor: UserId, p: &Proposal) -> Result<Booki
         &mut tx,
         id,
         p.side.other(),
+        NotificationKind::BookingRequested,
         "New booking request",
         "You have a new booking request on Carry.",
     )
@@ -271,6 +274,7 @@ pub async fn accept(
         &mut tx,
         id,
         side.other(),
+        NotificationKind::BookingAccepted,
         "Your booking was accepted",
         "Your booking on Carry was accepted. Open it to see the contact details.",
     )
@@ -293,6 +297,7 @@ pub async fn decline(pool: &PgPool, actor: UserId, id: BookingId) -> Result<(), 
         &mut tx,
         id,
         side.other(),
+        NotificationKind::BookingDeclined,
         "Your booking request was declined",
         "A booking request on Carry was declined.",
     )
@@ -371,6 +376,7 @@ pub async fn counter(
         &mut tx,
         id,
         side.other(),
+        NotificationKind::BookingCountered,
         "A counter-offer on your booking",
         &format!("A new price was proposed: {new}."),
     )

@@ -6,7 +6,7 @@
 use super::store;
 use crate::error::AppError;
 use crate::server::time;
-use crate::types::{BookingId, EventKind, Side, UserId};
+use crate::types::{BookingId, EventKind, NotificationKind, Side, UserId};
 use ::time::{Duration, OffsetDateTime};
 use sqlx::{PgConnection, PgPool};
 
@@ -59,7 +59,15 @@ pub async fn flag_due(conn: &mut PgConnection) -> Result<u64, AppError> {
             b.tracking_no.as_deref().unwrap_or("")
         );
         for side in [Side::Sender, Side::Traveler] {
-            store::notify(conn, id, side, "A delivery is overdue", &body).await?;
+            store::notify(
+                conn,
+                id,
+                side,
+                NotificationKind::Overdue,
+                "A delivery is overdue",
+                &body,
+            )
+            .await?;
         }
     }
     Ok(n)

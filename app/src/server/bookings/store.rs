@@ -3,12 +3,13 @@
 //! its timeline.
 
 use crate::error::AppError;
-use crate::server::email;
 use crate::server::money::escrow::Charges;
+use crate::server::notifications::{self, Note};
 use crate::server::parcels::store as parcels;
 use crate::server::trips::store as trips;
 use crate::types::{
-    BookingId, BookingStatus, Currency, EventKind, Money, ParcelId, Side, TripId, UserId,
+    BookingId, BookingStatus, Currency, EventKind, Money, NotificationKind, ParcelId, Side, TripId,
+    UserId,
 };
 use ::time::OffsetDateTime;
 use sqlx::PgConnection;
@@ -195,22 +196,34 @@ pub async fn event(
     Ok(())
 }
 
-/// Emails one side of the booking (in the same transaction as the change it reports).
+/// Tells one side of the booking (in the same transaction as the change it reports): a
+/// notification leading to the booking, and an email unless they switched `kind` off.
 pub async fn notify(
     conn: &mut PgConnection,
     booking: BookingId,
     to: Side,
+    kind: NotificationKind,
     subject: &str,
     body: &str,
 ) -> Result<(), AppError> {
-    let address = sqlx::query_scalar!(
-        "SELECT u.email FROM bookings b JOIN users u
-           ON u.id = CASE WHEN $2 = 'sender' THEN b.sender_id ELSE b.traveler_id END
-         WHERE b.id = $1",
+    let user = sqlx::query_scalar!(
+        r#"SELECT CASE WHEN $2 = 'sender' THEN sender_id ELSE traveler_id END AS "u!: UserId"
+           FROM bookings WHERE id = $1"#,
         booking as BookingId,
         to as Side
     )
     .fetch_one(&mut *conn)
     .await?;
-    email::enqueue(&mut *conn, &address, subject, body, "booking").await
+    notifications::notify(
+        conn,
+        user,
+        Note {
+            kind,
+            title: subject,
+            body,
+            link: &format!("/bookings/{booking}"),
+            dedupe: None,
+        },
+    )
+    .await
 }

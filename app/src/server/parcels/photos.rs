@@ -4,6 +4,8 @@
 use super::store;
 use crate::error::AppError;
 use crate::server::images;
+use crate::server::matching::alerts;
+use crate::types::matching::AlertKind;
 use crate::types::{ParcelId, UserId};
 use sqlx::PgPool;
 use std::path::{Path, PathBuf};
@@ -127,6 +129,7 @@ pub async fn add(
         .execute(&mut *tx)
         .await?;
     }
+    alerts::schedule(&mut tx, AlertKind::Parcels, parcel.0).await?;
     tx.commit().await?;
     Ok(n)
 }

@@ -3,8 +3,12 @@
 
 use super::store;
 use crate::error::AppError;
-use crate::server::{audit, email, time};
+use crate::server::matching::alerts;
+use crate::server::notifications::{self, Note};
+use crate::server::{audit, time};
+use crate::types::matching::AlertKind;
 use crate::types::parcels::ReviewItem;
+use crate::types::NotificationKind;
 use crate::types::{Decision, ParcelId, ParcelStatus, UserId};
 use sqlx::PgPool;
 
@@ -59,12 +63,6 @@ pub async fn decide(
         ));
     }
     let r = store::row(&mut *tx, id).await?;
-    let email_to = sqlx::query_scalar!(
-        "SELECT email FROM users WHERE id = $1",
-        r.sender_id as UserId
-    )
-    .fetch_one(&mut *tx)
-    .await?;
     let new_status = if approve {
         ParcelStatus::Open
     } else {
@@ -111,7 +109,19 @@ pub async fn decide(
             format!("An admin reviewed your parcel and could not approve it.\n\nReason: {reason}\n\nYou can edit the parcel and submit it again."),
         )
     };
-    email::enqueue(&mut *tx, &email_to, &subject, &body, "parcel_review").await?;
+    notifications::notify(
+        &mut tx,
+        r.sender_id,
+        Note {
+            kind: NotificationKind::ParcelReview,
+            title: &subject,
+            body: &body,
+            link: &format!("/parcels/{id}"),
+            dedupe: None,
+        },
+    )
+    .await?;
+    alerts::schedule(&mut tx, AlertKind::Parcels, id.0).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -6,8 +6,10 @@ use super::risk::{self, RiskInput};
 use super::store::{self, ParcelRow};
 use crate::error::AppError;
 use crate::server::bookings::end;
+use crate::server::matching::alerts;
 use crate::server::places;
 use crate::server::settings::Settings;
+use crate::types::matching::AlertKind;
 use crate::types::parcels::{ParcelCard, ParcelDetail, ParcelForm};
 use crate::types::{Category, Currency, ParcelId, ParcelStatus, UserId};
 use sqlx::{PgConnection, PgPool};
@@ -169,6 +171,7 @@ pub async fn update(
     }
     end::close_pending_for_parcel(&mut tx, id, Some(user), "The sender changed the parcel.")
         .await?;
+    alerts::schedule(&mut tx, AlertKind::Parcels, id.0).await?;
     tx.commit().await?;
     Ok(new_status)
 }

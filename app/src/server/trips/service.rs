@@ -5,8 +5,10 @@ use super::form::{self, with_echo};
 use super::store::{self, TripRow};
 use crate::error::AppError;
 use crate::server::bookings::end;
+use crate::server::matching::alerts;
 use crate::server::places;
 use crate::server::time;
+use crate::types::matching::AlertKind;
 use crate::types::trips::{TripCard, TripDetail, TripForm};
 use crate::types::{format_kg, TicketStatus, TripId, TripStatus, UserId};
 use sqlx::PgPool;
@@ -15,6 +17,7 @@ use sqlx::PgPool;
 pub async fn create(pool: &PgPool, traveler: UserId, input: &TripForm) -> Result<TripId, AppError> {
     let v = form::parse(pool, input).await?;
     let distance = places::distance_km_rounded(&v.origin, &v.destination);
+    let mut tx = pool.begin().await?;
     let id = sqlx::query_scalar!(
         r#"INSERT INTO trips (traveler_id, origin_id, destination_id, origin_metro_id,
             destination_metro_id, stopover_ids, departs_at, arrives_at, mode, capacity_g,
@@ -37,8 +40,10 @@ pub async fn create(pool: &PgPool, traveler: UserId, input: &TripForm) -> Result
         v.notes,
         distance
     )
-    .fetch_one(pool)
+    .fetch_one(&mut *tx)
     .await?;
+    alerts::schedule(&mut tx, AlertKind::Trips, id.0).await?;
+    tx.commit().await?;
     Ok(id)
 }
 
@@ -117,6 +122,7 @@ pub async fn update(
     )
     .execute(&mut *tx)
     .await?;
+    alerts::schedule(&mut tx, AlertKind::Trips, id.0).await?;
     tx.commit().await?;
     Ok(())
 }

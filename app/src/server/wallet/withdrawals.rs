@@ -7,8 +7,10 @@ use crate::server::accounts::signup;
 use crate::server::accounts::verification::id_verified;
 use crate::server::money::idem;
 use crate::server::money::ledger::{self, Acct, Posting, TxKind};
-use crate::server::{audit, email, settings, time};
+use crate::server::notifications::{self, Note};
+use crate::server::{audit, settings, time};
 use crate::types::wallet::WithdrawalItem;
+use crate::types::NotificationKind;
 use crate::types::{Currency, Decision, Money, PayoutMethod, UserId, WithdrawalStatus};
 use sqlx::PgPool;
 use uuid::Uuid;
@@ -212,7 +214,7 @@ pub async fn decide(
     let w = sqlx::query!(
         r#"SELECT w.user_id AS "user_id: UserId", w.amount_minor,
                   w.currency AS "currency: Currency", w.status AS "status: WithdrawalStatus",
-                  w.method AS "method: PayoutMethod", w.destination, u.email
+                  w.method AS "method: PayoutMethod", w.destination
            FROM withdrawals w JOIN users u ON u.id = w.user_id WHERE w.id = $1 FOR UPDATE OF w"#,
         id
     )
@@ -276,7 +278,18 @@ pub async fn decide(
     } else {
         format!("{subject}. Reason: {}", reason.trim())
     };
-    email::enqueue(&mut *tx, &w.email, &subject, &body, "payout").await?;
+    notifications::notify(
+        &mut tx,
+        w.user_id,
+        Note {
+            kind: NotificationKind::Withdrawal,
+            title: &subject,
+            body: &body,
+            link: &format!("/wallet/receipts/payout/{id}"),
+            dedupe: None,
+        },
+    )
+    .await?;
     audit::record(
         &mut tx,
         Some(admin),
