@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The benchmark (not a test): on the large data set (1,000,000 trips, 1,000,000 parcels), load
 # the server-rendered trip-search page and, in the same run, a minimal axum handler running the
-# same SQL, with wrk at 32 connections; then time match ranking for 1,000 random parcels.
+# same SQL, with wrk at 32 connections; then time match ranking for 1,000 random parcels, escrow
+# throughput, the route alerts a new trip matches among 100,000, and chat delivery with 500
+# members across two instances.
 # Usage: scripts/bench.sh [seconds per load run, default 20]
 source "$(dirname "$0")/lib.sh"
 
@@ -27,9 +29,18 @@ env LEPTOS_OUTPUT_NAME=carry LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_PKG_DIR=pk
   LEPTOS_SITE_ADDR="127.0.0.1:$PORT" LEPTOS_ENV=PROD PUBLIC_URL="$BASE" CARRY_BENCH_ROUTES=1 \
   DATABASE_MAX_CONNECTIONS=32 RUST_LOG=warn target/release/server > target/bench/server.log 2>&1 &
 SERVER_PID=$!
-trap 'kill $SERVER_PID 2>/dev/null || true' EXIT
+# A second instance on the same database, for chat across instances.
+PORT_B=$((PORT + 1))
+BASE_B="http://127.0.0.1:$PORT_B"
+env LEPTOS_OUTPUT_NAME=carry LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_PKG_DIR=pkg \
+  LEPTOS_SITE_ADDR="127.0.0.1:$PORT_B" LEPTOS_ENV=PROD PUBLIC_URL="$BASE_B" \
+  DATABASE_MAX_CONNECTIONS=32 RUST_LOG=warn target/release/server > target/bench/server-b.log 2>&1 &
+SERVER_B_PID=$!
+trap 'kill $SERVER_PID $SERVER_B_PID 2>/dev/null || true' EXIT
 for _ in $(seq 1 60); do http_ok "$BASE/api/ready" && break; sleep 1; done
 http_ok "$BASE/api/ready" || { cat target/bench/server.log; die "the server did not start"; }
+for _ in $(seq 1 60); do http_ok "$BASE_B/api/ready" && break; sleep 1; done
+http_ok "$BASE_B/api/ready" || { cat target/bench/server-b.log; die "the second server did not start"; }
 
 # The busiest route in the generated data: the two biggest cities.
 read -r FROM TO < <(psql "$DATABASE_URL" -Atqc \
@@ -69,3 +80,9 @@ target/release/server bench-match --n 1000
 
 say "Escrow hold + release (durable commits) against bare SQL"
 target/release/server bench-escrow --n "${ESCROW_N:-2000}"
+
+say "Route alerts: publishing a trip among 100,000 saved alerts"
+target/release/server bench-alerts --alerts 100000 --n 500
+
+say "Chat delivery: 500 members across two instances, 60 s"
+target/release/server bench-chat --a "$BASE" --b "$BASE_B" --clients "${CHAT_CLIENTS:-500}" --seconds "${CHAT_SECONDS:-60}"

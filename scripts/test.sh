@@ -39,24 +39,38 @@ E2E_DB=carry_e2e
 psql "$PG_BASE/postgres" -qc "drop database if exists $E2E_DB with (force)" >/dev/null
 ensure_database "$E2E_DB"
 E2E_PORT="${E2E_PORT:-3100}"
+E2E_PORT_B=$((E2E_PORT + 1))
+SMTP_PORT=$((E2E_PORT + 25))
+SINK_PORT=$((E2E_PORT + 26))
 export E2E_BASE_URL="http://127.0.0.1:$E2E_PORT"
+# A second instance on the same database: the scale-out spec talks to both.
+export E2E_BASE_URL_B="http://127.0.0.1:$E2E_PORT_B"
+export E2E_SMTP_SINK="http://127.0.0.1:$SINK_PORT/messages"
 export E2E_ADMIN_EMAIL=e2e-admin@carry.test E2E_ADMIN_PASSWORD=e2e-admin-passphrase
 export E2E_DATABASE_URL="$PG_BASE/$E2E_DB"
 mkdir -p target/e2e
 server_env=(env DATABASE_URL="$PG_BASE/$E2E_DB" LEPTOS_OUTPUT_NAME=carry LEPTOS_SITE_ROOT=target/site
-  LEPTOS_SITE_PKG_DIR=pkg LEPTOS_SITE_ADDR="127.0.0.1:$E2E_PORT" LEPTOS_ENV=DEV CARRY_DEV=1 PER_IP_HOURLY_LIMIT=100000 PUBLIC_URL="$E2E_BASE_URL"
-  UPLOAD_DIR=target/e2e/uploads)
+  LEPTOS_SITE_PKG_DIR=pkg LEPTOS_ENV=DEV CARRY_DEV=1 PER_IP_HOURLY_LIMIT=100000
+  UPLOAD_DIR=target/e2e/uploads SMTP_HOST=127.0.0.1 SMTP_PORT="$SMTP_PORT" SMTP_SECURITY=none
+  SMTP_FROM="Carry <no-reply@carry.test>")
 "${server_env[@]}" target/debug/server admin create --email "$E2E_ADMIN_EMAIL" --password "$E2E_ADMIN_PASSWORD" --name "E2E Admin"
-"${server_env[@]}" target/debug/server > target/e2e/server.log 2>&1 &
+node end2end/smtp-sink.mjs "$SMTP_PORT" "$SINK_PORT" > target/e2e/smtp.log 2>&1 &
+SINK_PID=$!
+"${server_env[@]}" LEPTOS_SITE_ADDR="127.0.0.1:$E2E_PORT" PUBLIC_URL="$E2E_BASE_URL" target/debug/server > target/e2e/server.log 2>&1 &
 SERVER_PID=$!
-trap 'kill $SERVER_PID 2>/dev/null || true' EXIT
-for _ in $(seq 1 60); do
-  http_ok "$E2E_BASE_URL/api/ready" && break
-  kill -0 $SERVER_PID 2>/dev/null || { cat target/e2e/server.log; die "the server did not start"; }
-  sleep 1
+"${server_env[@]}" LEPTOS_SITE_ADDR="127.0.0.1:$E2E_PORT_B" PUBLIC_URL="$E2E_BASE_URL_B" target/debug/server > target/e2e/server-b.log 2>&1 &
+SERVER_B_PID=$!
+trap 'kill $SERVER_PID $SERVER_B_PID $SINK_PID 2>/dev/null || true' EXIT
+for url in "$E2E_BASE_URL" "$E2E_BASE_URL_B"; do
+  for _ in $(seq 1 60); do
+    http_ok "$url/api/ready" && break
+    kill -0 $SERVER_PID 2>/dev/null && kill -0 $SERVER_B_PID 2>/dev/null \
+      || { cat target/e2e/server.log target/e2e/server-b.log; die "a server did not start"; }
+    sleep 1
+  done
+  http_ok "$url/api/ready" || { cat target/e2e/server.log target/e2e/server-b.log; die "a server is not ready"; }
 done
-http_ok "$E2E_BASE_URL/api/ready" || { cat target/e2e/server.log; die "the server is not ready"; }
-(cd end2end && npx playwright test) || { tail -50 target/e2e/server.log; die "browser tests failed"; }
+(cd end2end && npx playwright test) || { tail -50 target/e2e/server.log target/e2e/server-b.log; die "browser tests failed"; }
 
 say "Ledger invariants after the browser tests"
 "${server_env[@]}" target/debug/server ledger-check || die "the ledger check failed"

@@ -85,11 +85,11 @@ export async function emailedLink(page: Page, to: string, kind: string): Promise
 
 /** A new member in their own browser context (same JavaScript setting and screen as the
  * project), signed up and with a confirmed email, so they can book and carry. */
-export async function member(browser: Browser, testInfo: TestInfo, tag: string, name: string) {
+export async function member(browser: Browser, testInfo: TestInfo, tag: string, name: string, baseURL?: string) {
   const context = await browser.newContext({
     javaScriptEnabled: jsEnabled(testInfo),
     viewport: testInfo.project.use.viewport ?? undefined,
-    baseURL: testInfo.project.use.baseURL,
+    baseURL: baseURL ?? testInfo.project.use.baseURL,
   });
   const page = await context.newPage();
   const email = uniqueEmail(testInfo, tag);
@@ -210,4 +210,13 @@ export async function feesNow(page: Page): Promise<number> {
   await expect(page.getByTestId('ledger-verdict')).toContainText('All invariants hold.');
   const row = page.getByTestId('system-fees-EUR');
   return (await row.count()) ? cents(await row.innerText()) : 0;
+}
+
+/** The second server instance (same database), for the scale-out spec. */
+export const BASE_B = process.env.E2E_BASE_URL_B ?? 'http://127.0.0.1:3001';
+
+/** What the test SMTP server received: one entry per recipient of each email sent. */
+export async function sentEmails(): Promise<{ to: string; subject: string }[]> {
+  const res = await fetch(process.env.E2E_SMTP_SINK ?? 'http://127.0.0.1:3126/messages');
+  return res.json();
 }

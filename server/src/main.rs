@@ -4,7 +4,7 @@
 use app::server::accounts::admins;
 use app::server::{email, places, worker, Config};
 use server::commands::cli::{self, Command};
-use server::commands::{bench_escrow, demo};
+use server::commands::{bench_alerts, bench_chat, bench_escrow, demo};
 use server::{http::metrics::Metrics, leptos_config, MIGRATOR};
 use std::sync::Arc;
 use tracing_subscriber::EnvFilter;
@@ -100,6 +100,13 @@ async fn run(command: Command) -> Result<(), String> {
         }
         Command::BenchMatch { n } => demo::bench_match(&pool, n).await,
         Command::BenchEscrow { n } => bench_escrow::run(&pool, n).await,
+        Command::BenchAlerts { alerts, n } => bench_alerts::run(&pool, alerts, n).await,
+        Command::BenchChat {
+            a,
+            b,
+            clients,
+            seconds,
+        } => bench_chat::run(&pool, clients, seconds, &a, &b).await,
         Command::LedgerCheck => {
             let findings = app::server::money::ledger::check(&pool)
                 .await

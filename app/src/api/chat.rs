@@ -33,24 +33,6 @@ pub async fn open_conversation(id: ConversationId) -> Result<Conversation, AppEr
     chat::open(&ctx::pool()?, me.user.id, id).await
 }
 
-/// The conversation of a parcel–trip pair, if one was opened (shown on the booking page).
-#[server(prefix = "/api", endpoint = "chat/of-pair", input = GetUrl)]
-pub async fn conversation_of_pair(
-    parcel: ParcelId,
-    trip: TripId,
-) -> Result<Option<ConversationId>, AppError> {
-    let me = ctx::require_user().await?;
-    let pool = ctx::pool()?;
-    match chat::of_pair(&pool, parcel, trip).await? {
-        Some(id) => {
-            // Only for its members: anyone else learns nothing.
-            crate::server::chat::store::own(&pool, me.user.id, id).await?;
-            Ok(Some(id))
-        }
-        None => Ok(None),
-    }
-}
-
 /// Sends a message. Without JavaScript the page it came from (`back`, a path on the site) is
 /// shown again.
 #[server(prefix = "/api", endpoint = "chat/send")]

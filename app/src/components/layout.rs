@@ -53,6 +53,22 @@ impl AuthState {
 #[component]
 pub fn NavBar() -> impl IntoView {
     let auth = AuthState::get();
+    let live = crate::components::live::Live::get();
+    // Created here, beside the user, so the server and the browser make it in the same place.
+    let unread = Resource::new(
+        move || {
+            (
+                live.messages.get(),
+                live.notifications.get(),
+                auth.refresh.get(),
+            )
+        },
+        |_| async move {
+            crate::api::notifications::unread_counts()
+                .await
+                .unwrap_or_default()
+        },
+    );
     view! {
         <header class="border-b border-slate-200 bg-white">
             <nav class="mx-auto flex max-w-5xl flex-wrap items-center justify-between gap-x-4 gap-y-2 px-4 py-3" aria-label="Main">
@@ -66,7 +82,10 @@ pub fn NavBar() -> impl IntoView {
                     <Transition fallback=|| ()>
                         {move || Suspend::new(async move {
                             match auth.user.await {
-                                Some(user) => view! { <UserMenu user/> }.into_any(),
+                                Some(user) => {
+                                    let unread = unread.await;
+                                    view! { <UserMenu user unread/> }.into_any()
+                                }
                                 None => view! {
                                     <A href="/login" attr:class="nav-link">"Log in"</A>
                                     <A href="/signup" attr:class="btn-primary">"Sign up"</A>
@@ -81,7 +100,7 @@ pub fn NavBar() -> impl IntoView {
 }
 
 #[component]
-fn UserMenu(user: CurrentUser) -> impl IntoView {
+fn UserMenu(user: CurrentUser, unread: crate::types::notifications::Unread) -> impl IntoView {
     let logout = ServerAction::<LogOut>::new();
     AuthState::refresh_after(logout);
     let profile = format!("/u/{}", user.id);
@@ -91,7 +110,7 @@ fn UserMenu(user: CurrentUser) -> impl IntoView {
         <a href="/parcels" class="nav-link">"My parcels"</a>
         <a href="/bookings" class="nav-link">"Bookings"</a>
         <a href="/wallet" class="nav-link">"Wallet"</a>
-        <Unread/>
+        <UnreadLinks unread/>
         <A href="/account" attr:class="nav-link" attr:data-testid="nav-user">{user.display_name.clone()}</A>
         <a href=profile class="nav-link">"Public profile"</a>
         <ActionForm action=logout attr:class="inline">
@@ -100,37 +119,19 @@ fn UserMenu(user: CurrentUser) -> impl IntoView {
     }
 }
 
-/// Messages and the bell, with their unread counts; live.
+/// Messages and the bell, with their unread counts (live: the counts are fetched again on every
+/// live event).
 #[component]
-fn Unread() -> impl IntoView {
-    let live = crate::components::live::Live::get();
-    let counts = Resource::new(
-        move || (live.messages.get(), live.notifications.get()),
-        |_| async move {
-            crate::api::notifications::unread_counts()
-                .await
-                .unwrap_or_default()
-        },
-    );
+fn UnreadLinks(unread: crate::types::notifications::Unread) -> impl IntoView {
     let badge = |n: i64, id: &'static str| {
         (n > 0).then(|| {
             view! { <span class="ml-1 rounded-full bg-teal-600 px-1.5 text-xs font-semibold text-white" data-testid=id>{n}</span> }
         })
     };
+    let label = format!("Notifications ({} unread)", unread.notifications);
     view! {
-        <Transition fallback=|| view! {
-            <a href="/messages" class="nav-link">"Messages"</a>
-            <a href="/notifications" class="nav-link" aria-label="Notifications">"🔔"</a>
-        }>
-            {move || Suspend::new(async move {
-                let u = counts.await;
-                let label = format!("Notifications ({} unread)", u.notifications);
-                view! {
-                    <a href="/messages" class="nav-link" data-testid="nav-messages">"Messages"{badge(u.messages, "unread-messages")}</a>
-                    <a href="/notifications" class="nav-link" aria-label=label data-testid="bell">"🔔"{badge(u.notifications, "unread-notifications")}</a>
-                }
-            })}
-        </Transition>
+        <a href="/messages" class="nav-link" data-testid="nav-messages">"Messages"{badge(unread.messages, "unread-messages")}</a>
+        <a href="/notifications" class="nav-link" aria-label=label data-testid="bell">"🔔"{badge(unread.notifications, "unread-notifications")}</a>
     }
 }
 

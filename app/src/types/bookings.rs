@@ -56,6 +56,8 @@ pub struct BookingDetail {
     pub can_withdraw: bool,
     pub money: BookingMoney,
     pub handoff: Option<Handoff>,
+    /// The conversation of this parcel and trip, if one was opened.
+    pub conversation: Option<crate::types::chat::ConversationId>,
 }
 
 /// What a sender pays on top of the price, as the settings say now (shown by request forms).

@@ -12,6 +12,11 @@ Usage:
   server bench-match [--n N]               time match ranking for N random parcels (default 1000)
   server bench-escrow [--n N]              escrow hold + release throughput against bare SQL
                                            (default 2000 bookings)
+  server bench-alerts [--alerts N] [--n M] time finding the route alerts of M new trips among
+                                           N saved alerts (defaults 100000 and 500)
+  server bench-chat --a URL --b URL [--clients N] [--seconds S]
+                                           chat delivery between two running instances: N
+                                           members (default 500) for S seconds (default 60)
   server ledger-check                      run the ledger's invariant check; exit 1 if broken
 ";
 
@@ -32,6 +37,16 @@ pub enum Command {
     },
     BenchEscrow {
         n: usize,
+    },
+    BenchAlerts {
+        alerts: i64,
+        n: usize,
+    },
+    BenchChat {
+        a: String,
+        b: String,
+        clients: usize,
+        seconds: u64,
     },
     LedgerCheck,
     Help,
@@ -64,6 +79,28 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
             n: match flag("--n") {
                 Some(n) => n.parse().map_err(|_| "--n takes a number")?,
                 None => 2000,
+            },
+        }),
+        ["bench-alerts", ..] => Ok(Command::BenchAlerts {
+            alerts: match flag("--alerts") {
+                Some(n) => n.parse().map_err(|_| "--alerts takes a number")?,
+                None => 100_000,
+            },
+            n: match flag("--n") {
+                Some(n) => n.parse().map_err(|_| "--n takes a number")?,
+                None => 500,
+            },
+        }),
+        ["bench-chat", ..] => Ok(Command::BenchChat {
+            a: flag("--a").ok_or("bench-chat needs --a (an instance's address)")?,
+            b: flag("--b").ok_or("bench-chat needs --b (another instance's address)")?,
+            clients: match flag("--clients") {
+                Some(n) => n.parse().map_err(|_| "--clients takes a number")?,
+                None => 500,
+            },
+            seconds: match flag("--seconds") {
+                Some(n) => n.parse().map_err(|_| "--seconds takes a number")?,
+                None => 60,
             },
         }),
         ["ledger-check"] => Ok(Command::LedgerCheck),
@@ -138,5 +175,22 @@ mod tests {
             Command::BenchEscrow { n: 2000 }
         );
         assert_eq!(parse(&args("ledger-check")).unwrap(), Command::LedgerCheck);
+        assert_eq!(
+            parse(&args("bench-chat --a http://a --b http://b --clients 10")).unwrap(),
+            Command::BenchChat {
+                a: "http://a".into(),
+                b: "http://b".into(),
+                clients: 10,
+                seconds: 60
+            }
+        );
+        assert!(parse(&args("bench-chat --a http://a")).is_err());
+        assert_eq!(
+            parse(&args("bench-alerts")).unwrap(),
+            Command::BenchAlerts {
+                alerts: 100_000,
+                n: 500
+            }
+        );
     }
 }

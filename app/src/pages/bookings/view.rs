@@ -160,7 +160,7 @@ fn BookingView(
         </div>
         <MoneyPanel money=b.money.clone() side=s.my_side status=s.status/>
         {b.handoff.clone().map(|h| view! { <HandoffPanel handoff=h id side=s.my_side acts money=b.money.clone()/> })}
-        <BookingChat parcel=b.parcel_id trip=b.trip_id booking=id/>
+        <BookingChat parcel=b.parcel_id trip=b.trip_id booking=id conversation=b.conversation/>
         <section class="card mt-6">
             <h2 class="mb-2 font-semibold">"Timeline"</h2>
             <ol class="space-y-1 text-sm" data-testid="timeline">
@@ -212,27 +212,21 @@ fn BookingChat(
     parcel: crate::types::ParcelId,
     trip: crate::types::TripId,
     booking: crate::types::BookingId,
+    conversation: Option<crate::types::chat::ConversationId>,
 ) -> impl IntoView {
     use crate::pages::chat::conversation::{AskQuestion, ConversationPanel};
-    let found = Resource::new(
-        move || (parcel, trip),
-        |(p, t)| crate::api::chat::conversation_of_pair(p, t),
-    );
     view! {
         <section class="mt-6" data-testid="booking-chat">
             <h2 class="mb-2 font-semibold">"Messages"</h2>
-            <Suspense fallback=loading>
-                {move || Suspend::new(async move {
-                    match found.await {
-                        Ok(Some(c)) => view! { <ConversationPanel id=c back=format!("/bookings/{booking}")/> }.into_any(),
-                        Ok(None) => view! {
-                            <p class="mb-2 text-sm text-slate-600">"No message yet between you."</p>
-                            <AskQuestion parcel trip/>
-                        }.into_any(),
-                        Err(e) => page_error(e),
-                    }
-                })}
-            </Suspense>
+            {match conversation {
+                Some(c) => view! { <ConversationPanel id=c back=format!("/bookings/{booking}")/> }.into_any(),
+                None => view! {
+                    <div class="card">
+                        <p class="mb-2 text-sm text-slate-600">"No message yet between you."</p>
+                        <AskQuestion parcel trip/>
+                    </div>
+                }.into_any(),
+            }}
         </section>
     }
 }

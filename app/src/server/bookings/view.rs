@@ -99,6 +99,13 @@ pub async fn detail(
         can_withdraw: pending && b.initiator == me,
         money,
         handoff,
+        conversation: sqlx::query_scalar!(
+            "SELECT id FROM conversations WHERE parcel_id = $1 AND trip_id = $2",
+            b.parcel_id as crate::types::ParcelId,
+            b.trip_id as crate::types::TripId
+        )
+        .fetch_optional(&mut *conn)
+        .await?,
     })
 }
 

@@ -68,21 +68,6 @@ pub async fn start(
     .await?)
 }
 
-/// The conversation of a parcel–trip pair, if one was opened.
-pub async fn of_pair(
-    pool: &PgPool,
-    parcel: ParcelId,
-    trip: TripId,
-) -> Result<Option<ConversationId>, AppError> {
-    Ok(sqlx::query_scalar!(
-        "SELECT id FROM conversations WHERE parcel_id = $1 AND trip_id = $2",
-        parcel as ParcelId,
-        trip as TripId
-    )
-    .fetch_optional(pool)
-    .await?)
-}
-
 /// Checks a message's text: at most 4,000 characters, no control characters but line breaks.
 fn check_text(body: &str, has_image: bool) -> Result<String, AppError> {
     let body = body.trim();
