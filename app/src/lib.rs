@@ -79,6 +79,7 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     AuthState::provide();
     components::live::Live::provide();
+    components::zone::report();
     // Effects run only in the browser: this marks the page as hydrated (the browser tests wait for it).
     Effect::new(|_| {
         if let Some(body) = document().body() {
@@ -144,6 +145,10 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/admin/ledger") view=admin::ledger::LedgerPage ssr=SsrMode::Async/>
                         <Route path=path!("/admin/attention") view=admin::attention::AttentionPage ssr=SsrMode::Async/>
                         <Route path=path!("/admin/reports") view=admin::reports::ReportsPage ssr=SsrMode::Async/>
+                        <Route path=path!("/admin/disputes") view=admin::disputes::DisputesPage ssr=SsrMode::Async/>
+                        <Route path=path!("/admin/tickets") view=admin::tickets::TicketsPage ssr=SsrMode::Async/>
+                        <Route path=path!("/admin/audit") view=admin::audit::AuditPage ssr=SsrMode::Async/>
+                        <Route path=path!("/admin/disputes/:id") view=admin::disputes::AdminDisputePage ssr=SsrMode::Async/>
                         <Route path=path!("/admin/conversations/:id") view=admin::reports::AdminConversationPage ssr=SsrMode::Async/>
                         <Route path=path!("/dev/outbox") view=admin::outbox::OutboxPage ssr=SsrMode::Async/>
                     </Routes>

@@ -3,6 +3,7 @@ import { expect, test } from '@playwright/test';
 import { askToSignUp, emailedLink, jsEnabled, logIn, logOut, open, PASSWORD, signUp, uniqueEmail } from './helpers';
 
 test('sign up, confirm the email from the outbox, log out, log in and see your name', async ({ page }, testInfo) => {
+  test.setTimeout(120_000);
   const email = uniqueEmail(testInfo, 'signup');
   await askToSignUp(page, email, 'Nadia Sender');
   // Nobody is logged in until the address is confirmed.

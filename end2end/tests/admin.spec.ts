@@ -2,7 +2,7 @@
 import { expect, test } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { admin, logIn, open, signUp, uniqueEmail } from './helpers';
+import { admin, logIn, open, openMenu, signUp, uniqueEmail } from './helpers';
 
 test('a member who is not an admin gets 403 on /admin', async ({ page }, testInfo) => {
   await signUp(page, uniqueEmail(testInfo, 'notadmin'));
@@ -16,6 +16,7 @@ test('an admin sees the dashboard', async ({ page }) => {
   const password = process.env.E2E_ADMIN_PASSWORD;
   expect(email, 'the test command creates an admin and passes its credentials').toBeTruthy();
   await logIn(page, email!, password!);
+  await openMenu(page);
   await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Admin', exact: true })).toBeVisible();
   const res = await open(page, '/admin');
   expect(res?.status()).toBe(200);

@@ -1,6 +1,6 @@
 // Bookings: request, counter and accept; pay, hand over with codes, complete.
 import { expect, test } from '@playwright/test';
-import { admin, endCodeLock, feesNow, member, open, payWithCard, PNG, postParcel, postTrip, tag, topUp } from './helpers';
+import { admin, endCodeLock, feesNow, member, open, openMenu, payWithCard, PNG, postParcel, postTrip, tag, topUp } from './helpers';
 
 test('a trip is matched, requested, countered and accepted; both sides then see the contact details', async ({ browser }, testInfo) => {
   test.setTimeout(150_000);
@@ -59,7 +59,7 @@ test('a trip is matched, requested, countered and accepted; both sides then see 
 });
 
 test('a booking is paid from the wallet, handed over with codes, and pays the traveler', async ({ browser }, testInfo) => {
-  test.setTimeout(180_000);
+  test.setTimeout(240_000);
   const t = tag();
   const traveler = await member(browser, testInfo, 'traveler', `Tara ${t}`);
   const sender = await member(browser, testInfo, 'sender', `Sam ${t}`);
@@ -137,6 +137,11 @@ test('a booking is paid from the wallet, handed over with codes, and pays the tr
   await open(traveler.page, '/wallet');
   await expect(traveler.page.getByTestId('balance-EUR').getByTestId('available')).toHaveText('10.00 EUR');
   await expect(traveler.page.getByTestId('history')).toContainText(`Earned for delivering: Atlas ${t}`);
+  await traveler.page.getByTestId('history-item').filter({ hasText: 'Earned for delivering' })
+    .getByRole('link', { name: 'Receipt' }).click();
+  await expect(traveler.page.getByTestId('receipt')).toContainText('Released to the traveler receipt');
+  await expect(traveler.page.getByTestId('receipt')).toContainText('Service fee1.00 EUR');
+  await expect(traveler.page.getByTestId('receipt-amount')).toHaveText('10.00 EUR');
   expect(await feesNow(adminPage)).toBeGreaterThanOrEqual(feesBefore + 100);
 
   // The public tracking page tells the story without names or addresses.
@@ -146,6 +151,29 @@ test('a booking is paid from the wallet, handed over with codes, and pays the tr
   await expect(track).toContainText('Picked up and inspected by the traveler');
   await expect(track).not.toContainText('Baker');
   await expect(track).not.toContainText(`Tara ${t}`);
+
+  // Both sides review each other; neither sees the other's review before writing their own.
+  await open(sender.page, bookingUrl);
+  const form = sender.page.getByTestId('review-form');
+  await form.getByLabel('Stars').selectOption('5');
+  await form.getByLabel('Comment (optional)').fill(`Great traveler ${t}`);
+  await form.getByRole('button', { name: 'Publish review' }).click();
+  await expect(sender.page.getByTestId('my-review')).toContainText(`Great traveler ${t}`);
+  await open(traveler.page, bookingUrl);
+  await expect(traveler.page.getByTestId('their-review-waiting')).toBeVisible();
+  await expect(traveler.page.getByText(`Great traveler ${t}`)).toHaveCount(0);
+  await traveler.page.getByTestId('review-form').getByLabel('Stars').selectOption('4');
+  await traveler.page.getByTestId('review-form').getByRole('button', { name: 'Publish review' }).click();
+  await expect(traveler.page.getByTestId('their-review')).toContainText(`Great traveler ${t}`);
+  await open(sender.page, bookingUrl);
+  await expect(sender.page.getByTestId('their-review')).toContainText('4 out of 5');
+  // They appear on the public profiles, with the record.
+  await openMenu(traveler.page);
+  const profile = await traveler.page.getByRole('link', { name: 'Public profile' }).getAttribute('href');
+  await open(adminPage, profile!);
+  const asTraveler = adminPage.getByTestId('as-traveler');
+  await expect(asTraveler.getByTestId('record')).toContainText('★ 5.0 from 1 review · 1 completed · 100% on time');
+  await expect(asTraveler.getByTestId('review')).toContainText(`Great traveler ${t}`);
 });
 
 test('a parcel for someone reachable only by phone: the sender forwards the delivery code and its tracking link', async ({ browser }, testInfo) => {

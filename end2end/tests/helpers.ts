@@ -1,4 +1,4 @@
-import { Browser, expect, Page, test, TestInfo } from '@playwright/test';
+import { Browser, BrowserContextOptions, expect, Page, test, TestInfo } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 
 export const PASSWORD = 'a sturdy passphrase';
@@ -68,7 +68,15 @@ export async function logIn(page: Page, email: string, password = PASSWORD) {
   await page.getByRole('button', { name: 'Log in' }).click();
 }
 
+/** Opens the navigation's menu (a disclosure: it works without JavaScript too). */
+export async function openMenu(page: Page) {
+  const menu = page.getByRole('navigation', { name: 'Main' }).locator('details:visible');
+  if ((await menu.getAttribute('open')) === null) await menu.locator('summary').click();
+  await expect(menu).toHaveAttribute('open', '');
+}
+
 export async function logOut(page: Page) {
+  await openMenu(page);
   await page.getByRole('button', { name: 'Log out' }).click();
   await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Log in', exact: true })).toBeVisible();
 }
@@ -85,11 +93,15 @@ export async function emailedLink(page: Page, to: string, kind: string): Promise
 
 /** A new member in their own browser context (same JavaScript setting and screen as the
  * project), signed up and with a confirmed email, so they can book and carry. */
-export async function member(browser: Browser, testInfo: TestInfo, tag: string, name: string, baseURL?: string) {
+export async function member(
+  browser: Browser, testInfo: TestInfo, tag: string, name: string, baseURL?: string,
+  options: BrowserContextOptions = {},
+) {
   const context = await browser.newContext({
     javaScriptEnabled: jsEnabled(testInfo),
     viewport: testInfo.project.use.viewport ?? undefined,
     baseURL: baseURL ?? testInfo.project.use.baseURL,
+    ...options,
   });
   const page = await context.newPage();
   const email = uniqueEmail(testInfo, tag);

@@ -1,6 +1,6 @@
 // Wallet: a declined card, and a withdrawal through the ID check and the payouts queue.
 import { expect, test } from '@playwright/test';
-import { admin, member, open, payWithCard, PNG, tag, topUp } from './helpers';
+import { admin, member, open, payWithCard, PNG, tag, topUp, openMenu } from './helpers';
 
 test('a declined card says so; a withdrawal needs an ID check and goes through the payouts queue', async ({ browser }, testInfo) => {
   test.setTimeout(150_000);
@@ -50,6 +50,7 @@ test('a declined card says so; a withdrawal needs an ID check and goes through t
 
   await open(page, '/wallet');
   await expect(page.getByTestId('withdrawal-status').first()).toHaveText('paid');
+  await openMenu(page);
   await open(page, await page.getByRole('link', { name: 'Public profile' }).getAttribute('href') ?? '/');
   await expect(page.getByTestId('badge-id')).toHaveText('ID verified');
   await open(page, '/wallet');

@@ -144,7 +144,8 @@ pub async fn update_profile(
 #[server(prefix = "/api", endpoint = "account/sessions")]
 pub async fn my_sessions() -> Result<Vec<SessionInfo>, AppError> {
     let me = ctx::require_user().await?;
-    accounts::sessions::list(&ctx::pool()?, me.user.id, me.session_id).await
+    let tz = ctx::viewer_zone(Some(&me));
+    accounts::sessions::list(&ctx::pool()?, me.user.id, me.session_id, &tz).await
 }
 
 #[server(prefix = "/api", endpoint = "account/sessions/revoke")]
@@ -162,5 +163,27 @@ pub async fn revoke_session(session_id: Uuid) -> Result<(), AppError> {
 
 #[server(prefix = "/api", endpoint = "profiles/get")]
 pub async fn get_public_profile(user_id: UserId) -> Result<PublicProfile, AppError> {
-    accounts::profile::public_profile(&ctx::pool()?, user_id).await
+    let pool = ctx::pool()?;
+    let mut profile = accounts::profile::public_profile(&pool, user_id).await?;
+    let me = ctx::current_user().await?;
+    let tz = ctx::viewer_zone(me.as_ref());
+    profile.reputation = crate::server::reviews::reputation(&pool, user_id, &tz).await?;
+    Ok(profile)
+}
+
+/// The browser reports its time zone: kept in a cookie, and on the account when signed in, so
+/// every page (with or without JavaScript) shows times in it.
+#[server(prefix = "/api", endpoint = "account/time-zone")]
+pub async fn remember_time_zone(tz: String) -> Result<(), AppError> {
+    let Some(tz) = crate::server::time::valid_zone(&tz) else {
+        return Err(AppError::validation(
+            "tz",
+            "This is not a time zone we know.",
+        ));
+    };
+    ctx::set_zone_cookie(&tz);
+    if let Some(me) = ctx::current_user().await? {
+        accounts::profile::set_time_zone(&ctx::pool()?, me.user.id, &tz).await?;
+    }
+    Ok(())
 }

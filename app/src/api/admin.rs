@@ -80,6 +80,38 @@ pub async fn decide_verification(
     Ok(())
 }
 
+/// Trip tickets waiting for a check.
+#[server(prefix = "/api", endpoint = "admin/tickets", input = GetUrl)]
+pub async fn ticket_queue() -> Result<Vec<crate::types::trips::TicketItem>, AppError> {
+    let me = ctx::require_admin().await?;
+    crate::server::trips::ticket::queue(&ctx::pool()?, &ctx::viewer_zone(Some(&me))).await
+}
+
+/// Confirms a trip's ticket (the confirmed-traveler badge) or rejects it with a reason.
+#[server(prefix = "/api", endpoint = "admin/tickets/decide")]
+pub async fn decide_ticket(
+    id: crate::types::TripId,
+    decision: Decision,
+    #[server(default)] reason: String,
+) -> Result<(), AppError> {
+    let admin = ctx::require_admin().await?;
+    crate::server::trips::ticket::decide(&ctx::pool()?, admin.user.id, id, decision, &reason)
+        .await?;
+    leptos_axum::redirect("/admin/tickets?done=1");
+    Ok(())
+}
+
+/// The audit log, newest first, filtered by an action prefix ("dispute.") and a subject.
+#[server(prefix = "/api", endpoint = "admin/audit", input = GetUrl)]
+pub async fn audit_log(
+    #[server(default)] action: String,
+    #[server(default)] subject: String,
+) -> Result<Vec<crate::types::admin::AuditItem>, AppError> {
+    let me = ctx::require_admin().await?;
+    let tz = ctx::viewer_zone(Some(&me));
+    crate::server::audit::list(&ctx::pool()?, &action, &subject, &tz).await
+}
+
 /// Deliveries overdue: picked up and still undelivered 72 hours after the deadline.
 #[server(prefix = "/api", endpoint = "admin/overdue", input = GetUrl)]
 pub async fn overdue_deliveries() -> Result<Vec<OverdueItem>, AppError> {

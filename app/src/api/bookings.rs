@@ -2,7 +2,7 @@
 //! is a multipart upload route), how a booking ends, the request terms, and tracking.
 
 use crate::error::AppError;
-use crate::types::bookings::{BookingDetail, BookingSummary, BookingTerms, TrackingView};
+use crate::types::bookings::{BookingDetail, BookingSummary, BookingTerms, Home, TrackingView};
 use crate::types::{Answer, BookingId, ParcelId, Settle, Side, TripId};
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
@@ -67,13 +67,25 @@ pub async fn answer_booking(
 pub async fn get_booking(id: BookingId) -> Result<BookingDetail, AppError> {
     let me = ctx::require_user().await?;
     let state = ctx::state()?;
-    view::detail(&state.pool, &state.config.public_url, me.user.id, id).await
+    let tz = ctx::viewer_zone(Some(&me));
+    view::detail(&state.pool, &state.config.public_url, &tz, me.user.id, id).await
 }
 
 #[server(prefix = "/api", endpoint = "bookings/mine")]
 pub async fn my_bookings() -> Result<Vec<BookingSummary>, AppError> {
     let me = ctx::require_user().await?;
     view::list_mine(&ctx::pool()?, me.user.id).await
+}
+
+/// The signed-in home page's summary; `None` for a visitor.
+#[server(prefix = "/api", endpoint = "home", input = GetUrl)]
+pub async fn home_summary() -> Result<Option<Home>, AppError> {
+    match ctx::current_user().await? {
+        Some(me) => Ok(Some(
+            crate::server::bookings::home::home(&ctx::pool()?, me.user.id).await?,
+        )),
+        None => Ok(None),
+    }
 }
 
 /// The traveler's pickup: the inspection and the sender's code.
@@ -125,5 +137,5 @@ pub async fn get_booking_terms() -> Result<BookingTerms, AppError> {
 /// The public tracking page's data: no names, addresses or notes.
 #[server(prefix = "/api", endpoint = "track", input = GetUrl)]
 pub async fn track(number: String) -> Result<TrackingView, AppError> {
-    view::tracking(&ctx::pool()?, &number).await
+    view::tracking(&ctx::pool()?, &number, &ctx::viewer_zone(None)).await
 }

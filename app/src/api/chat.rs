@@ -23,14 +23,14 @@ pub async fn start_conversation(parcel: ParcelId, trip: TripId) -> Result<(), Ap
 #[server(prefix = "/api", endpoint = "chat/inbox", input = GetUrl)]
 pub async fn my_conversations() -> Result<Vec<ConversationSummary>, AppError> {
     let me = ctx::require_user().await?;
-    chat::inbox(&ctx::pool()?, me.user.id).await
+    chat::inbox(&ctx::pool()?, me.user.id, &ctx::viewer_zone(Some(&me))).await
 }
 
 /// One conversation; reading it marks the other side's messages read.
 #[server(prefix = "/api", endpoint = "chat/open")]
 pub async fn open_conversation(id: ConversationId) -> Result<Conversation, AppError> {
     let me = ctx::require_user().await?;
-    chat::open(&ctx::pool()?, me.user.id, id).await
+    chat::open(&ctx::pool()?, me.user.id, id, &ctx::viewer_zone(Some(&me))).await
 }
 
 /// Sends a message. Without JavaScript the page it came from (`back`, a path on the site) is

@@ -66,7 +66,7 @@ pub async fn save_alert(
 #[server(prefix = "/api", endpoint = "alerts/mine", input = GetUrl)]
 pub async fn my_alerts() -> Result<Vec<AlertItem>, AppError> {
     let me = ctx::require_user().await?;
-    alerts::mine(&ctx::pool()?, me.user.id).await
+    alerts::mine(&ctx::pool()?, me.user.id, &ctx::viewer_zone(Some(&me))).await
 }
 
 /// Pauses, resumes or deletes an alert (`what`: "pause", "resume" or "delete").

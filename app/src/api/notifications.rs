@@ -21,7 +21,13 @@ pub async fn unread_counts() -> Result<Unread, AppError> {
 #[server(prefix = "/api", endpoint = "notifications/list", input = GetUrl)]
 pub async fn my_notifications(page: i64) -> Result<Vec<Notification>, AppError> {
     let me = ctx::require_user().await?;
-    notifications::list(&ctx::pool()?, me.user.id, page).await
+    notifications::list(
+        &ctx::pool()?,
+        me.user.id,
+        page,
+        &ctx::viewer_zone(Some(&me)),
+    )
+    .await
 }
 
 /// Marks one notification read (`id`), or all of them.

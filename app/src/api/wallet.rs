@@ -18,13 +18,26 @@ use crate::server::{
 pub async fn get_wallet() -> Result<WalletView, AppError> {
     let me = ctx::require_user().await?;
     let state = ctx::state()?;
-    statements::overview(&state.pool, me.user.id, state.config.payment_provider()).await
+    let tz = ctx::viewer_zone(Some(&me));
+    statements::overview(
+        &state.pool,
+        me.user.id,
+        state.config.payment_provider(),
+        &tz,
+    )
+    .await
 }
 
 #[server(prefix = "/api", endpoint = "wallet/history", input = GetUrl)]
 pub async fn wallet_history(page: i64) -> Result<History, AppError> {
     let me = ctx::require_user().await?;
-    statements::history(&ctx::pool()?, me.user.id, page).await
+    statements::history(
+        &ctx::pool()?,
+        me.user.id,
+        page,
+        &ctx::viewer_zone(Some(&me)),
+    )
+    .await
 }
 
 /// Tops the wallet up: with the sandbox card form, or by sending the user to Stripe Checkout.
@@ -78,11 +91,20 @@ pub async fn withdraw(
     Ok(())
 }
 
-/// A payment or payout receipt, for its owner (or an admin).
+/// A receipt for a payment, a payout or any other movement of the wallet, for its owner (or an
+/// admin).
 #[server(prefix = "/api", endpoint = "wallet/receipt", input = GetUrl)]
 pub async fn get_receipt(kind: ReceiptKind, id: Uuid) -> Result<Receipt, AppError> {
     let me = ctx::require_user().await?;
-    statements::receipt(&ctx::pool()?, me.user.id, me.user.is_admin(), kind, id).await
+    let state = ctx::state()?;
+    let tz = ctx::viewer_zone(Some(&me));
+    let reader = crate::server::wallet::receipts::Reader {
+        viewer: me.user.id,
+        admin: me.user.is_admin(),
+        tz: &tz,
+        site: &state.config.public_url,
+    };
+    statements::receipt(&state.pool, &reader, kind, id).await
 }
 
 /// Whether this is a public demo whose money is simulated (every page says so).

@@ -81,8 +81,11 @@ pub fn TripRow(trip: TripCard, #[prop(optional)] children: Option<Children>) -> 
                     <p class="text-sm text-slate-600">
                         {trip.remaining.clone()}" free of "{trip.capacity.clone()}" · "
                         <strong>{trip.price_per_kg.to_string()}</strong>" per kg · "
-                        {trip.traveler.display_name.clone()}
-                        {trip.traveler.rating.clone().map(|r| format!(" ★ {r}"))}
+                        // Each optional piece in its own element: adjacent text nodes would merge in
+                        // the browser and throw hydration off.
+                        <span>{trip.traveler.display_name.clone()}</span>
+                        {trip.traveler.rating.clone().map(|r| view! { <span>{format!(" ★ {r}")}</span> })}
+                        {trip.confirmed_traveler.then(|| view! { <span class="badge-ok ml-1" data-testid="badge-confirmed">"Confirmed traveler"</span> })}
                     </p>
                 </div>
                 {trip_badge(trip.status)}
@@ -120,19 +123,31 @@ pub fn ParcelRow(
     }
 }
 
-/// Why a result matched: each part of its score.
+/// Why a result matched: the score and its two strongest reasons, every part on demand.
 #[component]
 pub fn ScoreBreakdown(score: i32, parts: Vec<ScorePart>) -> impl IntoView {
+    let mut strongest: Vec<&ScorePart> = parts.iter().filter(|p| p.points > 0).collect();
+    strongest.sort_by_key(|p| std::cmp::Reverse(p.points));
+    let summary = strongest
+        .iter()
+        .take(2)
+        .map(|p| p.why.clone())
+        .collect::<Vec<_>>()
+        .join(" · ");
     view! {
-        <details open class="mt-2 text-sm" data-testid="match-reason">
-            <summary class="cursor-pointer text-teal-800">"Match "{score}"/100 — why"</summary>
-            <ul class="mt-1 space-y-0.5 text-slate-700">
-                {parts
-                    .into_iter()
-                    .map(|p| view! { <li><strong>{p.name}</strong>" "{p.points}"/"{p.max}": "{p.why}</li> })
-                    .collect_view()}
-            </ul>
-        </details>
+        <div class="mt-2 text-sm" data-testid="match-reason">
+            <p class="text-slate-700"><strong class="text-teal-800">"Match "{score}"/100"</strong>
+                {(!summary.is_empty()).then(|| format!(" — {summary}"))}</p>
+            <details class="text-slate-700">
+                <summary class="inline-flex min-h-11 cursor-pointer items-center text-teal-800">"Why this score"</summary>
+                <ul class="mt-1 space-y-0.5">
+                    {parts
+                        .into_iter()
+                        .map(|p| view! { <li><strong>{p.name}</strong>" "{p.points}"/"{p.max}": "{p.why}</li> })
+                        .collect_view()}
+                </ul>
+            </details>
+        </div>
     }
 }
 

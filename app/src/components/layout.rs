@@ -71,14 +71,14 @@ pub fn NavBar() -> impl IntoView {
     );
     view! {
         <header class="border-b border-slate-200 bg-white">
-            <nav class="mx-auto flex max-w-5xl flex-wrap items-center justify-between gap-x-4 gap-y-2 px-4 py-3" aria-label="Main">
+            <nav class="mx-auto flex max-w-5xl items-center justify-between gap-2 px-4 py-1" aria-label="Main">
                 <A href="/" attr:class="flex items-center gap-2 text-lg font-bold text-teal-700">
                     <span aria-hidden="true" class="inline-block h-6 w-6 rounded-md bg-teal-600"></span>
                     {crate::BRAND}
                 </A>
-                <div class="flex flex-wrap items-center gap-x-3 gap-y-1 text-sm sm:gap-x-4">
-                    <a href="/search/trips" class="nav-link">"Find trips"</a>
-                    <a href="/search/parcels" class="nav-link">"Find parcels"</a>
+                <div class="flex items-center gap-x-1 text-sm sm:gap-x-3">
+                    <a href="/search/trips" class="nav-link hidden sm:inline-flex">"Find trips"</a>
+                    <a href="/search/parcels" class="nav-link hidden sm:inline-flex">"Find parcels"</a>
                     <Transition fallback=|| ()>
                         {move || Suspend::new(async move {
                             match auth.user.await {
@@ -89,6 +89,9 @@ pub fn NavBar() -> impl IntoView {
                                 None => view! {
                                     <A href="/login" attr:class="nav-link">"Log in"</A>
                                     <A href="/signup" attr:class="btn-primary">"Sign up"</A>
+                                    <Menu label=view! { <MenuIcon/><span class="sr-only">"Menu"</span> }.into_any() phone_only=true>
+                                        <SearchLinks/>
+                                    </Menu>
                                 }.into_any(),
                             }
                         })}
@@ -99,23 +102,69 @@ pub fn NavBar() -> impl IntoView {
     }
 }
 
+/// The two searches, in the menu on a phone (the bar shows them on wider screens).
+#[component]
+fn SearchLinks() -> impl IntoView {
+    view! {
+        <a href="/search/trips" class="menu-link sm:hidden">"Find trips"</a>
+        <a href="/search/parcels" class="menu-link sm:hidden">"Find parcels"</a>
+    }
+}
+
+/// A disclosure menu (works without JavaScript); a choice in it closes it.
+#[component]
+fn Menu(label: AnyView, #[prop(optional)] phone_only: bool, children: Children) -> impl IntoView {
+    let menu = NodeRef::<leptos::html::Details>::new();
+    // A choice in the menu closes it (the page changes without a reload when hydrated).
+    let close = move |_| {
+        if let Some(d) = menu.get_untracked() {
+            let _ = d.remove_attribute("open");
+        }
+    };
+    let class = if phone_only {
+        "relative sm:hidden"
+    } else {
+        "relative"
+    };
+    view! {
+        <details class=class node_ref=menu>
+            <summary class="nav-link cursor-pointer list-none gap-1" aria-haspopup="true">{label}</summary>
+            <div class="absolute right-0 z-30 mt-1 flex w-60 max-w-[calc(100vw-2rem)] flex-col rounded-md border border-slate-200 bg-white p-1 shadow-lg" on:click=close>
+                {children()}
+            </div>
+        </details>
+    }
+}
+
 #[component]
 fn UserMenu(user: CurrentUser, unread: crate::types::notifications::Unread) -> impl IntoView {
     let logout = ServerAction::<LogOut>::new();
     AuthState::refresh_after(logout);
     let profile = format!("/u/{}", user.id);
+    let label = view! {
+        <MenuIcon/>
+        <span class="sr-only">"Menu for "</span>
+        <span class="max-w-24 truncate sm:max-w-40" data-testid="nav-user">{user.display_name.clone()}</span>
+    }
+    .into_any();
     view! {
-        {user.is_admin().then(|| view! { <A href="/admin" attr:class="nav-link">"Admin"</A> })}
-        <a href="/trips" class="nav-link">"My trips"</a>
-        <a href="/parcels" class="nav-link">"My parcels"</a>
-        <a href="/bookings" class="nav-link">"Bookings"</a>
-        <a href="/wallet" class="nav-link">"Wallet"</a>
+        <a href="/bookings" class="nav-link hidden lg:inline-flex">"Bookings"</a>
+        <a href="/wallet" class="nav-link hidden lg:inline-flex">"Wallet"</a>
         <UnreadLinks unread/>
-        <A href="/account" attr:class="nav-link" attr:data-testid="nav-user">{user.display_name.clone()}</A>
-        <a href=profile class="nav-link">"Public profile"</a>
-        <ActionForm action=logout attr:class="inline">
-            <button type="submit" class="nav-link">"Log out"</button>
-        </ActionForm>
+        <Menu label>
+            <SearchLinks/>
+            {user.is_admin().then(|| view! { <A href="/admin" attr:class="menu-link">"Admin"</A> })}
+            <a href="/bookings" class="menu-link lg:hidden">"Bookings"</a>
+            <a href="/wallet" class="menu-link lg:hidden">"Wallet"</a>
+            <a href="/trips" class="menu-link">"My trips"</a>
+            <a href="/parcels" class="menu-link">"My parcels"</a>
+            <a href="/alerts" class="menu-link">"Route alerts"</a>
+            <A href="/account" attr:class="menu-link">"Account"</A>
+            <a href=profile class="menu-link">"Public profile"</a>
+            <ActionForm action=logout attr:class="contents">
+                <button type="submit" class="menu-link text-left">"Log out"</button>
+            </ActionForm>
+        </Menu>
     }
 }
 
@@ -128,10 +177,45 @@ fn UnreadLinks(unread: crate::types::notifications::Unread) -> impl IntoView {
             view! { <span class="ml-1 rounded-full bg-teal-600 px-1.5 text-xs font-semibold text-white" data-testid=id>{n}</span> }
         })
     };
+    let messages = format!("Messages ({} unread)", unread.messages);
     let label = format!("Notifications ({} unread)", unread.notifications);
     view! {
-        <a href="/messages" class="nav-link" data-testid="nav-messages">"Messages"{badge(unread.messages, "unread-messages")}</a>
-        <a href="/notifications" class="nav-link" aria-label=label data-testid="bell">"🔔"{badge(unread.notifications, "unread-notifications")}</a>
+        <a href="/messages" class="nav-link" aria-label=messages data-testid="nav-messages">
+            <span class="sm:hidden"><ChatIcon/></span><span class="hidden sm:inline">"Messages"</span>
+            {badge(unread.messages, "unread-messages")}
+        </a>
+        <a href="/notifications" class="nav-link" aria-label=label data-testid="bell"><BellIcon/>{badge(unread.notifications, "unread-notifications")}</a>
+    }
+}
+
+/// Three lines: the menu (decorative: the button has its own name).
+#[component]
+fn MenuIcon() -> impl IntoView {
+    view! {
+        <svg aria-hidden="true" viewBox="0 0 24 24" class="h-5 w-5 shrink-0" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round">
+            <path d="M4 6h16M4 12h16M4 18h16"/>
+        </svg>
+    }
+}
+
+/// A speech bubble (decorative: the link has its own name).
+#[component]
+fn ChatIcon() -> impl IntoView {
+    view! {
+        <svg aria-hidden="true" viewBox="0 0 24 24" class="h-5 w-5" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round">
+            <path d="M21 12a8 8 0 0 1-11.6 7.1L4 20l1.1-4.4A8 8 0 1 1 21 12z"/>
+        </svg>
+    }
+}
+
+/// A bell (decorative: the link has its own name).
+#[component]
+fn BellIcon() -> impl IntoView {
+    view! {
+        <svg aria-hidden="true" viewBox="0 0 24 24" class="h-5 w-5" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round">
+            <path d="M18 8a6 6 0 0 0-12 0c0 7-3 9-3 9h18s-3-2-3-9"/>
+            <path d="M13.7 21a2 2 0 0 1-3.4 0"/>
+        </svg>
     }
 }
 
@@ -141,7 +225,7 @@ pub fn Footer() -> impl IntoView {
         <footer class="border-t border-slate-200 bg-white">
             <div class="mx-auto flex max-w-5xl flex-col gap-2 px-4 py-6 text-sm text-slate-500 sm:flex-row sm:justify-between">
                 <p>{crate::BRAND}" — parcels travel with people already making the trip."</p>
-                <p class="flex gap-4"><a class="underline" href="/track">"Track a parcel"</a><a class="underline" href="/about">"About and credits"</a></p>
+                <div class="flex gap-4"><a class="underline" href="/track">"Track a parcel"</a><a class="underline" href="/about">"About and credits"</a></div>
             </div>
         </footer>
     }

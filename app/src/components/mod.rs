@@ -5,3 +5,4 @@ pub mod cards;
 pub mod form;
 pub mod layout;
 pub mod live;
+pub mod zone;

@@ -1,11 +1,86 @@
 //! The home page and the about page.
 
+use crate::api::bookings::home_summary;
+use crate::components::cards::{loading, ParcelRow, TripRow};
+use crate::components::layout::AuthState;
+use crate::pages::bookings::list::BookingRow;
+use crate::types::bookings::Home;
 use leptos::prelude::*;
 
+/// A visitor sees what Carry is; a member sees what is next for them.
 #[component]
 pub fn HomePage() -> impl IntoView {
+    let auth = AuthState::get();
+    let home = Resource::new(
+        move || auth.refresh.get(),
+        |_| async move { home_summary().await.ok().flatten() },
+    );
     view! {
         <leptos_meta::Title text=""/>
+        <Suspense fallback=loading>
+            {move || Suspend::new(async move {
+                match (auth.user.await, home.await) {
+                    (Some(user), Some(home)) => view! { <MemberHome name=user.display_name home/> }.into_any(),
+                    _ => view! { <VisitorHome/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn MemberHome(name: String, home: Home) -> impl IntoView {
+    let Home {
+        next_trip,
+        next_parcel,
+        waiting,
+        more_waiting,
+    } = home;
+    let nothing = next_trip.is_none() && next_parcel.is_none() && waiting.is_empty();
+    view! {
+        <section class="py-4" data-testid="member-home">
+            <h1 class="text-2xl font-bold tracking-tight sm:text-3xl">"Welcome back, "{name}</h1>
+            <div class="mt-4 grid grid-cols-2 gap-3 sm:flex">
+                <a href="/parcels/new" class="btn-primary text-center">"Send a parcel"</a>
+                <a href="/trips/new" class="btn-primary text-center">"Post a trip"</a>
+            </div>
+        </section>
+        {(!waiting.is_empty()).then(|| view! {
+            <section class="py-4" aria-labelledby="waiting-h" data-testid="waiting">
+                <h2 id="waiting-h" class="mb-3 text-xl font-bold">"Waiting for your answer"</h2>
+                <ul class="space-y-3">{waiting.into_iter().map(|b| view! { <BookingRow b/> }).collect_view()}</ul>
+                {(more_waiting > 0).then(|| view! {
+                    <a href="/bookings" class="link mt-3 inline-block">{format!("{more_waiting} more in your bookings")}</a>
+                })}
+            </section>
+        })}
+        {next_trip.map(|trip| view! {
+            <section class="py-4" aria-labelledby="next-trip-h" data-testid="next-trip">
+                <h2 id="next-trip-h" class="mb-3 text-xl font-bold">"Your next trip"</h2>
+                <ul><TripRow trip/></ul>
+            </section>
+        })}
+        {next_parcel.map(|parcel| view! {
+            <section class="py-4" aria-labelledby="next-parcel-h" data-testid="next-parcel">
+                <h2 id="next-parcel-h" class="mb-3 text-xl font-bold">"Your next parcel"</h2>
+                <ul><ParcelRow parcel/></ul>
+            </section>
+        })}
+        {nothing.then(|| view! {
+            <p class="py-4 text-slate-600">"Nothing waits for you yet. Send a parcel, post a trip you are making, or look at what others have posted."</p>
+        })}
+        <section class="py-4" aria-label="Search">
+            <div class="grid grid-cols-2 gap-3 sm:flex">
+                <a href="/search/trips" class="btn-secondary text-center">"Find a traveler"</a>
+                <a href="/search/parcels" class="btn-secondary text-center">"Find parcels to carry"</a>
+            </div>
+        </section>
+    }
+}
+
+#[component]
+fn VisitorHome() -> impl IntoView {
+    view! {
         <section class="py-6 sm:py-12">
             <h1 class="text-3xl font-extrabold tracking-tight sm:text-5xl">
                 "Send parcels with people "<span class="text-teal-700">"already making the trip"</span>"."

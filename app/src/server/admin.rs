@@ -33,7 +33,10 @@ pub async fn overview(pool: &PgPool) -> Result<AdminOverview, AppError> {
                   (SELECT count(*) FROM bookings
                    WHERE status = 'picked_up' AND overdue_at IS NOT NULL) AS "overdue!",
                   (SELECT count(*) FROM jobs WHERE failed_at IS NOT NULL) AS "failed!",
-                  (SELECT count(*) FROM message_reports WHERE resolved_at IS NULL) AS "reports!""#
+                  (SELECT count(*) FROM message_reports WHERE resolved_at IS NULL) AS "reports!",
+                  (SELECT count(*) FROM disputes WHERE status = 'open') AS "disputes!",
+                  (SELECT count(*) FROM trips WHERE ticket_status = 'submitted'
+                   AND status = 'published') AS "tickets!""#
     )
     .fetch_one(pool)
     .await?;
@@ -49,6 +52,8 @@ pub async fn overview(pool: &PgPool) -> Result<AdminOverview, AppError> {
         overdue_deliveries: queues.overdue,
         failed_jobs: queues.failed,
         reports_waiting: queues.reports,
+        disputes_open: queues.disputes,
+        tickets_waiting: queues.tickets,
     })
 }
 

@@ -49,6 +49,19 @@ pub async fn current_user() -> Result<Option<Authed>, AppError> {
     sessions::authenticate(&pool, &token).await
 }
 
+/// The cookie holding the browser's time zone.
+pub const ZONE_COOKIE: &str = "carry_tz";
+
+/// The zone to show times in: the browser's (cookie), else the one remembered on the account,
+/// else UTC.
+pub fn viewer_zone(me: Option<&Authed>) -> String {
+    parts()
+        .and_then(|p| cookie_value(&p.headers, ZONE_COOKIE))
+        .and_then(|tz| super::time::valid_zone(&tz.replace("%2F", "/")))
+        .or_else(|| me.and_then(|m| m.user.time_zone.clone()))
+        .unwrap_or_else(|| "UTC".into())
+}
+
 pub async fn require_user() -> Result<Authed, AppError> {
     current_user().await?.ok_or(AppError::Unauthenticated)
 }
@@ -121,6 +134,18 @@ pub fn set_session_cookie(token: &str) {
 
 pub fn clear_session_cookie() {
     let cookie = format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");
+    if let (Some(res), Ok(v)) = (response(), http::HeaderValue::from_str(&cookie)) {
+        res.append_header(header::SET_COOKIE, v);
+    }
+}
+
+/// Remembers the browser's time zone for a year (read back by `viewer_zone`).
+pub fn set_zone_cookie(tz: &str) {
+    let secure = state().map(|s| s.config.cookie_secure()).unwrap_or(true);
+    let cookie = format!(
+        "{ZONE_COOKIE}={tz}; Path=/; SameSite=Lax; Max-Age=31536000{}",
+        if secure { "; Secure" } else { "" }
+    );
     if let (Some(res), Ok(v)) = (response(), http::HeaderValue::from_str(&cookie)) {
         res.append_header(header::SET_COOKIE, v);
     }

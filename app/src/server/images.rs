@@ -102,6 +102,38 @@ fn jpeg(img: &DynamicImage) -> Result<Vec<u8>, String> {
     Ok(out)
 }
 
+/// Stores a private photo under `UPLOAD_DIR/private/<folder>`: re-encoded like every photo,
+/// named at random. Answers the file name.
+pub async fn store_private(
+    upload_dir: &std::path::Path,
+    folder: &str,
+    bytes: Vec<u8>,
+) -> Result<String, crate::error::AppError> {
+    use crate::error::AppError;
+    let p = process_upload(bytes)
+        .await
+        .map_err(|m| AppError::validation("image", m))?;
+    let name = format!("{}.jpg", uuid::Uuid::new_v4());
+    let dir = upload_dir.join("private").join(folder);
+    tokio::fs::create_dir_all(&dir)
+        .await
+        .map_err(AppError::internal)?;
+    tokio::fs::write(dir.join(&name), &p.full)
+        .await
+        .map_err(AppError::internal)?;
+    Ok(name)
+}
+
+/// A private photo's file name as `store_private` makes them ("<uuid>.jpg"), or `None` for
+/// anything else (a path, another spelling).
+pub fn private_name(name: &str) -> Option<String> {
+    let id = name.strip_suffix(".jpg")?;
+    uuid::Uuid::try_parse(id)
+        .ok()
+        .filter(|u| u.hyphenated().to_string() == id)
+        .map(|u| format!("{u}.jpg"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -205,5 +237,23 @@ mod tests {
         assert!(process(&vec![0xFF; MAX_BYTES + 1]).is_err());
         // A JPEG header with garbage after it.
         assert!(process(&[0xFF, 0xD8, 0xFF, 0xE0, 1, 2, 3]).is_err());
+    }
+}
+
+#[cfg(test)]
+mod name_tests {
+    #[test]
+    fn only_names_we_make_are_private_names() {
+        let ok = "67e55044-10b1-426f-9247-bb680e5fe0c8.jpg";
+        assert_eq!(super::private_name(ok).as_deref(), Some(ok));
+        for bad in [
+            "../x.jpg",
+            "67e5504410b1426f9247bb680e5fe0c8.jpg",
+            "a.jpg",
+            "",
+            "x\0.jpg",
+        ] {
+            assert_eq!(super::private_name(bad), None, "{bad}");
+        }
     }
 }

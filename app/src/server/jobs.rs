@@ -20,6 +20,7 @@ word_enum!(
         CompleteBooking = "booking.complete": "Complete a delivered booking",
         Sweep = "sweep": "Periodic housekeeping",
         MatchAlerts = "alerts.match": "Tell route alerts about a new listing",
+        PublishReviews = "reviews.publish": "Publish a booking's reviews when the window closes",
     }
 );
 

@@ -85,6 +85,12 @@ pub struct Settings {
     /// the second (whole euros).
     pub id_required_carry_units: i64,
     pub id_required_send_units: i64,
+    /// Each side may review the other this many days after completion.
+    pub review_window_days: i64,
+    /// The other side answers a dispute within this many hours.
+    pub dispute_response_hours: i64,
+    /// A picked-up parcel still undelivered this long after its deadline may be disputed.
+    pub not_delivered_hours: i64,
     /// How the euro amounts above read in each currency.
     pub rates: Rates,
 }
@@ -105,6 +111,9 @@ impl Default for Settings {
             completion_hours: 72,
             id_required_carry_units: 200,
             id_required_send_units: 500,
+            review_window_days: 14,
+            dispute_response_hours: 48,
+            not_delivered_hours: 72,
             rates: Rates::default(),
         }
     }
@@ -134,6 +143,9 @@ pub async fn load(db: impl PgExecutor<'_>) -> Result<Settings, sqlx::Error> {
             "completion_hours" => s.completion_hours = n,
             "id_required_carry_units" => s.id_required_carry_units = n,
             "id_required_send_units" => s.id_required_send_units = n,
+            "review_window_days" => s.review_window_days = n,
+            "dispute_response_hours" => s.dispute_response_hours = n,
+            "not_delivered_hours" => s.not_delivered_hours = n,
             key => {
                 let fx = key.strip_prefix("fx.").and_then(Currency::parse);
                 if let Some(c) = fx.filter(|_| n > 0) {

@@ -1,6 +1,7 @@
 //! Times. Trip times are typed and shown in the local time zone of each place (a departure in
-//! Paris time, an arrival in Nairobi time) and stored as instants; other times are shown in UTC,
-//! formatted on the server so the server and the browser render the same text.
+//! Paris time, an arrival in Nairobi time) and stored as instants; other times a member reads
+//! are shown in the viewer's own zone (`datetime_in`), times for admins and emails in UTC. All
+//! are formatted on the server so the server and the browser render the same text.
 
 use jiff::{civil, tz::TimeZone, Timestamp};
 use time::{macros::format_description, Date, OffsetDateTime};
@@ -11,6 +12,22 @@ pub fn datetime(t: OffsetDateTime) -> String {
     t.to_offset(time::UtcOffset::UTC)
         .format(&f)
         .unwrap_or_default()
+}
+
+/// "2026-12-01 10:30 CET": an instant in the viewer's zone (UTC when the zone is unknown).
+pub fn datetime_in(t: OffsetDateTime, tz: &str) -> String {
+    zoned(t, tz).strftime("%Y-%m-%d %H:%M %Z").to_string()
+}
+
+/// The IANA name when it names a zone we know ("Europe/Paris"), else `None`.
+pub fn valid_zone(tz: &str) -> Option<String> {
+    (!tz.is_empty()
+        && tz.len() <= 64
+        && tz
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '/' | '_' | '-' | '+'))
+        && TimeZone::get(tz).is_ok())
+    .then(|| tz.to_string())
 }
 
 /// "December 2026".
@@ -99,5 +116,34 @@ mod tests {
         assert_eq!(show_date(d), "1 Dec 2026");
         assert_eq!(date_input(d), "2026-12-01");
         assert!(parse_date("01/12/2026").is_err());
+    }
+}
+
+#[cfg(test)]
+mod zone_tests {
+    use super::*;
+
+    #[test]
+    fn an_instant_reads_in_the_viewers_zone() {
+        let t = OffsetDateTime::from_unix_timestamp(1_796_117_400).unwrap(); // 2026-12-01 09:30 UTC
+        assert_eq!(datetime(t), "2026-12-01 09:30 UTC");
+        assert_eq!(datetime_in(t, "UTC"), "2026-12-01 09:30 UTC");
+        assert_eq!(datetime_in(t, "Europe/Paris"), "2026-12-01 10:30 CET");
+        assert_eq!(datetime_in(t, "Asia/Tokyo"), "2026-12-01 18:30 JST");
+        assert_eq!(datetime_in(t, "Nowhere/Else"), "2026-12-01 09:30 UTC");
+    }
+
+    #[test]
+    fn only_known_zone_names_are_kept() {
+        assert_eq!(valid_zone("Africa/Dakar").as_deref(), Some("Africa/Dakar"));
+        for bad in [
+            "",
+            "Mars/Olympus",
+            "</script>",
+            "Europe/Paris\r\n",
+            &"A".repeat(100),
+        ] {
+            assert_eq!(valid_zone(bad), None, "{bad:?}");
+        }
     }
 }

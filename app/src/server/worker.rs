@@ -6,6 +6,7 @@ use crate::server::bookings::{end, negotiate, overdue};
 use crate::server::jobs::{self, Handler, Job, JobKind};
 use crate::server::matching::alerts;
 use crate::server::parcels::store as parcels;
+use crate::server::reviews;
 use crate::server::trips::store as trips;
 use crate::server::{ratelimit, settings};
 use crate::types::matching::AlertKind;
@@ -28,6 +29,10 @@ impl Handler for Jobs {
                 Ok(())
             }
             Some(JobKind::Sweep) => sweep(conn).await,
+            Some(JobKind::PublishReviews) => {
+                reviews::publish(conn, booking_of(job)?).await?;
+                Ok(())
+            }
             Some(JobKind::MatchAlerts) => {
                 let kind = job
                     .payload

@@ -12,6 +12,8 @@ pub struct CurrentUser {
     pub display_name: String,
     pub role: Role,
     pub email_verified: bool,
+    /// The time zone the member's browser last reported (IANA name), if any.
+    pub time_zone: Option<String>,
 }
 
 impl CurrentUser {
@@ -48,6 +50,8 @@ pub struct PublicProfile {
     pub member_since: String,
     pub email_verified: bool,
     pub id_verified: bool,
+    /// Ratings, reviews and the record, per role.
+    pub reputation: crate::types::reviews::Reputation,
 }
 
 /// A member as listings and bookings show them.

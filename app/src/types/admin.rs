@@ -19,6 +19,8 @@ pub struct AdminOverview {
     pub overdue_deliveries: i64,
     pub failed_jobs: i64,
     pub reports_waiting: i64,
+    pub disputes_open: i64,
+    pub tickets_waiting: i64,
 }
 
 /// A delivery that did not happen, on the admins' list.
@@ -82,4 +84,16 @@ pub struct LedgerReport {
     pub checks: Vec<LedgerCheck>,
     pub system: Vec<(String, Money)>,
     pub at: String,
+}
+
+/// One line of the audit log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditItem {
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub subject: String,
+    /// The values before and after, as JSON.
+    pub before: Option<String>,
+    pub after: Option<String>,
 }

@@ -128,3 +128,13 @@ pub struct TrackingView {
     pub status: BookingStatus,
     pub events: Vec<(String, String)>,
 }
+
+/// A signed-in member's home page: what is next for them and what waits for their answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Home {
+    pub next_trip: Option<crate::types::trips::TripCard>,
+    pub next_parcel: Option<crate::types::parcels::ParcelCard>,
+    pub waiting: Vec<BookingSummary>,
+    /// How many more wait than are listed.
+    pub more_waiting: usize,
+}

@@ -77,6 +77,9 @@ pub struct ParcelForm {
     /// A checkbox: "on" when ticked in a form post.
     #[serde(deserialize_with = "crate::types::words::checkbox")]
     pub fragile: bool,
+    /// "I can show the receipt or the serial number" (a checkbox).
+    #[serde(deserialize_with = "crate::types::words::checkbox")]
+    pub has_receipt: bool,
     pub pickup_place: String,
     pub pickup_address: String,
     pub delivery_place: String,

@@ -17,7 +17,21 @@ pub struct TripCard {
     pub price_per_kg: Money,
     pub categories: Vec<Category>,
     pub status: TripStatus,
+    /// An admin checked the traveler's ticket or boarding pass for this trip.
+    pub confirmed_traveler: bool,
     pub traveler: UserBrief,
+}
+
+/// A submitted ticket in the admins' queue.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TicketItem {
+    pub trip: TripId,
+    pub route: String,
+    pub departs: String,
+    pub traveler_id: crate::types::UserId,
+    pub traveler_name: String,
+    pub uploaded: String,
+    pub pdf: bool,
 }
 
 /// A trip page: the card plus what its owner may change.

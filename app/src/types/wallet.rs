@@ -58,6 +58,8 @@ pub struct Receipt {
     /// Card, bank account or mobile number, masked.
     pub method: String,
     pub lines: Vec<(String, String)>,
+    /// The platform that issues it: name, address, a note.
+    pub issuer: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -139,6 +139,26 @@ word_enum!(
         PickedUp = "picked_up": "Picked up",
         Delivered = "delivered": "Delivered",
         Completed = "completed": "Completed",
+        Resolved = "resolved": "Settled by Carry after a dispute",
+    }
+);
+
+word_enum!(
+    /// Why the sender opens a dispute.
+    DisputeReason {
+        NotDelivered = "not_delivered": "Not delivered",
+        Damaged = "damaged": "Damaged",
+        WrongItem = "wrong_item": "Wrong item",
+        Other = "other": "Something else",
+    }
+);
+
+word_enum!(
+    /// How an admin settles a dispute's escrow.
+    DisputeOutcome {
+        Refund = "refund": "Full refund to the sender",
+        Release = "release": "Full payment to the traveler",
+        Split = "split": "Split between them",
     }
 );
 
@@ -183,6 +203,8 @@ word_enum!(
         Delivered = "delivered": "delivered the parcel",
         Completed = "completed": "completed the booking; the traveler was paid",
         Overdue = "overdue": "The delivery is overdue: both sides were told and Carry's team was alerted",
+        Disputed = "disputed": "opened a dispute",
+        Resolved = "resolved": "settled the dispute",
     }
 );
 
@@ -234,6 +256,7 @@ word_enum!(
     ReceiptKind {
         Payment = "payment": "Payment",
         Payout = "payout": "Payout",
+        Movement = "movement": "Wallet movement",
     }
 );
 
@@ -255,6 +278,9 @@ word_enum!(
         ParcelReview = "review.parcel": "Parcel review decisions",
         IdCheck = "review.id": "ID check decisions",
         Withdrawal = "wallet.withdrawal": "Withdrawal decisions",
+        Review = "review.published": "Reviews about you",
+        Dispute = "booking.dispute": "Disputes",
+        TicketCheck = "review.ticket": "Ticket check decisions",
     }
 );
 
@@ -324,7 +350,7 @@ impl ParcelStatus {
             (InReview | Open | Rejected, InReview | Open | Cancelled) => self != next,
             (InReview, Rejected) | (InReview | Open, Expired) => true,
             (Open, Booked) | (Booked, Open | PickedUp) => true,
-            (PickedUp, Delivered) | (Delivered, Completed) => true,
+            (PickedUp, Delivered) | (PickedUp | Delivered, Completed) => true,
             _ => false,
         }
     }
@@ -340,6 +366,7 @@ impl BookingStatus {
                 | (Accepted, PickedUp | Cancelled)
                 | (PickedUp, Delivered)
                 | (Delivered, Completed)
+                | (PickedUp | Delivered, Resolved)
         )
     }
 

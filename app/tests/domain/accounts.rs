@@ -475,7 +475,7 @@ async fn revoking_a_session_ends_it_at_once_and_only_the_owner_can(pool: PgPool)
         .await
         .unwrap()
         .unwrap();
-    let list = sessions::list(&pool, ann.user.id, ann.session_id)
+    let list = sessions::list(&pool, ann.user.id, ann.session_id, "UTC")
         .await
         .unwrap();
     assert_eq!(list.len(), 2);

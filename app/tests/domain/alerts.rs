@@ -26,7 +26,7 @@ async fn run_jobs(pool: &PgPool) {
 }
 
 async fn alert_notes(pool: &PgPool, user: UserId) -> usize {
-    notifications::list(pool, user, 1)
+    notifications::list(pool, user, 1, "UTC")
         .await
         .unwrap()
         .iter()
@@ -57,7 +57,7 @@ async fn an_alert_tells_its_owner_about_each_new_matching_trip_once(pool: PgPool
     let a = alerts::save(&pool, sender, AlertKind::Trips, &books, "")
         .await
         .unwrap();
-    let mine = alerts::mine(&pool, sender).await.unwrap();
+    let mine = alerts::mine(&pool, sender, "UTC").await.unwrap();
     assert_eq!(mine.len(), 1);
     assert!(
         mine[0].label.contains("Paris") && mine[0].label.contains("Books"),
@@ -81,7 +81,7 @@ async fn an_alert_tells_its_owner_about_each_new_matching_trip_once(pool: PgPool
         alerts::run(&mut conn, AlertKind::Trips, t.0).await.unwrap(),
         0
     );
-    let n = notifications::list(&pool, sender, 1).await.unwrap();
+    let n = notifications::list(&pool, sender, 1, "UTC").await.unwrap();
     assert_eq!(n[0].link, format!("/trips/{t}"));
 
     // A trip the search would not return tells nobody: another route, no books.
@@ -121,7 +121,7 @@ async fn an_alert_tells_its_owner_about_each_new_matching_trip_once(pool: PgPool
     .unwrap();
     run_jobs(&pool).await;
     assert_eq!(alert_notes(&pool, sender).await, 2);
-    assert_eq!(alerts::mine(&pool, sender).await.unwrap()[0].hits, 2);
+    assert_eq!(alerts::mine(&pool, sender, "UTC").await.unwrap()[0].hits, 2);
 
     // Only its owner changes it.
     assert!(matches!(
@@ -129,7 +129,7 @@ async fn an_alert_tells_its_owner_about_each_new_matching_trip_once(pool: PgPool
         Err(AppError::NotFound(_))
     ));
     alerts::delete(&pool, sender, a).await.unwrap();
-    assert!(alerts::mine(&pool, sender).await.unwrap().is_empty());
+    assert!(alerts::mine(&pool, sender, "UTC").await.unwrap().is_empty());
 }
 
 #[sqlx::test(migrations = "../migrations")]
@@ -189,6 +189,12 @@ async fn alerts_match_exactly_what_the_search_returns(pool: PgPool) {
     setup(&pool).await;
     let sender = user(&pool, "Sam").await;
     let traveler = user(&pool, "Tara").await;
+    // ID-verified, so the "ID-verified members only" alert matches too.
+    sqlx::query("UPDATE users SET id_verified_at = now() WHERE id = $1")
+        .bind(traveler)
+        .execute(&pool)
+        .await
+        .unwrap();
     let base = route("Paris, France", "London, United Kingdom");
     let searches = vec![
         base.clone(),

@@ -20,7 +20,9 @@ async fn a_request_is_countered_and_accepted(pool: PgPool) {
     let b = propose(&pool, w.sender, Side::Sender, w.parcel, w.trip, "")
         .await
         .unwrap();
-    let d = view::detail(&pool, PUBLIC_URL, w.sender, b).await.unwrap();
+    let d = view::detail(&pool, PUBLIC_URL, "UTC", w.sender, b)
+        .await
+        .unwrap();
     assert_eq!(
         d.summary.price.minor, 1000,
         "default: the trip's price × weight"
@@ -42,7 +44,7 @@ async fn a_request_is_countered_and_accepted(pool: PgPool) {
     );
     accept(&pool, w.sender, b).await.unwrap();
     accept(&pool, w.sender, b).await.unwrap(); // accepting twice is harmless
-    let d = view::detail(&pool, PUBLIC_URL, w.traveler, b)
+    let d = view::detail(&pool, PUBLIC_URL, "UTC", w.traveler, b)
         .await
         .unwrap();
     assert_eq!(d.summary.status, BookingStatus::Accepted);
@@ -157,7 +159,7 @@ async fn every_refused_transition_says_why(pool: PgPool) {
     let e = counter(&pool, w.sender, b, "10.60").await.unwrap_err();
     assert!(matches!(e, AppError::Conflict(m) if m.contains("accept or decline")));
     assert!(
-        !view::detail(&pool, PUBLIC_URL, w.sender, b)
+        !view::detail(&pool, PUBLIC_URL, "UTC", w.sender, b)
             .await
             .unwrap()
             .can_counter
@@ -174,7 +176,7 @@ async fn every_refused_transition_says_why(pool: PgPool) {
         .await
         .unwrap();
     assert_eq!(
-        view::detail(&pool, PUBLIC_URL, w.traveler, o)
+        view::detail(&pool, PUBLIC_URL, "UTC", w.traveler, o)
             .await
             .unwrap()
             .summary
@@ -236,7 +238,9 @@ async fn unanswered_requests_expire_through_the_job_queue(pool: PgPool) {
         !jobs::work_once(&pool, &worker::Jobs).await.unwrap(),
         "the job ran once"
     );
-    let d = view::detail(&pool, PUBLIC_URL, w.sender, b).await.unwrap();
+    let d = view::detail(&pool, PUBLIC_URL, "UTC", w.sender, b)
+        .await
+        .unwrap();
     assert!(d.events.last().unwrap().what.contains("expired"));
 
     // A trip that departs takes its pending requests with it (the sweep).
@@ -432,16 +436,18 @@ async fn requests_pay_into_escrow_and_get_it_back_when_they_end(pool: PgPool) {
         .unwrap();
     assert_eq!(held(&pool, b).await, 2000 + 200 + 120);
     assert_eq!(available(&pool, w.sender).await, 5000 - 2320);
-    let d = view::detail(&pool, PUBLIC_URL, w.sender, b).await.unwrap();
+    let d = view::detail(&pool, PUBLIC_URL, "UTC", w.sender, b)
+        .await
+        .unwrap();
     assert_eq!(d.money.total.minor, 2320);
-    let traveler_view = statements::overview(&pool, w.traveler, "sandbox")
+    let traveler_view = statements::overview(&pool, w.traveler, "sandbox", "UTC")
         .await
         .unwrap();
     assert_eq!(
         traveler_view.balances[0].incoming.minor, 2000,
         "on its way to the traveler"
     );
-    let sender_view = statements::overview(&pool, w.sender, "sandbox")
+    let sender_view = statements::overview(&pool, w.sender, "sandbox", "UTC")
         .await
         .unwrap();
     assert_eq!(sender_view.balances[0].in_escrow.minor, 2320);
@@ -622,7 +628,7 @@ async fn codes_lock_after_three_wrong_tries_and_completion_pays_once(pool: PgPoo
         handoff::deliver(&pool, w.traveler, b, &delivery, None).await,
         Err(AppError::TooManyRequests(_))
     ));
-    let d = view::detail(&pool, PUBLIC_URL, w.traveler, b)
+    let d = view::detail(&pool, PUBLIC_URL, "UTC", w.traveler, b)
         .await
         .unwrap();
     assert!(d.handoff.unwrap().locked.is_some());
@@ -659,13 +665,15 @@ async fn codes_lock_after_three_wrong_tries_and_completion_pays_once(pool: PgPoo
         .fetch_one(&pool)
         .await
         .unwrap();
-    let t = view::tracking(&pool, &no.to_lowercase()).await.unwrap();
+    let t = view::tracking(&pool, &no.to_lowercase(), "UTC")
+        .await
+        .unwrap();
     assert_eq!(t.status, BookingStatus::Completed);
     assert_eq!(t.events.len(), 4);
     let shown = format!("{t:?}");
     assert!(!shown.contains("Baker") && !shown.contains("tara") && !shown.contains("sam"));
     assert!(matches!(
-        view::tracking(&pool, "CR-NOPE").await,
+        view::tracking(&pool, "CR-NOPE", "UTC").await,
         Err(AppError::NotFound(_))
     ));
     assert_ledger_ok(&pool).await;

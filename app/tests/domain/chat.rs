@@ -29,7 +29,7 @@ async fn a_question_opens_one_conversation_between_the_two_sides_only(pool: PgPo
     ));
     for who in [stranger] {
         assert!(matches!(
-            chat::open(&pool, who, by_sender).await,
+            chat::open(&pool, who, by_sender, "UTC").await,
             Err(AppError::NotFound(_))
         ));
         assert!(matches!(
@@ -48,8 +48,14 @@ async fn a_question_opens_one_conversation_between_the_two_sides_only(pool: PgPo
         chat::start(&pool, w.traveler, hidden, w.trip).await,
         Err(AppError::NotFound(_))
     ));
-    assert!(chat::inbox(&pool, stranger).await.unwrap().is_empty());
-    assert_eq!(chat::inbox(&pool, w.traveler).await.unwrap().len(), 1);
+    assert!(chat::inbox(&pool, stranger, "UTC")
+        .await
+        .unwrap()
+        .is_empty());
+    assert_eq!(
+        chat::inbox(&pool, w.traveler, "UTC").await.unwrap().len(),
+        1
+    );
 }
 
 #[sqlx::test(migrations = "../migrations")]
@@ -60,7 +66,7 @@ async fn contact_details_are_masked_until_a_booking_is_accepted(pool: PgPool) {
         .unwrap();
     let text = "Call me on +44 20 7946 0958 or write to sam.smith (at) gmail dot com. 25 EUR is fine, I land on 2026-12-01 (flight AF 1234).";
     chat::send(&pool, w.sender, c, text, None).await.unwrap();
-    let seen = chat::open(&pool, w.traveler, c).await.unwrap();
+    let seen = chat::open(&pool, w.traveler, c, "UTC").await.unwrap();
     assert!(seen.masking);
     let m = &seen.messages[0];
     assert!(m.masked);
@@ -74,13 +80,15 @@ async fn contact_details_are_masked_until_a_booking_is_accepted(pool: PgPool) {
         assert!(m.body.contains(kept), "{kept} was masked: {}", m.body);
     }
     // The inbox and the notification show it masked too.
-    let inbox = chat::inbox(&pool, w.traveler).await.unwrap();
+    let inbox = chat::inbox(&pool, w.traveler, "UTC").await.unwrap();
     assert!(!inbox[0].last_message.contains("7946"));
-    let note = notifications::list(&pool, w.traveler, 1).await.unwrap();
+    let note = notifications::list(&pool, w.traveler, 1, "UTC")
+        .await
+        .unwrap();
     assert!(!note[0].body.contains("7946"), "{}", note[0].body);
     // Once a booking between them is accepted, everything shows as written.
     accepted(&pool, &w).await;
-    let clear = chat::open(&pool, w.traveler, c).await.unwrap();
+    let clear = chat::open(&pool, w.traveler, c, "UTC").await.unwrap();
     assert!(!clear.masking);
     assert_eq!(clear.messages[0].body, text);
 }
@@ -106,14 +114,17 @@ async fn reading_shows_seen_and_clears_unread_counts_and_the_notification(pool: 
             .await
             .unwrap();
     assert_eq!(emails, 1, "and one email");
-    assert_eq!(chat::inbox(&pool, w.traveler).await.unwrap()[0].unread, 3);
-    let mine = chat::open(&pool, w.sender, c).await.unwrap();
+    assert_eq!(
+        chat::inbox(&pool, w.traveler, "UTC").await.unwrap()[0].unread,
+        3
+    );
+    let mine = chat::open(&pool, w.sender, c, "UTC").await.unwrap();
     assert!(mine.messages.iter().all(|m| m.mine && m.seen.is_none()));
 
-    chat::open(&pool, w.traveler, c).await.unwrap();
+    chat::open(&pool, w.traveler, c, "UTC").await.unwrap();
     let unread = notifications::unread(&pool, w.traveler).await.unwrap();
     assert_eq!((unread.messages, unread.notifications), (0, 0));
-    let mine = chat::open(&pool, w.sender, c).await.unwrap();
+    let mine = chat::open(&pool, w.sender, c, "UTC").await.unwrap();
     assert!(mine
         .messages
         .iter()
@@ -122,7 +133,7 @@ async fn reading_shows_seen_and_clears_unread_counts_and_the_notification(pool: 
     chat::send(&pool, w.traveler, c, "Yes, there is room.", None)
         .await
         .unwrap();
-    let theirs = chat::open(&pool, w.traveler, c).await.unwrap();
+    let theirs = chat::open(&pool, w.traveler, c, "UTC").await.unwrap();
     assert!(theirs.messages.last().unwrap().seen.is_none());
     // A new message after reading makes a new notification.
     chat::send(&pool, w.sender, c, "Great", None).await.unwrap();

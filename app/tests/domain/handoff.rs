@@ -30,7 +30,9 @@ async fn the_sender_can_always_pass_the_delivery_code_on(pool: PgPool) {
     // A recipient with only a phone number gets no email: the sender has the code to forward.
     let (w, b) = for_someone_else(&pool, "").await;
     let delivery = code(&pool, b, "delivery").await;
-    let d = view::detail(&pool, PUBLIC_URL, w.sender, b).await.unwrap();
+    let d = view::detail(&pool, PUBLIC_URL, "UTC", w.sender, b)
+        .await
+        .unwrap();
     let h = d.handoff.unwrap();
     assert_eq!(h.delivery_code.as_deref(), Some(delivery.as_str()));
     assert!(h.delivery_qr.is_some());
@@ -46,7 +48,7 @@ async fn the_sender_can_always_pass_the_delivery_code_on(pool: PgPool) {
             .unwrap();
     assert_eq!(emailed, 0);
     // The traveler never sees it.
-    let t = view::detail(&pool, PUBLIC_URL, w.traveler, b)
+    let t = view::detail(&pool, PUBLIC_URL, "UTC", w.traveler, b)
         .await
         .unwrap();
     let th = t.handoff.unwrap();
@@ -56,7 +58,9 @@ async fn the_sender_can_always_pass_the_delivery_code_on(pool: PgPool) {
     handoff::pick_up(&pool, w.traveler, b, &pickup, inspected())
         .await
         .unwrap();
-    let d = view::detail(&pool, PUBLIC_URL, w.sender, b).await.unwrap();
+    let d = view::detail(&pool, PUBLIC_URL, "UTC", w.sender, b)
+        .await
+        .unwrap();
     assert_eq!(d.handoff.unwrap().delivery_code, Some(delivery.clone()));
     handoff::deliver(&pool, w.traveler, b, &delivery, None)
         .await
@@ -80,7 +84,7 @@ async fn the_recipients_email_links_to_the_tracking_page(pool: PgPool) {
     let number = link
         .strip_prefix(&format!("{PUBLIC_URL}/track?number="))
         .unwrap_or_else(|| panic!("the link is the tracking page's: {link}"));
-    let t = view::tracking(&pool, number).await.unwrap();
+    let t = view::tracking(&pool, number, "UTC").await.unwrap();
     let mine: String = sqlx::query_scalar("SELECT tracking_no FROM bookings WHERE id = $1")
         .bind(b)
         .fetch_one(&pool)

@@ -24,7 +24,9 @@ async fn booking_events_notify_the_other_side_and_email_as_chosen(pool: PgPool) 
     let b = propose(&pool, w.sender, Side::Sender, w.parcel, w.trip, "")
         .await
         .unwrap();
-    let list = notifications::list(&pool, w.traveler, 1).await.unwrap();
+    let list = notifications::list(&pool, w.traveler, 1, "UTC")
+        .await
+        .unwrap();
     assert_eq!(list.len(), 1);
     assert_eq!(list[0].kind, NotificationKind::BookingRequested);
     assert_eq!(list[0].link, format!("/bookings/{b}"));
@@ -43,7 +45,7 @@ async fn booking_events_notify_the_other_side_and_email_as_chosen(pool: PgPool) 
         body.contains("{{site}}/account/notifications"),
         "a link to the settings: {body}"
     );
-    assert!(notifications::list(&pool, w.sender, 1)
+    assert!(notifications::list(&pool, w.sender, 1, "UTC")
         .await
         .unwrap()
         .is_empty());
@@ -69,7 +71,9 @@ async fn booking_events_notify_the_other_side_and_email_as_chosen(pool: PgPool) 
         emails_to(&pool, w.sender, "notify.booking.countered").await,
         0
     );
-    let list = notifications::list(&pool, w.sender, 1).await.unwrap();
+    let list = notifications::list(&pool, w.sender, 1, "UTC")
+        .await
+        .unwrap();
     assert_eq!(
         list[0].kind,
         NotificationKind::BookingCountered,
@@ -87,7 +91,10 @@ async fn booking_events_notify_the_other_side_and_email_as_chosen(pool: PgPool) 
         .unwrap()
         .notifications;
     assert_eq!(unread, 2);
-    let first = notifications::list(&pool, w.traveler, 1).await.unwrap()[1].id;
+    let first = notifications::list(&pool, w.traveler, 1, "UTC")
+        .await
+        .unwrap()[1]
+        .id;
     notifications::mark_read(&pool, w.traveler, Some(first))
         .await
         .unwrap();
@@ -99,7 +106,10 @@ async fn booking_events_notify_the_other_side_and_email_as_chosen(pool: PgPool) 
         1
     );
     // Someone else's id changes nothing.
-    let theirs = notifications::list(&pool, w.sender, 1).await.unwrap()[0].id;
+    let theirs = notifications::list(&pool, w.sender, 1, "UTC")
+        .await
+        .unwrap()[0]
+        .id;
     notifications::mark_read(&pool, w.traveler, Some(theirs))
         .await
         .unwrap();
@@ -134,7 +144,7 @@ async fn a_request_that_ends_tells_whoever_did_not_end_it(pool: PgPool) {
     let kinds = |u| {
         let pool = pool.clone();
         async move {
-            notifications::list(&pool, u, 1)
+            notifications::list(&pool, u, 1, "UTC")
                 .await
                 .unwrap()
                 .into_iter()

@@ -192,7 +192,9 @@ async fn an_overdue_delivery_is_flagged_once_told_to_both_and_listed_for_admins(
     .unwrap();
     assert_eq!(emails, 2, "both sides, once");
     for who in [w.sender, w.traveler] {
-        let d = view::detail(&pool, PUBLIC_URL, who, b).await.unwrap();
+        let d = view::detail(&pool, PUBLIC_URL, "UTC", who, b)
+            .await
+            .unwrap();
         let h = d.handoff.unwrap();
         assert!(h.overdue.unwrap().contains("escrow"));
         assert!(d

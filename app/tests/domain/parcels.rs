@@ -62,7 +62,10 @@ async fn risky_parcels_wait_for_review_and_stay_hidden_until_approved(pool: PgPo
         .unwrap();
     assert_eq!(open.card.status, ParcelStatus::Open);
     let (score, parts) = open.risk.unwrap();
-    assert_eq!(score, 25, "international + new sender: {parts:?}");
+    assert_eq!(
+        score, 40,
+        "international + new sender + a new account's first parcel: {parts:?}"
+    );
 
     let mut f = parcel_form("Paris, France", "LHR", "2");
     f.title = "Replica watch and a power bank".into();
@@ -139,7 +142,7 @@ async fn risk_rules_and_threshold_come_from_the_database(pool: PgPool) {
         .await
         .unwrap();
     let d = parcels::detail(&pool, Some(s), false, id).await.unwrap();
-    assert_eq!(d.card.status, ParcelStatus::InReview, "25 ≥ 20");
+    assert_eq!(d.card.status, ParcelStatus::InReview, "40 ≥ 20");
     sqlx::query("UPDATE risk_rules SET enabled = false WHERE code = 'international'")
         .execute(&pool)
         .await
@@ -177,7 +180,7 @@ async fn private_details_are_for_the_sender_and_the_accepted_traveler(pool: PgPo
     accept(&pool, w.traveler, b).await.unwrap();
     assert!(sees(Some(w.traveler)).await);
     assert!(!sees(Some(stranger)).await);
-    let booking = view::detail(&pool, PUBLIC_URL, w.traveler, b)
+    let booking = view::detail(&pool, PUBLIC_URL, "UTC", w.traveler, b)
         .await
         .unwrap();
     assert_eq!(
@@ -186,7 +189,7 @@ async fn private_details_are_for_the_sender_and_the_accepted_traveler(pool: PgPo
     );
     assert!(booking.contact.unwrap().email.starts_with("sam-"));
     assert!(matches!(
-        view::detail(&pool, PUBLIC_URL, stranger, b)
+        view::detail(&pool, PUBLIC_URL, "UTC", stranger, b)
             .await
             .unwrap_err(),
         AppError::NotFound(_)

@@ -230,3 +230,13 @@ pub fn tempdir() -> std::path::PathBuf {
     std::fs::create_dir_all(&d).unwrap();
     d
 }
+
+/// How `viewer` (not an admin) reads a receipt: in UTC, on the test site.
+pub fn reader(viewer: UserId) -> app::server::wallet::receipts::Reader<'static> {
+    app::server::wallet::receipts::Reader {
+        viewer,
+        admin: false,
+        tz: "UTC",
+        site: PUBLIC_URL,
+    }
+}

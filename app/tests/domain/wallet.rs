@@ -50,18 +50,18 @@ async fn sandbox_cards_top_up_once_per_key(pool: PgPool) {
         top_up::top_up_sandbox(&pool, u, &card("5", top_up::CARD_OK), "x").await,
         Err(AppError::BadRequest(_))
     ));
-    let h = statements::history(&pool, u, 1).await.unwrap();
+    let h = statements::history(&pool, u, 1, "UTC").await.unwrap();
     assert_eq!(h.items.len(), 1);
     let receipt = h.items[0].receipt.clone().unwrap();
     let pid: Uuid = receipt.rsplit('/').next().unwrap().parse().unwrap();
-    let r = statements::receipt(&pool, u, false, ReceiptKind::Payment, pid)
+    let r = statements::receipt(&pool, &reader(u), ReceiptKind::Payment, pid)
         .await
         .unwrap();
     assert_eq!(r.amount.minor, 2550);
     assert_eq!(r.method, "Card ending 4242");
     let stranger = user(&pool, "eve").await;
     assert!(matches!(
-        statements::receipt(&pool, stranger, false, ReceiptKind::Payment, pid).await,
+        statements::receipt(&pool, &reader(stranger), ReceiptKind::Payment, pid).await,
         Err(AppError::NotFound(_))
     ));
     assert_ledger_ok(&pool).await;
@@ -169,15 +169,17 @@ async fn withdrawals_need_an_id_and_go_through_the_payouts_queue(pool: PgPool) {
     assert_eq!(available(&pool, u).await, 7000);
     assert_eq!(system(&pool, Acct::Payouts).await, 3000);
     assert_eq!(system(&pool, Acct::PayoutsPending).await, 0);
-    let r = statements::receipt(&pool, u, false, ReceiptKind::Payout, paid)
+    let r = statements::receipt(&pool, &reader(u), ReceiptKind::Payout, paid)
         .await
         .unwrap();
     assert_eq!(r.status, "paid");
     assert!(r.method.starts_with("Bank account DE89") && !r.method.contains("0532"));
-    let view = statements::overview(&pool, u, "sandbox").await.unwrap();
+    let view = statements::overview(&pool, u, "sandbox", "UTC")
+        .await
+        .unwrap();
     assert_eq!(view.balances[0].available.minor, 7000);
     // The history links each withdrawal line to its payout receipt.
-    let h = statements::history(&pool, u, 1).await.unwrap();
+    let h = statements::history(&pool, u, 1, "UTC").await.unwrap();
     let receipts: Vec<String> = h.items.iter().filter_map(|i| i.receipt.clone()).collect();
     assert!(
         receipts.contains(&format!("/wallet/receipts/payout/{paid}")),

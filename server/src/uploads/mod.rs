@@ -5,6 +5,7 @@
 mod accounts;
 mod bookings;
 mod chat;
+mod disputes;
 mod parcels;
 mod trips;
 
@@ -49,6 +50,11 @@ pub fn routes() -> Router<AppState> {
         .route("/bookings/{id}/delivery-photo", get(bookings::show_photo))
         .route("/chat/{id}/photo", post(chat::send_photo).layer(big()))
         .route("/chat/images/{name}", get(chat::image))
+        .route(
+            "/disputes/{id}/photo",
+            post(disputes::add_photo).layer(big()),
+        )
+        .route("/disputes/images/{name}", get(disputes::image))
         .route("/media/parcels/{name}", get(parcels::media))
 }
 

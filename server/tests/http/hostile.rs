@@ -423,6 +423,8 @@ const FIELDS: &[&str] = &[
     "weight",
     "categories",
     "fragile",
+    "has_receipt",
+    "tz",
     "declared_legal",
     "contents_match",
     "nothing_prohibited",
@@ -525,4 +527,38 @@ async fn no_server_function_answers_hostile_input_with_a_5xx(pool: PgPool) {
         .unwrap();
     assert!(res.status().as_u16() < 500, "logout: {}", res.status());
     assert!(failures.is_empty(), "{failures:#?}");
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn every_admin_server_function_refuses_a_member(pool: PgPool) {
+    let app = support::spawn(pool).await;
+    let member = app.signed_up_client("mallory-admin@example.com").await;
+    let origin = format!("http://{}", app.addr);
+    let id = uuid::Uuid::new_v4().to_string();
+    let form = [
+        ("id", id.as_str()),
+        ("outcome", "refund"),
+        ("decision", "approve"),
+        ("page", "1"),
+    ];
+    let mut checked = 0;
+    for (path, method) in leptos::server_fn::axum::server_fn_paths() {
+        if !path.starts_with("/api/admin/") {
+            continue;
+        }
+        let res = if method.as_str() == "GET" {
+            member.get(app.url(path)).query(&form).send().await
+        } else {
+            member
+                .post(app.url(path))
+                .header("origin", &origin)
+                .form(&form)
+                .send()
+                .await
+        };
+        let status = res.map(|r| r.status().as_u16()).unwrap_or(599);
+        assert!(status == 403 || status == 400, "{method} {path}: {status}");
+        checked += 1;
+    }
+    assert!(checked >= 10, "admin functions found: {checked}");
 }

@@ -64,7 +64,7 @@ pub fn LoginPage() -> impl IntoView {
                     <Field label="Password" name="password" kind="password" autocomplete="current-password" required=true error/>
                     <Submit label="Log in" pending=action.pending().into()/>
                 </ActionForm>
-                <p class="mt-4 text-sm"><a class="link" href="/forgot-password">"Forgot your password?"</a></p>
+                <div class="mt-4 text-sm"><a class="link" href="/forgot-password">"Forgot your password?"</a></div>
             </div>
             <p class="mt-4 text-center text-sm text-slate-600">"New to Carry? "<a class="link" href="/signup">"Create an account"</a></p>
         </div>

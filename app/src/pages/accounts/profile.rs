@@ -3,6 +3,7 @@
 use crate::api::accounts::get_public_profile;
 use crate::error::AppError;
 use crate::pages::errors::page_error;
+use crate::pages::reviews::RoleRecord;
 use crate::types::UserId;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
@@ -49,6 +50,8 @@ pub fn PublicProfilePage() -> impl IntoView {
                             </ul>
                             {(!p.bio.is_empty()).then(|| view! { <p class="mt-4 whitespace-pre-line text-slate-700">{p.bio.clone()}</p> })}
                         </section>
+                        <RoleRecord title="As a traveler" rep=p.reputation.as_traveler.clone() testid="as-traveler"/>
+                        <RoleRecord title="As a sender" rep=p.reputation.as_sender.clone() testid="as-sender"/>
                     }.into_any(),
                     Err(e) => page_error(e),
                 }

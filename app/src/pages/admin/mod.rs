@@ -2,8 +2,11 @@
 //! deliveries, failed jobs), the ledger check, and the development outbox.
 
 pub mod attention;
+pub mod audit;
 pub mod dashboard;
+pub mod disputes;
 pub mod ledger;
 pub mod outbox;
 pub mod queues;
 pub mod reports;
+pub mod tickets;

@@ -58,7 +58,7 @@ pub fn AdminConversationPage() -> impl IntoView {
     };
     let conv = Resource::new(move || id, admin_conversation);
     view! {
-        <p class="mb-4 text-sm"><a class="link" href="/admin/reports">"← Reported messages"</a></p>
+        <div class="mb-4 text-sm"><a class="link" href="/admin/reports">"← Reported messages"</a></div>
         <Suspense fallback=loading>
             {move || Suspend::new(async move {
                 match conv.await {

@@ -115,7 +115,7 @@ pub fn HandoffPanel(
                 </form>
             })}
             {h.delivery_photo.clone().map(|src| view! {
-                <p class="text-sm"><a class="link" data-testid="delivery-photo" href=src>"Photo taken at delivery"</a></p>
+                <div class="text-sm"><a class="link" data-testid="delivery-photo" href=src>"Photo taken at delivery"</a></div>
             })}
             {h.can_confirm.then(|| view! {
                 <ActionForm action=acts.settle attr:class="space-y-2">

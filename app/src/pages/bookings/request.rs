@@ -1,27 +1,25 @@
 //! Requesting a trip for one of the member's open parcels, from the trip's page.
 
-use crate::api::bookings::{get_booking_terms, ProposeBooking};
-use crate::api::parcels::my_parcels;
+use crate::api::bookings::ProposeBooking;
 use crate::components::form::{action_error, Field, FormError, IdemKey, Select, Submit};
+use crate::types::bookings::BookingTerms;
+use crate::types::parcels::ParcelCard;
 use crate::types::{ParcelStatus, TripId};
 use leptos::prelude::*;
 
-/// Another user's view: request this trip for one of their open parcels.
+/// Another user's view: request this trip for one of their open parcels. The trip's page loads the member's parcels and the terms (a signed-out visitor has none).
 #[component]
-pub fn RequestThisTrip(id: TripId) -> impl IntoView {
-    let parcels = Resource::new(|| (), |_| my_parcels());
-    let terms = Resource::new(|| (), |_| get_booking_terms());
+pub fn RequestThisTrip(id: TripId, parcels: Vec<ParcelCard>, terms: BookingTerms) -> impl IntoView {
     let request = ServerAction::<ProposeBooking>::new();
     let error = action_error(request);
-    view! {
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                let terms = terms.await.unwrap_or_default();
-                let open: Vec<_> = parcels.await.unwrap_or_default().into_iter().filter(|p| p.status == ParcelStatus::Open).collect();
-                if open.is_empty() {
-                    view! { <p class="mt-6 text-slate-600">"Have a parcel for this route? "<a class="link" href="/parcels/new">"Post it"</a>" and request this trip from its page."</p> }.into_any()
-                } else {
-                    view! {
+    let open: Vec<_> = parcels
+        .into_iter()
+        .filter(|p| p.status == ParcelStatus::Open)
+        .collect();
+    if open.is_empty() {
+        view! { <p class="mt-6 text-slate-600">"Have a parcel for this route? "<a class="link" href="/parcels/new">"Post it"</a>" and request this trip from its page."</p> }.into_any()
+    } else {
+        view! {
                         <section class="card mt-6">
                             <h2 class="mb-3 font-semibold">"Send a parcel on this trip"</h2>
                             <ActionForm action=request>
@@ -39,8 +37,5 @@ pub fn RequestThisTrip(id: TripId) -> impl IntoView {
                             </ActionForm>
                         </section>
                     }.into_any()
-                }
-            })}
-        </Suspense>
     }
 }

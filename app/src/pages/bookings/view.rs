@@ -3,12 +3,18 @@
 
 use super::handoff::HandoffPanel;
 use crate::api::bookings::{get_booking, AnswerBooking, PickUp, SettleBooking};
+use crate::api::disputes::{get_booking_dispute, OpenDispute, PostDisputeMessage};
+use crate::api::reviews::{get_booking_reviews, WriteReview};
 use crate::components::cards::{booking_badge, loading};
 use crate::components::form::{action_error, FormError};
 use crate::components::layout::Notice;
 use crate::error::AppError;
+use crate::pages::disputes::DisputePanel;
 use crate::pages::errors::page_error;
+use crate::pages::reviews::ReviewPanel;
 use crate::types::bookings::{BookingDetail, BookingMoney};
+use crate::types::disputes::DisputeState;
+use crate::types::reviews::BookingReviews;
 use crate::types::{BookingStatus, Side};
 use crate::url::{query_flag, route_id};
 use leptos::prelude::*;
@@ -21,11 +27,23 @@ pub fn BookingPage() -> impl IntoView {
         pick_up: ServerAction::<PickUp>::new(),
         settle: ServerAction::<SettleBooking>::new(),
     };
+    let trust = Trust {
+        open: ServerAction::<OpenDispute>::new(),
+        post: ServerAction::<PostDisputeMessage>::new(),
+        write: ServerAction::<WriteReview>::new(),
+    };
+    // Every resource of the page is made here, before anything renders: a resource made inside
+    // an async branch could be numbered differently on the server and in the browser, and the
+    // page would then fail to hydrate.
     let booking = Resource::new(
         move || {
             (
                 id,
-                answer.version().get() + acts.pick_up.version().get() + acts.settle.version().get(),
+                answer.version().get()
+                    + acts.pick_up.version().get()
+                    + acts.settle.version().get()
+                    // Opening a dispute changes the booking (no more "Confirm receipt").
+                    + trust.open.version().get(),
             )
         },
         |(id, _)| async move {
@@ -35,16 +53,46 @@ pub fn BookingPage() -> impl IntoView {
             }
         },
     );
+    let dispute = Resource::new(
+        move || (id, trust.open.version().get() + trust.post.version().get()),
+        |(id, _)| async move {
+            match id {
+                Some(id) => get_booking_dispute(id).await.ok(),
+                None => None,
+            }
+        },
+    );
+    let reviews = Resource::new(
+        move || (id, trust.write.version().get()),
+        |(id, _)| async move {
+            match id {
+                Some(id) => get_booking_reviews(id).await.ok(),
+                None => None,
+            }
+        },
+    );
     view! {
         <Suspense fallback=loading>
             {move || Suspend::new(async move {
                 match booking.await {
                     Err(e) => page_error(e),
-                    Ok(b) => view! { <BookingView booking=b answer acts/> }.into_any(),
+                    Ok(b) => {
+                        let dispute = dispute.await;
+                        let reviews = reviews.await;
+                        view! { <BookingView booking=b answer acts trust dispute reviews/> }.into_any()
+                    }
                 }
             })}
         </Suspense>
     }
+}
+
+/// The dispute and review actions of a booking page.
+#[derive(Clone, Copy)]
+pub struct Trust {
+    pub open: ServerAction<OpenDispute>,
+    pub post: ServerAction<PostDisputeMessage>,
+    pub write: ServerAction<WriteReview>,
 }
 
 /// The handoff actions of a booking page.
@@ -59,6 +107,9 @@ fn BookingView(
     booking: BookingDetail,
     answer: ServerAction<AnswerBooking>,
     acts: Acts,
+    trust: Trust,
+    dispute: Option<DisputeState>,
+    reviews: Option<BookingReviews>,
 ) -> impl IntoView {
     let error = action_error(answer);
     let sent = query_flag("sent");
@@ -160,6 +211,9 @@ fn BookingView(
         </div>
         <MoneyPanel money=b.money.clone() side=s.my_side status=s.status/>
         {b.handoff.clone().map(|h| view! { <HandoffPanel handoff=h id side=s.my_side acts money=b.money.clone()/> })}
+        {matches!(s.status, BookingStatus::PickedUp | BookingStatus::Delivered | BookingStatus::Resolved)
+            .then(|| dispute.map(|state| view! { <DisputePanel booking=id state open=trust.open post=trust.post/> }))}
+        {(s.status == BookingStatus::Completed).then(|| reviews.map(|r| view! { <ReviewPanel booking=id r write=trust.write/> }))}
         <BookingChat parcel=b.parcel_id trip=b.trip_id booking=id conversation=b.conversation/>
         <section class="card mt-6">
             <h2 class="mb-2 font-semibold">"Timeline"</h2>

@@ -17,7 +17,7 @@ pub fn ConversationPage() -> impl IntoView {
     match route_id::<ConversationId>() {
         None => view! { <NotFound/> }.into_any(),
         Some(id) => view! {
-            <p class="mb-4 text-sm"><a class="link" href="/messages">"← All messages"</a></p>
+            <div class="mb-4 text-sm"><a class="link" href="/messages">"← All messages"</a></div>
             <ConversationPanel id back=format!("/messages/{id}")/>
         }
         .into_any(),

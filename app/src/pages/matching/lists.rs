@@ -2,28 +2,27 @@
 //! form each), and trips that could carry a sender's parcel (with a request form each), every
 //! one with the parts of its score.
 
-use crate::api::bookings::{get_booking_terms, ProposeBooking};
-use crate::api::matching::{parcel_matches, trip_matches};
-use crate::components::cards::{loading, ParcelRow, ScoreBreakdown, TripRow};
+use crate::api::bookings::ProposeBooking;
+use crate::components::cards::{ParcelRow, ScoreBreakdown, TripRow};
 use crate::components::form::{action_error, FormError, IdemKey};
+use crate::error::AppError;
 use crate::pages::chat::conversation::AskQuestion;
 use crate::pages::errors::page_error;
+use crate::types::bookings::BookingTerms;
+use crate::types::matching::{ParcelMatch, TripMatch};
 use crate::types::{ParcelId, TripId};
 use leptos::prelude::*;
 
 /// The traveler's view: parcels this trip could carry, with an offer button each.
 #[component]
-pub fn ParcelsForTrip(id: TripId) -> impl IntoView {
-    let matches = Resource::new(move || id, trip_matches);
+pub fn ParcelsForTrip(id: TripId, matches: Result<Vec<ParcelMatch>, AppError>) -> impl IntoView {
     let offer = ServerAction::<ProposeBooking>::new();
     let error = action_error(offer);
     view! {
         <section class="mt-8">
             <h2 class="mb-3 text-xl font-semibold">"Parcels you could carry"</h2>
             <FormError error/>
-            <Suspense fallback=loading>
-                {move || Suspend::new(async move {
-                    match matches.await {
+            {match matches {
                         Err(e) => page_error(e),
                         Ok(list) if list.is_empty() => view! { <p class="text-slate-600" data-testid="no-matches">"No open parcel fits this trip yet. We'll list them here as senders post."</p> }.into_any(),
                         Ok(list) => view! {
@@ -52,28 +51,27 @@ pub fn ParcelsForTrip(id: TripId) -> impl IntoView {
                             </ul>
                         }.into_any(),
                     }
-                })}
-            </Suspense>
+            }
         </section>
     }
 }
 
 /// The sender's view: the best trips for this parcel, each with the reasons and a request button.
 #[component]
-pub fn TripsForParcel(id: ParcelId) -> impl IntoView {
-    let matches = Resource::new(move || id, parcel_matches);
-    let terms = Resource::new(|| (), |_| get_booking_terms());
+pub fn TripsForParcel(
+    id: ParcelId,
+    matches: Result<Vec<TripMatch>, AppError>,
+    terms: BookingTerms,
+) -> impl IntoView {
     let request = ServerAction::<ProposeBooking>::new();
     let error = action_error(request);
     view! {
         <section class="mt-8">
             <h2 class="mb-3 text-xl font-semibold">"Trips that can carry it"</h2>
             <FormError error/>
-            <Suspense fallback=loading>
-                {move || Suspend::new(async move {
-                    let terms = terms.await.unwrap_or_default();
+            {
                     let protect_label = format!("Add protection: {}", terms.protection);
-                    match matches.await {
+                    match matches {
                         Err(e) => page_error(e),
                         Ok(list) if list.is_empty() => view! { <p class="text-slate-600" data-testid="no-matches">"No trip fits yet. Travelers post trips every day; check back soon."</p> }.into_any(),
                         Ok(list) => view! {
@@ -107,8 +105,7 @@ pub fn TripsForParcel(id: ParcelId) -> impl IntoView {
                             </ul>
                         }.into_any(),
                     }
-                })}
-            </Suspense>
+            }
         </section>
     }
 }

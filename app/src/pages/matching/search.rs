@@ -93,7 +93,7 @@ fn Filters(
                     <Field label="Minimum rating (1–5)" name="min_rating" value=q.min_rating.clone() error=no_error/>
                 </div>
                 {traveler.then(|| view! { <Field label="Maximum weight (kg)" name="max_weight" value=max_weight.clone() error=no_error/> })}
-                <label class="mb-4 flex items-center gap-2 text-sm"><input type="checkbox" name="verified" checked=q.verified/>"Confirmed members only"</label>
+                <label class="mb-4 flex items-center gap-2 text-sm"><input type="checkbox" name="verified" checked=q.verified/>"ID-verified members only"</label>
             </details>
             <div class="flex flex-wrap items-end gap-4">
                 <Select label="Sort by" name="sort" options=sort_options value=q.sort.clone() error=no_error/>

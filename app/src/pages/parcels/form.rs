@@ -94,6 +94,7 @@ fn ParcelFields(form: ParcelForm, error: Signal<Option<AppError>>) -> impl IntoV
                 <Select label="Currency" name="currency" options=currency_options() value=currency error/>
             </div>
             <Checkbox label="Fragile" name="fragile" checked=form.fragile error/>
+            <Checkbox label="I can show the receipt or the serial number (electronics, medicine, cosmetics, food)" name="has_receipt" checked=form.has_receipt error/>
             <div class="grid gap-x-4 sm:grid-cols-2">
                 <PlaceInput label="Pickup city or airport" name="pickup_place" value=form.pickup_place.clone() required=true error/>
                 <PlaceInput label="Delivery city or airport" name="delivery_place" value=form.delivery_place.clone() required=true error/>

@@ -1,6 +1,8 @@
 //! A parcel's page: what anyone may see, the private details for those allowed, the risk check
 //! for its sender and admins, photos, and the trips that could carry it.
 
+use crate::api::bookings::get_booking_terms;
+use crate::api::matching::parcel_matches;
 use crate::api::parcels::{get_parcel, CancelParcel};
 use crate::components::cards::{loading, parcel_badge};
 use crate::components::form::{action_error, FormError};
@@ -8,6 +10,8 @@ use crate::components::layout::Notice;
 use crate::error::AppError;
 use crate::pages::errors::page_error;
 use crate::pages::matching::lists::TripsForParcel;
+use crate::types::bookings::BookingTerms;
+use crate::types::matching::TripMatch;
 use crate::types::parcels::ParcelDetail;
 use crate::types::ParcelStatus;
 use crate::url::{query_flag, route_id};
@@ -27,12 +31,27 @@ pub fn ParcelPage() -> impl IntoView {
             }
         },
     );
+    // Made here, before anything renders, like every resource of a page (see the booking page).
+    let matches = Resource::new(
+        move || id,
+        |id| async move {
+            match id {
+                Some(id) => parcel_matches(id).await,
+                None => Ok(Vec::new()),
+            }
+        },
+    );
+    let terms = Resource::new(|| (), |_| get_booking_terms());
     view! {
         <Suspense fallback=loading>
             {move || Suspend::new(async move {
                 match parcel.await {
                     Err(e) => page_error(e),
-                    Ok(p) => view! { <ParcelView parcel=p cancel/> }.into_any(),
+                    Ok(p) => {
+                        let matches = matches.await;
+                        let terms = terms.await.unwrap_or_default();
+                        view! { <ParcelView parcel=p cancel matches terms/> }.into_any()
+                    }
                 }
             })}
         </Suspense>
@@ -40,7 +59,12 @@ pub fn ParcelPage() -> impl IntoView {
 }
 
 #[component]
-fn ParcelView(parcel: ParcelDetail, cancel: ServerAction<CancelParcel>) -> impl IntoView {
+fn ParcelView(
+    parcel: ParcelDetail,
+    cancel: ServerAction<CancelParcel>,
+    matches: Result<Vec<TripMatch>, AppError>,
+    terms: BookingTerms,
+) -> impl IntoView {
     let cancel_error = action_error(cancel);
     let (created, saved, cancelled, photos_added) = (
         query_flag("created"),
@@ -147,6 +171,6 @@ fn ParcelView(parcel: ParcelDetail, cancel: ServerAction<CancelParcel>) -> impl 
                 })}
             </section>
         })}
-        {(parcel.is_owner && c.status == ParcelStatus::Open).then(|| view! { <TripsForParcel id/> })}
+        {(parcel.is_owner && c.status == ParcelStatus::Open).then(|| view! { <TripsForParcel id matches terms/> })}
     }
 }

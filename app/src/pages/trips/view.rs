@@ -1,6 +1,9 @@
 //! A trip's page: what anyone sees, what its traveler can change, the private ticket, and the
 //! ways to book it or the parcels it could carry.
 
+use crate::api::bookings::get_booking_terms;
+use crate::api::matching::trip_matches;
+use crate::api::parcels::my_parcels;
 use crate::api::trips::{get_trip, CancelTrip};
 use crate::components::cards::{loading, trip_badge};
 use crate::components::form::{action_error, FormError};
@@ -9,6 +12,9 @@ use crate::error::AppError;
 use crate::pages::bookings::request::RequestThisTrip;
 use crate::pages::errors::page_error;
 use crate::pages::matching::lists::ParcelsForTrip;
+use crate::types::bookings::BookingTerms;
+use crate::types::matching::ParcelMatch;
+use crate::types::parcels::ParcelCard;
 use crate::types::trips::TripDetail;
 use crate::types::{TicketStatus, TripId, TripStatus};
 use crate::url::{query_flag, route_id};
@@ -27,20 +33,47 @@ pub fn TripPage() -> impl IntoView {
             }
         },
     );
+    // Made here, before anything renders, like every resource of a page (see the booking page):
+    // the matches for the traveler, the member's parcels and the terms for anyone else.
+    let matches = Resource::new(
+        move || id,
+        |id| async move {
+            match id {
+                Some(id) => trip_matches(id).await,
+                None => Ok(Vec::new()),
+            }
+        },
+    );
+    let parcels = Resource::new(|| (), |_| my_parcels());
+    let terms = Resource::new(|| (), |_| get_booking_terms());
     view! {
         <Suspense fallback=loading>
             {move || Suspend::new(async move {
                 match trip.await {
                     Err(e) => page_error(e),
-                    Ok(t) => view! { <TripView trip=t cancel/> }.into_any(),
+                    Ok(t) => {
+                        let side = if t.is_owner {
+                            Side::Traveler(matches.await)
+                        } else {
+                            Side::Other(parcels.await.unwrap_or_default(), terms.await.unwrap_or_default())
+                        };
+                        view! { <TripView trip=t cancel side/> }.into_any()
+                    }
                 }
             })}
         </Suspense>
     }
 }
 
+/// What the trip's page shows below the trip: its matches to its traveler, a request form to
+/// anyone else.
+enum Side {
+    Traveler(Result<Vec<ParcelMatch>, AppError>),
+    Other(Vec<ParcelCard>, BookingTerms),
+}
+
 #[component]
-fn TripView(trip: TripDetail, cancel: ServerAction<CancelTrip>) -> impl IntoView {
+fn TripView(trip: TripDetail, cancel: ServerAction<CancelTrip>, side: Side) -> impl IntoView {
     let cancel_error = action_error(cancel);
     let (created, saved, cancelled) = (
         query_flag("created"),
@@ -94,12 +127,10 @@ fn TripView(trip: TripDetail, cancel: ServerAction<CancelTrip>) -> impl IntoView
             </div>
         </div>
         {(trip.is_owner && published).then(|| view! { <TicketBox id status=trip.ticket_status/> })}
-        {if trip.is_owner {
-            if published { view! { <ParcelsForTrip id/> }.into_any() } else { ().into_any() }
-        } else if published {
-            view! { <RequestThisTrip id/> }.into_any()
-        } else {
-            ().into_any()
+        {match side {
+            Side::Traveler(matches) if published => view! { <ParcelsForTrip id matches/> }.into_any(),
+            Side::Other(parcels, terms) if published => view! { <RequestThisTrip id parcels terms/> }.into_any(),
+            _ => ().into_any(),
         }}
     }
 }
@@ -123,7 +154,7 @@ fn TicketBox(id: TripId, status: Option<TicketStatus>) -> impl IntoView {
             <Show when=move || added.get()><Notice>"Your ticket was added."</Notice></Show>
             {move || error.get().map(|e| view! { <p role="alert" class="mb-2 text-sm text-red-700" data-testid="ticket-error">{e}</p> })}
             <p class="mb-2 text-sm text-slate-600" data-testid="ticket-status">{text}</p>
-            {has.then(|| view! { <p class="mb-2 text-sm"><a class="link" href=format!("/trips/{id}/ticket")>"View your ticket"</a></p> })}
+            {has.then(|| view! { <div class="mb-2 text-sm"><a class="link" href=format!("/trips/{id}/ticket")>"View your ticket"</a></div> })}
             <form method="post" action=format!("/trips/{id}/ticket") enctype="multipart/form-data" class="flex flex-wrap items-center gap-2">
                 <input type="file" name="ticket" accept="application/pdf,image/jpeg,image/png,image/webp" class="text-sm"/>
                 <button type="submit" class="btn-secondary">{if has { "Replace ticket" } else { "Add ticket" }}</button>

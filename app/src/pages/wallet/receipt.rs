@@ -1,4 +1,4 @@
-//! A printable receipt for a payment or a payout.
+//! A printable receipt for a payment, a payout or any other movement of the wallet.
 
 use crate::api::wallet::get_receipt;
 use crate::components::cards::loading;
@@ -7,7 +7,7 @@ use crate::types::ReceiptKind;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
-/// A printable receipt for a payment or a payout.
+/// A printable receipt for a payment, a payout or any other movement of the wallet.
 #[component]
 pub fn ReceiptPage() -> impl IntoView {
     let params = use_params_map();
@@ -51,12 +51,15 @@ pub fn ReceiptPage() -> impl IntoView {
                             <p class="text-sm">{r.name}<br/>{r.email}</p>
                             <dl class="mt-4 divide-y divide-slate-100 text-sm">
                                 {r.lines.into_iter().map(|(k, v)| view! {
-                                    <div class="flex justify-between py-1"><dt class="text-slate-600">{k}</dt><dd>{v}</dd></div>
+                                    <div class="flex justify-between gap-4 py-1"><dt class="text-slate-600">{k}</dt><dd class="text-right">{v}</dd></div>
                                 }).collect_view()}
                                 <div class="flex justify-between py-1"><dt class="text-slate-600">"Method"</dt><dd>{r.method}</dd></div>
                                 <div class="flex justify-between py-1"><dt class="text-slate-600">"Status"</dt><dd data-testid="receipt-status">{r.status}</dd></div>
                                 <div class="flex justify-between py-2 text-base font-semibold"><dt>"Total"</dt><dd data-testid="receipt-amount">{r.amount.to_string()}</dd></div>
                             </dl>
+                            <footer class="mt-4 border-t border-slate-200 pt-3 text-xs text-slate-500" data-testid="receipt-issuer">
+                                {r.issuer.into_iter().map(|l| view! { <p>{l}</p> }).collect_view()}
+                            </footer>
                             <Show when=move || hydrated.get()>
                                 <button type="button" class="btn-secondary mt-4 print:hidden" on:click=|_| { let _ = window().print(); }>"Print"</button>
                             </Show>

@@ -151,5 +151,18 @@ pub async fn public_profile(pool: &PgPool, user_id: UserId) -> Result<PublicProf
         member_since: time::month_year(r.created_at),
         email_verified: r.verified,
         id_verified: r.id_verified,
+        reputation: Default::default(),
     })
+}
+
+/// Remembers the member's time zone (an IANA name the caller has checked).
+pub async fn set_time_zone(pool: &PgPool, user_id: UserId, tz: &str) -> Result<(), AppError> {
+    sqlx::query!(
+        "UPDATE users SET time_zone = $2 WHERE id = $1 AND time_zone IS DISTINCT FROM $2",
+        user_id as UserId,
+        tz
+    )
+    .execute(pool)
+    .await?;
+    Ok(())
 }

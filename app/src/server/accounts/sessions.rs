@@ -54,7 +54,7 @@ pub async fn authenticate(pool: &PgPool, token: &str) -> Result<Option<Authed>, 
     let row = sqlx::query!(
         r#"SELECT s.id AS session_id, (s.last_seen_at < now() - interval '1 minute') AS "stale!",
                   u.id AS "id: UserId", u.email, u.display_name, u.role AS "role: Role",
-                  (u.email_verified_at IS NOT NULL) AS "verified!",
+                  (u.email_verified_at IS NOT NULL) AS "verified!", u.time_zone,
                   (u.status = 'active' OR (u.status = 'suspended' AND u.suspended_until <= now())) AS "allowed!"
            FROM sessions s JOIN users u ON u.id = s.user_id
            WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > now()
@@ -84,6 +84,7 @@ pub async fn authenticate(pool: &PgPool, token: &str) -> Result<Option<Authed>, 
             display_name: r.display_name,
             role: r.role,
             email_verified: r.verified,
+            time_zone: r.time_zone,
         },
     }))
 }
@@ -104,6 +105,7 @@ pub async fn list(
     pool: &PgPool,
     user_id: UserId,
     current: Uuid,
+    tz: &str,
 ) -> Result<Vec<SessionInfo>, AppError> {
     let rows = sqlx::query!(
         "SELECT id, user_agent, ip, created_at, last_seen_at FROM sessions
@@ -125,8 +127,8 @@ pub async fn list(
             } else {
                 r.ip
             },
-            created_at: time::datetime(r.created_at),
-            last_seen_at: time::datetime(r.last_seen_at),
+            created_at: time::datetime_in(r.created_at, tz),
+            last_seen_at: time::datetime_in(r.last_seen_at, tz),
             current: r.id == current,
         })
         .collect())

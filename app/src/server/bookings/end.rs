@@ -6,7 +6,9 @@
 use super::rules::late_cancel_fee;
 use super::store::{self, BookingRow};
 use crate::error::AppError;
+use crate::server::jobs::{self, JobKind};
 use crate::server::money::{escrow, ledger};
+use crate::server::settings;
 use crate::server::trips::store as trips;
 use crate::types::{
     BookingId, BookingStatus, EventKind, NotificationKind, ParcelId, Side, TripId, UserId,
@@ -361,11 +363,28 @@ async fn complete(
     }
     escrow::release(conn, b.id, b.traveler_id, b.currency, b.charges()).await?;
     store::set_status(conn, b, BookingStatus::Completed).await?;
+    // The traveler's record: one more delivery, on time when made by the parcel's deadline.
     sqlx::query!(
-        "UPDATE users SET completed_deliveries = completed_deliveries + 1 WHERE id = $1",
-        b.traveler_id as UserId
+        "UPDATE users SET completed_deliveries = completed_deliveries + 1,
+            on_time_deliveries = on_time_deliveries + CASE WHEN EXISTS (
+                SELECT 1 FROM parcels p WHERE p.id = $2 AND $3::timestamptz::date <= p.deliver_by)
+                THEN 1 ELSE 0 END
+         WHERE id = $1",
+        b.traveler_id as UserId,
+        b.parcel_id as crate::types::ParcelId,
+        b.delivered_at
     )
     .execute(&mut *conn)
+    .await?;
+    // Reviews written by then are published when the review window closes.
+    let window = settings::load(&mut *conn).await?.review_window_days;
+    jobs::enqueue(
+        conn,
+        JobKind::PublishReviews,
+        serde_json::json!({ "booking": b.id.to_string() }),
+        OffsetDateTime::now_utc() + ::time::Duration::days(window),
+        Some(&format!("reviews:{}", b.id)),
+    )
     .await?;
     let note = if actor.is_some() {
         ""
@@ -400,6 +419,11 @@ pub async fn confirm(pool: &PgPool, sender: UserId, id: BookingId) -> Result<(),
     .await?;
     let mut tx = pool.begin().await?;
     let (b, _) = store::lock_chain_as(&mut tx, sender, id, Side::Sender).await?;
+    if disputed(&mut tx, id).await? {
+        return Err(AppError::Conflict(
+            "A dispute is open: Carry's team settles the payment.".into(),
+        ));
+    }
     complete(&mut tx, &b, Some(sender)).await?;
     tx.commit().await?;
     Ok(())
@@ -420,6 +444,7 @@ pub async fn reschedule_completions(
            FROM bookings b
            WHERE b.status = 'delivered'
              AND b.delivered_at < now() - make_interval(hours => $1::int)
+             AND NOT EXISTS (SELECT 1 FROM disputes d WHERE d.booking_id = b.id)
              AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.dedupe_key = 'complete:' || b.id::text
                                AND j.done_at IS NULL
                                AND (j.failed_at IS NULL OR j.failed_at > now() - interval '1 day'))
@@ -433,11 +458,21 @@ pub async fn reschedule_completions(
     Ok(revived)
 }
 
+/// Whether the booking has a dispute (open: it holds completion; settled: it ended it).
+async fn disputed(conn: &mut PgConnection, id: BookingId) -> Result<bool, AppError> {
+    Ok(sqlx::query_scalar!(
+        r#"SELECT EXISTS (SELECT 1 FROM disputes WHERE booking_id = $1) AS "d!""#,
+        id as BookingId
+    )
+    .fetch_one(&mut *conn)
+    .await?)
+}
+
 /// The completion job: completes the booking if it is still delivered (run at delivery + the
-/// waiting time; a dispute, when disputes exist, will hold it).
+/// waiting time) and no dispute holds it.
 pub async fn complete_if_due(conn: &mut PgConnection, id: BookingId) -> Result<bool, AppError> {
     let (b, _) = store::lock_chain(conn, id).await?;
-    if b.status != BookingStatus::Delivered {
+    if b.status != BookingStatus::Delivered || disputed(conn, id).await? {
         return Ok(false);
     }
     ledger::ensure_accounts(conn, &ledger::release_accounts(b.traveler_id), b.currency).await?;

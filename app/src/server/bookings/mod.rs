@@ -7,6 +7,7 @@
 pub mod codes;
 pub mod end;
 pub mod handoff;
+pub mod home;
 pub mod negotiate;
 pub mod overdue;
 pub mod rules;

@@ -50,6 +50,7 @@ fn my_turn(status: BookingStatus, awaiting: Option<Side>, me: Side) -> bool {
 pub async fn detail(
     pool: &PgPool,
     public_url: &str,
+    tz: &str,
     viewer: UserId,
     id: BookingId,
 ) -> Result<BookingDetail, AppError> {
@@ -61,12 +62,12 @@ pub async fn detail(
     let parcel = parcels::row(&mut *conn, b.parcel_id).await?;
     let live = b.status.is_live();
     let other = other_side(&mut conn, &b, me).await?;
-    let events = timeline(&mut conn, &b).await?;
+    let events = timeline(&mut conn, &b, tz).await?;
     let pending = b.status == BookingStatus::Pending && !b.is_due();
     let my_turn = pending && b.awaiting == Some(me);
     let money = money(&mut conn, &b, me, &trip, &parcel, &s).await?;
     let handoff = if live {
-        Some(handoff_view(&mut conn, public_url, &b, me, &parcel, &s).await?)
+        Some(handoff_view(&mut conn, public_url, tz, &b, me, &parcel, &s).await?)
     } else {
         None
     };
@@ -84,7 +85,7 @@ pub async fn detail(
         initiator: b.initiator,
         counters: b.counters,
         max_counters: s.max_counter_rounds,
-        expires: pending.then(|| time::datetime(b.expires_at)),
+        expires: pending.then(|| time::datetime_in(b.expires_at, tz)),
         contact: live.then(|| Contact {
             name: other.0.display_name.clone(),
             email: other.1.clone(),
@@ -142,7 +143,11 @@ async fn other_side(
     ))
 }
 
-async fn timeline(conn: &mut PgConnection, b: &BookingRow) -> Result<Vec<BookingEvent>, AppError> {
+async fn timeline(
+    conn: &mut PgConnection,
+    b: &BookingRow,
+    tz: &str,
+) -> Result<Vec<BookingEvent>, AppError> {
     let events = sqlx::query!(
         r#"SELECT e.kind AS "kind: EventKind", e.price_minor, e.note, e.created_at,
                   u.display_name AS "actor?"
@@ -155,7 +160,7 @@ async fn timeline(conn: &mut PgConnection, b: &BookingRow) -> Result<Vec<Booking
     Ok(events
         .into_iter()
         .map(|e| BookingEvent {
-            at: time::datetime(e.created_at),
+            at: time::datetime_in(e.created_at, tz),
             actor: e.actor.unwrap_or_else(|| crate::BRAND.to_string()),
             what: e
                 .kind
@@ -200,6 +205,7 @@ async fn money(
 async fn handoff_view(
     conn: &mut PgConnection,
     public_url: &str,
+    tz: &str,
     b: &BookingRow,
     me: Side,
     parcel: &ParcelRow,
@@ -213,7 +219,9 @@ async fn handoff_view(
     .fetch_all(&mut *conn)
     .await?;
     let extra = sqlx::query!(
-        "SELECT delivery_photo, overdue_at FROM bookings WHERE id = $1",
+        r#"SELECT delivery_photo, overdue_at,
+                  EXISTS (SELECT 1 FROM disputes d WHERE d.booking_id = $1) AS "disputed!"
+           FROM bookings WHERE id = $1"#,
         b.id as BookingId
     )
     .fetch_one(&mut *conn)
@@ -259,13 +267,14 @@ async fn handoff_view(
         recipient,
         pickup_valid_until: code(CodeKind::Pickup)
             .filter(|_| status == BookingStatus::Accepted)
-            .map(|c| time::datetime(c.valid_until)),
+            .map(|c| time::datetime_in(c.valid_until, tz)),
         delivery_valid_until: code(CodeKind::Delivery)
             .filter(|_| matches!(status, BookingStatus::Accepted | BookingStatus::PickedUp))
-            .map(|c| time::datetime(c.valid_until)),
+            .map(|c| time::datetime_in(c.valid_until, tz)),
         can_pick_up: !sender && status == BookingStatus::Accepted,
         can_deliver: !sender && status == BookingStatus::PickedUp,
-        can_confirm: sender && status == BookingStatus::Delivered,
+        // An open dispute holds completion: Carry's team settles the payment.
+        can_confirm: sender && status == BookingStatus::Delivered && !extra.disputed,
         can_cancel: status == BookingStatus::Accepted,
         locked: active
             .and_then(|c| c.locked_until)
@@ -273,13 +282,13 @@ async fn handoff_view(
             .map(|u| {
                 format!(
                     "Too many wrong codes: code entry is locked until {}.",
-                    time::datetime(u)
+                    time::datetime_in(u, tz)
                 )
             }),
         auto_complete_at: b
             .delivered_at
-            .filter(|_| status == BookingStatus::Delivered)
-            .map(|d| time::datetime(d + Duration::hours(s.completion_hours))),
+            .filter(|_| status == BookingStatus::Delivered && !extra.disputed)
+            .map(|d| time::datetime_in(d + Duration::hours(s.completion_hours), tz)),
         delivery_photo: extra
             .delivery_photo
             .map(|_| format!("/bookings/{}/delivery-photo", b.id)),
@@ -332,7 +341,7 @@ pub async fn list_mine(pool: &PgPool, user: UserId) -> Result<Vec<BookingSummary
 }
 
 /// What the tracking page shows: the route, the state and the timeline, nothing private.
-pub async fn tracking(pool: &PgPool, number: &str) -> Result<TrackingView, AppError> {
+pub async fn tracking(pool: &PgPool, number: &str, tz: &str) -> Result<TrackingView, AppError> {
     let missing =
         || AppError::NotFound("No parcel has this tracking number. Check it and try again.".into());
     let number = number.trim().to_ascii_uppercase();
@@ -366,7 +375,7 @@ pub async fn tracking(pool: &PgPool, number: &str) -> Result<TrackingView, AppEr
             .filter_map(|e| {
                 e.kind
                     .tracking_label()
-                    .map(|what| (time::datetime(e.created_at), what.to_string()))
+                    .map(|what| (time::datetime_in(e.created_at, tz), what.to_string()))
             })
             .collect(),
     })

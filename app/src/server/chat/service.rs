@@ -19,7 +19,6 @@ use crate::types::notifications::LiveEvent;
 use crate::types::{NotificationKind, ParcelId, TripId, UserId};
 use sqlx::{PgConnection, PgPool};
 use std::path::{Path, PathBuf};
-use uuid::Uuid;
 
 pub const MAX_LEN: usize = 4000;
 /// Messages one member may send per minute.
@@ -184,18 +183,7 @@ pub async fn send(
 
 /// Stores a photo for a message: re-encoded like parcel photos, named at random.
 pub async fn store_image(upload_dir: &Path, bytes: Vec<u8>) -> Result<String, AppError> {
-    let p = images::process_upload(bytes)
-        .await
-        .map_err(|m| AppError::validation("image", m))?;
-    let name = format!("{}.jpg", Uuid::new_v4());
-    let dir = image_dir(upload_dir);
-    tokio::fs::create_dir_all(&dir)
-        .await
-        .map_err(AppError::internal)?;
-    tokio::fs::write(dir.join(&name), &p.full)
-        .await
-        .map_err(AppError::internal)?;
-    Ok(name)
+    images::store_private(upload_dir, "chat", bytes).await
 }
 
 fn image_dir(upload_dir: &Path) -> PathBuf {
@@ -212,15 +200,7 @@ pub async fn image_file(
     name: &str,
 ) -> Result<PathBuf, AppError> {
     let missing = || AppError::NotFound("This photo does not exist.".into());
-    let id = name
-        .strip_suffix(".jpg")
-        .and_then(|s| {
-            Uuid::try_parse(s)
-                .ok()
-                .filter(|u| u.hyphenated().to_string() == s)
-        })
-        .ok_or_else(missing)?;
-    let file = format!("{id}.jpg");
+    let file = images::private_name(name).ok_or_else(missing)?;
     let conversation = sqlx::query_scalar!(
         "SELECT conversation_id FROM messages WHERE image_file = $1",
         file
@@ -243,6 +223,7 @@ pub async fn open(
     pool: &PgPool,
     user: UserId,
     id: ConversationId,
+    tz: &str,
 ) -> Result<Conversation, AppError> {
     let c = store::own(pool, user, id).await?;
     let mut tx = pool.begin().await?;
@@ -265,7 +246,7 @@ pub async fn open(
     notifications::mark_read_key(&mut tx, user, &format!("chat:{id}")).await?;
     tx.commit().await?;
     let masking = store::masking(pool, &c).await?;
-    view(pool, &c, Some(user), masking, true).await
+    view(pool, &c, Some(user), tz, masking, true).await
 }
 
 /// An admin reads a conversation a report involves; the read is audit-logged.
@@ -289,13 +270,14 @@ pub async fn open_as_admin(
     )
     .await?;
     tx.commit().await?;
-    view(pool, &c, None, false, false).await
+    view(pool, &c, None, "UTC", false, false).await
 }
 
 async fn view(
     pool: &PgPool,
     c: &ConversationRow,
     viewer: Option<UserId>,
+    tz: &str,
     masking: bool,
     can_write: bool,
 ) -> Result<Conversation, AppError> {
@@ -342,11 +324,11 @@ async fn view(
                 body,
                 masked,
                 image: r.image_file.map(|f| format!("/chat/images/{f}")),
-                at: time::datetime(r.created_at),
+                at: time::datetime_in(r.created_at, tz),
                 seen: r
                     .read_at
                     .filter(|_| mine)
-                    .map(|t| format!("Seen {}", time::datetime(t))),
+                    .map(|t| format!("Seen {}", time::datetime_in(t, tz))),
             }
         })
         .collect();
@@ -378,7 +360,11 @@ async fn view(
 }
 
 /// The member's conversations, newest activity first, with unread counts.
-pub async fn inbox(pool: &PgPool, user: UserId) -> Result<Vec<ConversationSummary>, AppError> {
+pub async fn inbox(
+    pool: &PgPool,
+    user: UserId,
+    tz: &str,
+) -> Result<Vec<ConversationSummary>, AppError> {
     let rows = sqlx::query!(
         r#"SELECT c.id, c.last_message_at, p.title, o.label AS origin, d.label AS destination,
                   CASE WHEN c.sender_id = $1 THEN tr.display_name ELSE s.display_name END AS "other!",
@@ -412,7 +398,7 @@ pub async fn inbox(pool: &PgPool, user: UserId) -> Result<Vec<ConversationSummar
                 other_name: r.other,
                 about: format!("{} · {} → {}", r.title, r.origin, r.destination),
                 last_message: last.chars().take(120).collect(),
-                last_at: time::datetime(r.last_message_at),
+                last_at: time::datetime_in(r.last_message_at, tz),
                 unread: r.unread,
             }
         })

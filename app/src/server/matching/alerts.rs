@@ -112,13 +112,13 @@ fn label(kind: AlertKind, from: &str, to: &str, f: &Filters) -> String {
         parts.push(format!("up to {}", crate::types::format_kg(w)));
     }
     if f.verified_only {
-        parts.push("confirmed members".into());
+        parts.push("ID-verified members".into());
     }
     parts.join(" · ")
 }
 
 /// The member's alerts, newest first.
-pub async fn mine(pool: &PgPool, user: UserId) -> Result<Vec<AlertItem>, AppError> {
+pub async fn mine(pool: &PgPool, user: UserId, tz: &str) -> Result<Vec<AlertItem>, AppError> {
     let rows = sqlx::query!(
         r#"SELECT a.id, a.label, a.query, a.paused, a.created_at,
                   (SELECT count(*) FROM alert_hits h WHERE h.alert_id = a.id) AS "hits!"
@@ -134,7 +134,7 @@ pub async fn mine(pool: &PgPool, user: UserId) -> Result<Vec<AlertItem>, AppErro
             label: r.label,
             search: r.query,
             paused: r.paused,
-            created: time::datetime(r.created_at),
+            created: time::datetime_in(r.created_at, tz),
             hits: r.hits,
         })
         .collect())
@@ -211,7 +211,7 @@ pub async fn for_trip(
         r#"SELECT t.origin_metro_id, t.destination_metro_id, t.departs_at, t.price_per_kg_minor,
                   t.currency AS "currency: Currency", t.categories AS "categories: Vec<Category>",
                   t.traveler_id AS "traveler_id: UserId", u.traveler_rating_x100,
-                  u.email_verified_at IS NOT NULL AS "verified!",
+                  u.id_verified_at IS NOT NULL AS "verified!",
                   (t.status = 'published'
                    AND t.departs_at > now() + make_interval(hours => $2)) AS "bookable!"
            FROM trips t JOIN users u ON u.id = t.traveler_id WHERE t.id = $1"#,
@@ -262,7 +262,7 @@ pub async fn for_parcel(
                   p.reward_minor, p.currency AS "currency: Currency",
                   p.category AS "category: Category", p.weight_g,
                   p.sender_id AS "sender_id: UserId", u.sender_rating_x100,
-                  u.email_verified_at IS NOT NULL AS "verified!",
+                  u.id_verified_at IS NOT NULL AS "verified!",
                   (p.status = 'open' AND p.deliver_by >= current_date
                    AND EXISTS (SELECT 1 FROM parcel_photos ph WHERE ph.parcel_id = p.id)) AS "listed!"
            FROM parcels p JOIN users u ON u.id = p.sender_id WHERE p.id = $1"#,

@@ -36,6 +36,7 @@ pub fn pair(trip: &TripRow, parcel: &ParcelRow, radius_km: i32) -> Pair {
         strikes: trip.reliability_strikes,
         email_verified: trip.traveler_verified,
         id_verified: trip.traveler_id_verified,
+        ticket_confirmed: trip.ticket_confirmed,
     }
 }
 

@@ -28,6 +28,8 @@ pub struct Pair {
     pub strikes: i32,
     pub email_verified: bool,
     pub id_verified: bool,
+    /// An admin checked the traveler's ticket for this trip.
+    pub ticket_confirmed: bool,
 }
 
 pub const ROUTE_MAX: i32 = 30;
@@ -161,17 +163,24 @@ pub fn score(p: &Pair) -> (i32, Vec<ScorePart>) {
         why,
     );
 
-    let half = f64::from(BADGES_MAX) / 2.0;
+    // Of the 10 points: a confirmed email 3, an ID check 4, a checked ticket for this trip 3.
     let mut held = Vec::new();
+    let mut badge_pts = 0.0;
     if p.email_verified {
         held.push("email confirmed");
+        badge_pts += 3.0;
     }
     if p.id_verified {
         held.push("ID verified");
+        badge_pts += 4.0;
+    }
+    if p.ticket_confirmed {
+        held.push("confirmed traveler");
+        badge_pts += 3.0;
     }
     let badges = part(
         "Badges",
-        if p.email_verified { half } else { 0.0 } + if p.id_verified { half } else { 0.0 },
+        badge_pts,
         BADGES_MAX,
         if held.is_empty() {
             "no badges yet".to_string()
@@ -207,6 +216,7 @@ mod tests {
             strikes: 0,
             email_verified: true,
             id_verified: false,
+            ticket_confirmed: true,
         }
     }
 
@@ -218,7 +228,7 @@ mod tests {
     fn a_perfect_pair_scores_all_but_the_missing_id_badge() {
         let (total, parts) = score(&pair());
         assert_eq!(parts.len(), 6);
-        assert_eq!(total, 100 - BADGES_MAX / 2);
+        assert_eq!(total, 100 - 4, "the ID badge is worth 4");
         assert_eq!(points(&parts, "Route"), ROUTE_MAX);
         assert_eq!(parts[0].why, "same pickup, same drop-off");
     }
@@ -276,6 +286,7 @@ mod tests {
             strikes: 2,
             email_verified: false,
             id_verified: false,
+            ticket_confirmed: false,
             ..pair()
         };
         let (_, parts) = score(&newcomer);

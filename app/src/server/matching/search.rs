@@ -213,7 +213,7 @@ pub async fn trips(pool: &PgPool, f: &Filters) -> Result<Page<TripCard>, AppErro
         q.push(" AND u.traveler_rating_x100 >= ").push_bind(r);
     }
     if f.verified_only {
-        q.push(" AND u.email_verified_at IS NOT NULL");
+        q.push(" AND u.id_verified_at IS NOT NULL");
     }
     if let Some(u) = f.exclude_user {
         q.push(" AND t.traveler_id <> ").push_bind(u);
@@ -295,7 +295,7 @@ pub async fn parcels(pool: &PgPool, f: &Filters) -> Result<Page<ParcelCard>, App
         q.push(" AND u.sender_rating_x100 >= ").push_bind(r);
     }
     if f.verified_only {
-        q.push(" AND u.email_verified_at IS NOT NULL");
+        q.push(" AND u.id_verified_at IS NOT NULL");
     }
     if let Some(u) = f.exclude_user {
         q.push(" AND p.sender_id <> ").push_bind(u);

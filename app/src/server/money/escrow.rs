@@ -220,9 +220,133 @@ pub async fn refund(
     .map(Some)
 }
 
+/// How a decided dispute settles the escrow: the sender's share of the price (the rest is the
+/// traveler's), whether the fee and premium go back too (a full refund), and what the
+/// protection pool pays the sender on top.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Settlement {
+    pub sender_share: i64,
+    pub full_refund: bool,
+    pub payout: i64,
+}
+
+/// The legs of a dispute's settlement, pure: they always sum to zero.
+pub fn settlement_legs(
+    booking: BookingId,
+    sender: UserId,
+    traveler: UserId,
+    c: Charges,
+    s: Settlement,
+) -> Vec<(Acct, i64)> {
+    let share = s.sender_share.clamp(0, c.price);
+    let (to_sender, to_traveler, fee, premium) = if s.full_refund {
+        (c.total(), 0, 0, 0)
+    } else {
+        (share, c.price - share, c.fee, c.protection)
+    };
+    vec![
+        (Acct::Escrow(booking), -c.total()),
+        (Acct::User(sender), to_sender + s.payout),
+        (Acct::User(traveler), to_traveler),
+        (Acct::Fees, fee),
+        (Acct::Protection, premium - s.payout),
+    ]
+    .into_iter()
+    .filter(|(_, a)| *a != 0)
+    .collect()
+}
+
+/// Settles a disputed booking's escrow as an admin decided, once (the database refuses a second
+/// settlement of a booking). Fails with a clear message when the pool cannot pay the payout.
+pub async fn settle_dispute(
+    conn: &mut PgConnection,
+    booking: BookingId,
+    sender: UserId,
+    traveler: UserId,
+    currency: Currency,
+    c: Charges,
+    s: Settlement,
+) -> Result<Posted, AppError> {
+    if s.payout > 0 {
+        let pool = ledger::balance(conn, Acct::Protection, currency).await?;
+        if pool + c.protection < s.payout {
+            return Err(AppError::Conflict(format!(
+                "The protection pool holds {}: it cannot pay {}.",
+                Money::new(pool + c.protection, currency),
+                Money::new(s.payout, currency)
+            )));
+        }
+    }
+    let kind = if s.full_refund {
+        TxKind::Refund
+    } else {
+        TxKind::Release
+    };
+    ledger::post(
+        conn,
+        &Posting {
+            kind,
+            key: format!("{}:{booking}", kind.code()),
+            currency,
+            booking: Some(booking),
+            user: Some(sender),
+            memo: "Settled after a dispute".into(),
+            legs: settlement_legs(booking, sender, traveler, c, s),
+        },
+    )
+    .await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_settlement_always_balances() {
+        let (b, s, t) = (
+            BookingId(uuid::Uuid::nil()),
+            UserId(uuid::Uuid::from_u128(1)),
+            UserId(uuid::Uuid::from_u128(2)),
+        );
+        let c = Charges {
+            price: 1_000,
+            fee: 100,
+            protection: 30,
+        };
+        for full_refund in [false, true] {
+            for sender_share in [-5, 0, 300, 1_000, 99_999] {
+                for payout in [0, 30, 500] {
+                    let legs = settlement_legs(
+                        b,
+                        s,
+                        t,
+                        c,
+                        Settlement {
+                            sender_share,
+                            full_refund,
+                            payout,
+                        },
+                    );
+                    assert_eq!(legs.iter().map(|(_, a)| a).sum::<i64>(), 0, "{legs:?}");
+                    assert!(legs
+                        .iter()
+                        .all(|(a, m)| *m >= 0 || matches!(a, Acct::Escrow(_) | Acct::Protection)));
+                }
+            }
+        }
+        let split = settlement_legs(
+            b,
+            s,
+            t,
+            c,
+            Settlement {
+                sender_share: 300,
+                full_refund: false,
+                payout: 0,
+            },
+        );
+        assert!(split.contains(&(Acct::User(s), 300)) && split.contains(&(Acct::User(t), 700)));
+    }
 
     #[test]
     fn fee_has_a_minimum_and_rounds_half_up() {

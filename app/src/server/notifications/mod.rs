@@ -77,7 +77,12 @@ pub async fn notify(conn: &mut PgConnection, user: UserId, note: Note<'_>) -> Re
 }
 
 /// The member's notifications, newest first.
-pub async fn list(pool: &PgPool, user: UserId, page: i64) -> Result<Vec<Notification>, AppError> {
+pub async fn list(
+    pool: &PgPool,
+    user: UserId,
+    page: i64,
+    tz: &str,
+) -> Result<Vec<Notification>, AppError> {
     let offset = (page.clamp(1, 1000) - 1) * PAGE_SIZE;
     let rows = sqlx::query!(
         r#"SELECT id, kind AS "kind: NotificationKind", title, body, link, created_at,
@@ -97,7 +102,7 @@ pub async fn list(pool: &PgPool, user: UserId, page: i64) -> Result<Vec<Notifica
             title: r.title,
             body: r.body,
             link: r.link,
-            at: time::datetime(r.created_at),
+            at: time::datetime_in(r.created_at, tz),
             read: r.read,
         })
         .collect())

@@ -24,6 +24,7 @@ pub struct ValidParcel {
     pub dims: [i32; 3],
     pub declared_value: Money,
     pub fragile: bool,
+    pub has_receipt: bool,
     pub pickup: Place,
     pub pickup_address: String,
     pub delivery: Place,
@@ -45,6 +46,7 @@ pub struct Recipient {
 
 fn with_echo(e: AppError, i: &ParcelForm) -> AppError {
     let fragile = if i.fragile { "on" } else { "" };
+    let has_receipt = if i.has_receipt { "on" } else { "" };
     e.with_values(&[
         ("title", &i.title),
         ("description", &i.description),
@@ -56,6 +58,7 @@ fn with_echo(e: AppError, i: &ParcelForm) -> AppError {
         ("declared_value", &i.declared_value),
         ("currency", &i.currency),
         ("fragile", fragile),
+        ("has_receipt", has_receipt),
         ("pickup_place", &i.pickup_place),
         ("pickup_address", &i.pickup_address),
         ("delivery_place", &i.delivery_place),
@@ -194,6 +197,7 @@ pub async fn parse(
                 dims,
                 declared_value: dv,
                 fragile: i.fragile,
+                has_receipt: i.has_receipt,
                 pickup: pu,
                 pickup_address,
                 delivery: de,

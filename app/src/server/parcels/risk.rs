@@ -24,6 +24,14 @@ pub struct RiskInput<'a> {
     pub rates: &'a Rates,
     pub weight_g: i32,
     pub sender_completed: i32,
+    /// The sender's other parcels, and how old the account is.
+    pub sender_parcels: i64,
+    pub account_age_days: i64,
+    /// "I can show the receipt or the serial number".
+    pub has_receipt: bool,
+    /// The median declared value (minor units, same currency) of recent parcels of the same
+    /// category, when there are enough of them to say.
+    pub typical_value: Option<i64>,
     pub text: &'a str,
 }
 
@@ -66,6 +74,42 @@ pub fn screen(text: &str, keywords: &[String]) -> Vec<String> {
         .collect()
 }
 
+/// Categories whose value a receipt or serial number proves.
+pub fn needs_receipt(c: Category) -> bool {
+    matches!(
+        c,
+        Category::Electronics | Category::Medicine | Category::Cosmetics | Category::SealedFood
+    )
+}
+
+/// Parcels of a category the median is read from, and how many it needs.
+const SIMILAR_WINDOW: i64 = 200;
+const SIMILAR_MIN: i64 = 5;
+
+/// The median declared value of the recent parcels of a category in a currency (other than
+/// `except`), or `None` below five of them.
+pub async fn typical_value(
+    conn: &mut sqlx::PgConnection,
+    category: Category,
+    currency: crate::types::Currency,
+    except: crate::types::ParcelId,
+) -> Result<Option<i64>, sqlx::Error> {
+    let row = sqlx::query!(
+        r#"SELECT (percentile_cont(0.5) WITHIN GROUP (ORDER BY v))::bigint AS median,
+                  count(*) AS "n!"
+           FROM (SELECT declared_value_minor AS v FROM parcels
+                 WHERE category = $1 AND currency = $2 AND id <> $3
+                 ORDER BY created_at DESC LIMIT $4) recent"#,
+        category as Category,
+        currency as crate::types::Currency,
+        except as crate::types::ParcelId,
+        SIMILAR_WINDOW
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(row.median.filter(|_| row.n >= SIMILAR_MIN))
+}
+
 /// The pure scoring: no database, so every rule is unit-tested.
 pub fn assess(
     input: &RiskInput<'_>,
@@ -81,13 +125,15 @@ pub fn assess(
             "high_risk_country" => [input.pickup_country, input.delivery_country]
                 .iter()
                 .any(|c| high_risk.iter().any(|h| h == c)),
-            "receipt_category" => matches!(
-                input.category,
-                Category::Electronics
-                    | Category::Medicine
-                    | Category::Cosmetics
-                    | Category::SealedFood
-            ),
+            "receipt_category" => needs_receipt(input.category),
+            "no_receipt" => needs_receipt(input.category) && !input.has_receipt,
+            "first_parcel" => {
+                input.sender_parcels == 0 && input.account_age_days < rule.param.unwrap_or(30)
+            }
+            "value_outlier" => input.typical_value.is_some_and(|typical| {
+                let times = rule.param.unwrap_or(3).max(1);
+                typical > 0 && input.declared_value.minor >= typical.saturating_mul(times)
+            }),
             "high_value" => {
                 let at = rule.param.unwrap_or(50_000);
                 input.declared_value.minor
@@ -162,6 +208,9 @@ mod tests {
             r("heavy", 10, Some(10_000)),
             r("new_sender", 10, None),
             r("flagged_keyword", 50, None),
+            r("first_parcel", 15, Some(30)),
+            r("no_receipt", 15, None),
+            r("value_outlier", 20, Some(3)),
         ]
     }
 
@@ -176,6 +225,10 @@ mod tests {
             rates: &RATES,
             weight_g: 1_000,
             sender_completed: 3,
+            sender_parcels: 4,
+            account_age_days: 400,
+            has_receipt: false,
+            typical_value: None,
             text,
         }
     }
@@ -197,9 +250,12 @@ mod tests {
         i.declared_value = Money::new(60_000, crate::types::Currency::Eur);
         i.weight_g = 12_000;
         i.sender_completed = 0;
+        i.sender_parcels = 0;
+        i.account_age_days = 2;
+        i.typical_value = Some(20_000);
         let a = assess(&i, &rules(), &hr, &kw);
         assert_eq!(a.flagged, kw);
-        assert_eq!(a.parts.len(), 7);
+        assert_eq!(a.parts.len(), 10);
         assert_eq!(a.score, 100, "capped at 100");
         let i2 = RiskInput {
             delivery_country: "GB",
@@ -224,6 +280,47 @@ mod tests {
         assert_eq!(high(50_000, Eur), 15);
         assert_eq!(high(327_978, Xof), 0);
         assert_eq!(high(327_979, Xof), 15);
+    }
+
+    #[test]
+    fn the_new_rules_fire_only_when_they_should() {
+        let score = |f: &dyn Fn(&mut RiskInput<'_>)| {
+            let mut i = input("Phone");
+            f(&mut i);
+            assess(&i, &rules(), &[], &[]).score
+        };
+        assert_eq!(
+            score(&|i| i.sender_parcels = 0),
+            0,
+            "an old account's first"
+        );
+        assert_eq!(
+            score(&|i| {
+                i.sender_parcels = 0;
+                i.account_age_days = 3
+            }),
+            15
+        );
+        assert_eq!(score(&|i| i.account_age_days = 3), 0, "not its first");
+        assert_eq!(score(&|i| i.category = Category::Electronics), 25);
+        assert_eq!(
+            score(&|i| {
+                i.category = Category::Electronics;
+                i.has_receipt = true
+            }),
+            10
+        );
+        assert_eq!(
+            score(&|i| i.typical_value = Some(700)),
+            0,
+            "2,000 < 3 × 700"
+        );
+        assert_eq!(
+            score(&|i| i.typical_value = Some(600)),
+            20,
+            "2,000 ≥ 3 × 600"
+        );
+        assert_eq!(score(&|i| i.typical_value = Some(0)), 0);
     }
 
     #[test]

@@ -19,16 +19,22 @@ use uuid::Uuid;
 async fn assess(
     conn: &mut PgConnection,
     sender: UserId,
+    id: ParcelId,
     v: &ValidParcel,
     s: &Settings,
 ) -> Result<(risk::Assessment, ParcelStatus), AppError> {
     let (rules, high_risk, keywords) = risk::load(conn).await?;
-    let completed = sqlx::query_scalar!(
-        "SELECT completed_deliveries FROM users WHERE id = $1",
-        sender as UserId
+    let who = sqlx::query!(
+        r#"SELECT completed_deliveries,
+                  (now()::date - created_at::date)::bigint AS "age_days!",
+                  (SELECT count(*) FROM parcels WHERE sender_id = $1 AND id <> $2) AS "parcels!"
+           FROM users WHERE id = $1"#,
+        sender as UserId,
+        id as ParcelId
     )
     .fetch_one(&mut *conn)
     .await?;
+    let typical = risk::typical_value(conn, v.category, v.declared_value.currency, id).await?;
     let text = format!("{} {}", v.title, v.description);
     let a = risk::assess(
         &RiskInput {
@@ -38,7 +44,11 @@ async fn assess(
             declared_value: v.declared_value,
             rates: &s.rates,
             weight_g: v.weight_g,
-            sender_completed: completed,
+            sender_completed: who.completed_deliveries,
+            sender_parcels: who.parcels,
+            account_age_days: who.age_days,
+            has_receipt: v.has_receipt,
+            typical_value: typical,
             text: &text,
         },
         &rules,
@@ -67,19 +77,20 @@ async fn save(
     let reasons = serde_json::to_value(&a.parts).map_err(AppError::internal)?;
     sqlx::query!(
         "INSERT INTO parcels (id, sender_id, title, description, category, weight_g, length_cm,
-            width_cm, height_cm, declared_value_minor, currency, fragile, pickup_place_id,
+            width_cm, height_cm, declared_value_minor, currency, fragile, has_receipt, pickup_place_id,
             pickup_metro_id, pickup_address, delivery_place_id, delivery_metro_id, delivery_address,
             ready_from, deliver_by, reward_minor, recipient_is_sender, recipient_name,
             recipient_phone, recipient_email, declared_legal, distance_km, risk_score,
             risk_reasons, flagged_keywords, status)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
-            $19, $20, $21, $22, $23, $24, $25, true, $26, $27, $28, $29, $30)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $31, $13, $14, $15, $16, $17,
+            $18, $19, $20, $21, $22, $23, $24, $25, true, $26, $27, $28, $29, $30)
          ON CONFLICT (id) DO UPDATE SET title = EXCLUDED.title,
             description = EXCLUDED.description, category = EXCLUDED.category,
             weight_g = EXCLUDED.weight_g, length_cm = EXCLUDED.length_cm,
             width_cm = EXCLUDED.width_cm, height_cm = EXCLUDED.height_cm,
             declared_value_minor = EXCLUDED.declared_value_minor, currency = EXCLUDED.currency,
-            fragile = EXCLUDED.fragile, pickup_place_id = EXCLUDED.pickup_place_id,
+            fragile = EXCLUDED.fragile, has_receipt = EXCLUDED.has_receipt,
+            pickup_place_id = EXCLUDED.pickup_place_id,
             pickup_metro_id = EXCLUDED.pickup_metro_id, pickup_address = EXCLUDED.pickup_address,
             delivery_place_id = EXCLUDED.delivery_place_id,
             delivery_metro_id = EXCLUDED.delivery_metro_id,
@@ -120,7 +131,8 @@ async fn save(
         a.score,
         reasons,
         &a.flagged,
-        status as ParcelStatus
+        status as ParcelStatus,
+        v.has_receipt
     )
     .execute(&mut *conn)
     .await?;
@@ -137,8 +149,8 @@ pub async fn create(
     let v = form::parse(pool, input, declared_legal).await?;
     let s = crate::server::settings::load(pool).await?;
     let mut tx = pool.begin().await?;
-    let (a, status) = assess(&mut tx, sender, &v, &s).await?;
     let id = ParcelId(Uuid::new_v4());
+    let (a, status) = assess(&mut tx, sender, id, &v, &s).await?;
     save(&mut tx, id, sender, &v, &a, status).await?;
     tx.commit().await?;
     Ok(id)
@@ -164,7 +176,7 @@ pub async fn update(
             "This parcel is booked or closed and can no longer be changed.".into(),
         ));
     }
-    let (a, new_status) = assess(&mut tx, user, &v, &s).await?;
+    let (a, new_status) = assess(&mut tx, user, id, &v, &s).await?;
     save(&mut tx, id, user, &v, &a, new_status).await?;
     if new_status != status {
         store::set_status(&mut tx, id, status, new_status).await?;

@@ -45,6 +45,7 @@ pub struct TripRow {
     pub on_time_deliveries: i32,
     pub reliability_strikes: i32,
     pub traveler_id_verified: bool,
+    pub ticket_confirmed: bool,
 }
 
 impl TripRow {
@@ -71,6 +72,7 @@ impl TripRow {
             price_per_kg: self.price_per_kg(),
             categories: self.categories.clone(),
             status: self.status,
+            confirmed_traveler: self.ticket_confirmed,
             traveler: UserBrief {
                 id: self.traveler_id,
                 display_name: self.traveler_name.clone(),
@@ -95,7 +97,7 @@ pub async fn rows(db: impl PgExecutor<'_>, ids: &[TripId]) -> Result<Vec<TripRow
                   t.departs_at, t.arrives_at, t.mode AS "mode: Mode", t.capacity_g,
                   t.remaining_g, t.price_per_kg_minor, t.currency AS "currency: Currency",
                   t.categories AS "categories: Vec<Category>", t.notes, t.distance_km,
-                  t.status AS "status: TripStatus",
+                  t.status AS "status: TripStatus", t.ticket_status = 'confirmed' AS "ticket_confirmed!",
                   o.label AS origin_label, o.tz AS origin_tz, o.lat AS origin_lat,
                   o.lon AS origin_lon, d.label AS destination_label, d.tz AS destination_tz,
                   d.lat AS destination_lat, d.lon AS destination_lon,

@@ -3,7 +3,8 @@
 use super::store;
 use crate::error::AppError;
 use crate::server::images;
-use crate::types::{TicketStatus, TripId, TripStatus, UserId};
+use crate::types::trips::TicketItem;
+use crate::types::{Decision, TicketStatus, TripId, TripStatus, UserId};
 use sqlx::PgPool;
 use uuid::Uuid;
 
@@ -106,4 +107,123 @@ pub async fn file(
         }
         _ => Err(AppError::NotFound("No ticket was added.".into())),
     }
+}
+
+/// The admins' queue: submitted tickets of trips still to depart, oldest first.
+pub async fn queue(pool: &PgPool, tz: &str) -> Result<Vec<TicketItem>, AppError> {
+    let rows = sqlx::query!(
+        r#"SELECT t.id AS "id: TripId", o.label AS origin, d.label AS destination, t.departs_at,
+                  o.tz AS origin_tz, t.traveler_id AS "traveler_id: UserId", u.display_name,
+                  t.ticket_uploaded_at, coalesce(t.ticket_file LIKE '%.pdf', false) AS "pdf!"
+           FROM trips t
+           JOIN places o ON o.id = t.origin_id JOIN places d ON d.id = t.destination_id
+           JOIN users u ON u.id = t.traveler_id
+           WHERE t.ticket_status = 'submitted' AND t.status = 'published'
+           ORDER BY t.ticket_uploaded_at LIMIT 200"#
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| TicketItem {
+            trip: r.id,
+            route: format!("{} → {}", r.origin, r.destination),
+            departs: crate::server::time::show(r.departs_at, &r.origin_tz),
+            traveler_id: r.traveler_id,
+            traveler_name: r.display_name,
+            uploaded: r
+                .ticket_uploaded_at
+                .map(|t| crate::server::time::datetime_in(t, tz))
+                .unwrap_or_default(),
+            pdf: r.pdf,
+        })
+        .collect())
+}
+
+/// An admin confirms a submitted ticket (the trip gets the confirmed-traveler badge, worth its
+/// points in the match score) or rejects it with a reason; the traveler is told; audited.
+#[tracing::instrument(skip(pool, reason))]
+pub async fn decide(
+    pool: &PgPool,
+    admin: UserId,
+    trip: TripId,
+    decision: Decision,
+    reason: &str,
+) -> Result<(), AppError> {
+    let reason = reason.trim();
+    let approve = decision == Decision::Approve;
+    if !approve && reason.is_empty() {
+        return Err(AppError::validation(
+            "reason",
+            "Say why, so the traveler can add a better ticket.",
+        ));
+    }
+    if !crate::error::printable(reason, false) || reason.chars().count() > 500 {
+        return Err(AppError::validation(
+            "reason",
+            "Keep the reason to one line of at most 500 characters.",
+        ));
+    }
+    let mut tx = pool.begin().await?;
+    let t = sqlx::query!(
+        r#"SELECT traveler_id AS "traveler_id: UserId", ticket_status AS "status: TicketStatus"
+           FROM trips WHERE id = $1 FOR UPDATE"#,
+        trip as TripId
+    )
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or_else(store::not_found)?;
+    if t.status != TicketStatus::Submitted {
+        return Err(AppError::Conflict(format!(
+            "This ticket is not waiting for a check (it is {}).",
+            t.status.label().to_lowercase()
+        )));
+    }
+    let to = if approve {
+        TicketStatus::Confirmed
+    } else {
+        TicketStatus::Rejected
+    };
+    sqlx::query!(
+        "UPDATE trips SET ticket_status = $2, updated_at = now() WHERE id = $1",
+        trip as TripId,
+        to as TicketStatus
+    )
+    .execute(&mut *tx)
+    .await?;
+    crate::server::audit::record(
+        &mut tx,
+        Some(admin),
+        "ticket.decide",
+        &trip.to_string(),
+        Some(r#"{"ticket_status":"submitted"}"#),
+        Some(&serde_json::json!({ "ticket_status": to.code(), "reason": reason }).to_string()),
+    )
+    .await?;
+    let (title, body) = if approve {
+        (
+            "Your ticket is checked".to_string(),
+            "Your trip shows the confirmed-traveler badge.".to_string(),
+        )
+    } else {
+        (
+            "Your ticket was not accepted".to_string(),
+            format!("{reason}. You can add a clearer ticket or boarding pass on the trip's page."),
+        )
+    };
+    let link = format!("/trips/{trip}");
+    crate::server::notifications::notify(
+        &mut tx,
+        t.traveler_id,
+        crate::server::notifications::Note {
+            kind: crate::types::NotificationKind::TicketCheck,
+            title: &title,
+            body: &body,
+            link: &link,
+            dedupe: None,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
 }

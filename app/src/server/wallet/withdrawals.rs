@@ -318,7 +318,7 @@ struct WithdrawalRow {
 
 impl WithdrawalRow {
     /// The item, with the destination masked unless `full` (the admin pays to it).
-    fn item(self, full: bool) -> WithdrawalItem {
+    fn item(self, full: bool, tz: &str) -> WithdrawalItem {
         WithdrawalItem {
             id: self.id,
             user_name: self.display_name,
@@ -332,7 +332,7 @@ impl WithdrawalRow {
             method: self.method,
             status: self.status,
             reason: self.reason,
-            at: time::datetime(self.created_at),
+            at: time::datetime_in(self.created_at, tz),
         }
     }
 }
@@ -349,11 +349,11 @@ pub async fn queue(pool: &PgPool) -> Result<Vec<WithdrawalItem>, AppError> {
     )
     .fetch_all(pool)
     .await?;
-    Ok(rows.into_iter().map(|r| r.item(true)).collect())
+    Ok(rows.into_iter().map(|r| r.item(true, "UTC")).collect())
 }
 
 /// A member's latest withdrawals, destinations masked.
-pub async fn mine(pool: &PgPool, user: UserId) -> Result<Vec<WithdrawalItem>, AppError> {
+pub async fn mine(pool: &PgPool, user: UserId, tz: &str) -> Result<Vec<WithdrawalItem>, AppError> {
     let rows = sqlx::query_as!(
         WithdrawalRow,
         r#"SELECT w.id, u.display_name, u.email, w.amount_minor,
@@ -365,7 +365,7 @@ pub async fn mine(pool: &PgPool, user: UserId) -> Result<Vec<WithdrawalItem>, Ap
     )
     .fetch_all(pool)
     .await?;
-    Ok(rows.into_iter().map(|r| r.item(false)).collect())
+    Ok(rows.into_iter().map(|r| r.item(false, tz)).collect())
 }
 
 #[cfg(test)]

@@ -1,0 +1,66 @@
+//! The ticket queue: a trip's ticket or boarding pass, checked for the confirmed-traveler badge.
+
+use crate::api::admin::{ticket_queue, DecideTicket};
+use crate::components::cards::loading;
+use crate::components::form::{action_error, FormError};
+use crate::components::layout::{Notice, PageHeader};
+use crate::pages::errors::page_error;
+use crate::url::query_flag;
+use leptos::prelude::*;
+
+#[component]
+pub fn TicketsPage() -> impl IntoView {
+    let decide = ServerAction::<DecideTicket>::new();
+    let error = action_error(decide);
+    let done = query_flag("done");
+    let queue = Resource::new(move || decide.version().get(), |_| ticket_queue());
+    view! {
+        <PageHeader title="Trip tickets" lead="Check that the ticket or boarding pass matches the trip's route, date and the traveler's name."/>
+        <Show when=move || done.get()><Notice>"Decision saved."</Notice></Show>
+        <FormError error/>
+        <Suspense fallback=loading>
+            {move || Suspend::new(async move {
+                match queue.await {
+                    Err(e) => page_error(e),
+                    Ok(items) if items.is_empty() => view! { <p class="text-slate-600" data-testid="queue-empty">"No ticket is waiting."</p> }.into_any(),
+                    Ok(items) => view! {
+                        <ul class="space-y-4">
+                            {items.into_iter().map(|t| {
+                                let id = t.trip.to_string();
+                                let file = format!("/trips/{id}/ticket");
+                                let page = format!("/trips/{id}");
+                                let (id_confirm, id_reject) = (id.clone(), id);
+                                view! {
+                                    <li class="card" data-testid="ticket-item">
+                                        <p class="font-semibold"><a class="link" href=page>{t.route}</a>" · departs "{t.departs}</p>
+                                        <p class="text-sm text-slate-600"><a class="link" href=format!("/u/{}", t.traveler_id)>{t.traveler_name}</a>" · sent "{t.uploaded}</p>
+                                        {if t.pdf {
+                                            view! { <a class="link" href=file>"Open the ticket (PDF)"</a> }.into_any()
+                                        } else {
+                                            view! { <img src=file alt="Ticket or boarding pass" class="mt-2 max-h-64 rounded border"/> }.into_any()
+                                        }}
+                                        <div class="mt-2 flex flex-wrap items-end gap-2">
+                                            <ActionForm action=decide>
+                                                <input type="hidden" name="id" value=id_confirm/>
+                                                <input type="hidden" name="decision" value="approve"/>
+                                                <button type="submit" class="btn-primary">"Confirm"</button>
+                                            </ActionForm>
+                                            <ActionForm action=decide attr:class="flex flex-wrap items-end gap-2">
+                                                <input type="hidden" name="id" value=id_reject/>
+                                                <input type="hidden" name="decision" value="reject"/>
+                                                <label class="text-sm">"Reason "
+                                                    <input name="reason" class="ml-1 rounded-md border border-slate-300 px-2 py-1" maxlength="500"/>
+                                                </label>
+                                                <button type="submit" class="btn-secondary text-red-700">"Reject"</button>
+                                            </ActionForm>
+                                        </div>
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
