@@ -419,7 +419,7 @@ pub async fn confirm(pool: &PgPool, sender: UserId, id: BookingId) -> Result<(),
     .await?;
     let mut tx = pool.begin().await?;
     let (b, _) = store::lock_chain_as(&mut tx, sender, id, Side::Sender).await?;
-    if disputed(&mut tx, id).await? {
+    if store::disputed(&mut tx, id).await? {
         return Err(AppError::Conflict(
             "A dispute is open: Carry's team settles the payment.".into(),
         ));
@@ -458,21 +458,11 @@ pub async fn reschedule_completions(
     Ok(revived)
 }
 
-/// Whether the booking has a dispute (open: it holds completion; settled: it ended it).
-async fn disputed(conn: &mut PgConnection, id: BookingId) -> Result<bool, AppError> {
-    Ok(sqlx::query_scalar!(
-        r#"SELECT EXISTS (SELECT 1 FROM disputes WHERE booking_id = $1) AS "d!""#,
-        id as BookingId
-    )
-    .fetch_one(&mut *conn)
-    .await?)
-}
-
 /// The completion job: completes the booking if it is still delivered (run at delivery + the
 /// waiting time) and no dispute holds it.
 pub async fn complete_if_due(conn: &mut PgConnection, id: BookingId) -> Result<bool, AppError> {
     let (b, _) = store::lock_chain(conn, id).await?;
-    if b.status != BookingStatus::Delivered || disputed(conn, id).await? {
+    if b.status != BookingStatus::Delivered || store::disputed(conn, id).await? {
         return Ok(false);
     }
     ledger::ensure_accounts(conn, &ledger::release_accounts(b.traveler_id), b.currency).await?;

@@ -227,3 +227,14 @@ pub async fn notify(
     )
     .await
 }
+
+/// Whether the booking has a dispute: an open one holds completion (no "Confirm receipt", no
+/// automatic completion); a settled one ended the booking.
+pub async fn disputed(conn: &mut PgConnection, id: BookingId) -> Result<bool, AppError> {
+    Ok(sqlx::query_scalar!(
+        r#"SELECT EXISTS (SELECT 1 FROM disputes WHERE booking_id = $1) AS "d!""#,
+        id as BookingId
+    )
+    .fetch_one(&mut *conn)
+    .await?)
+}

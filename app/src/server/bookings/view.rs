@@ -219,13 +219,12 @@ async fn handoff_view(
     .fetch_all(&mut *conn)
     .await?;
     let extra = sqlx::query!(
-        r#"SELECT delivery_photo, overdue_at,
-                  EXISTS (SELECT 1 FROM disputes d WHERE d.booking_id = $1) AS "disputed!"
-           FROM bookings WHERE id = $1"#,
+        r#"SELECT delivery_photo, overdue_at FROM bookings WHERE id = $1"#,
         b.id as BookingId
     )
     .fetch_one(&mut *conn)
     .await?;
+    let disputed = store::disputed(conn, b.id).await?;
     let status = b.status;
     let now = OffsetDateTime::now_utc();
     let code = |kind: CodeKind| codes.iter().find(|c| c.kind == kind);
@@ -274,7 +273,7 @@ async fn handoff_view(
         can_pick_up: !sender && status == BookingStatus::Accepted,
         can_deliver: !sender && status == BookingStatus::PickedUp,
         // An open dispute holds completion: Carry's team settles the payment.
-        can_confirm: sender && status == BookingStatus::Delivered && !extra.disputed,
+        can_confirm: sender && status == BookingStatus::Delivered && !disputed,
         can_cancel: status == BookingStatus::Accepted,
         locked: active
             .and_then(|c| c.locked_until)
@@ -287,7 +286,7 @@ async fn handoff_view(
             }),
         auto_complete_at: b
             .delivered_at
-            .filter(|_| status == BookingStatus::Delivered && !extra.disputed)
+            .filter(|_| status == BookingStatus::Delivered && !disputed)
             .map(|d| time::datetime_in(d + Duration::hours(s.completion_hours), tz)),
         delivery_photo: extra
             .delivery_photo
