@@ -1,7 +1,7 @@
 //! Chat photos: sent with a plain multipart form (with or without JavaScript), and served only
 //! to the conversation's two members and to admins a report lets in.
 
-use super::{authed, back, error_response, login_first, private_file};
+use super::{authed, back, error_response, login_first, private_file, read_photo_form, PhotoForm};
 use app::server::chat::service as chat;
 use app::server::AppState;
 use app::types::chat::ConversationId;
@@ -20,29 +20,13 @@ pub async fn send_photo(
         return login_first(&page);
     };
     let back = |e: Option<String>| back(&page, "photo=sent", "photo_error", e);
-    let mut image = None;
-    let mut caption = String::new();
-    loop {
-        match form.next_field().await {
-            Ok(Some(field)) => match field.name() {
-                Some("image") => match field.bytes().await {
-                    Ok(b) if !b.is_empty() => image = Some(b.to_vec()),
-                    Ok(_) => {}
-                    Err(_) => return back(Some("The photo was too large: at most 8 MB.".into())),
-                },
-                Some("body") => caption = field.text().await.unwrap_or_default(),
-                _ => {}
-            },
-            Ok(None) => break,
-            Err(_) => {
-                return back(Some(
-                    "The upload was too large or broken. Try again.".into(),
-                ))
-            }
-        }
-    }
-    let Some(bytes) = image else {
-        return back(Some("Choose a photo to send.".into()));
+    let (bytes, caption) = match read_photo_form(&mut form).await {
+        Ok(PhotoForm {
+            image: Some(b),
+            caption,
+        }) => (b, caption),
+        Ok(PhotoForm { image: None, .. }) => return back(Some("Choose a photo to send.".into())),
+        Err(e) => return back(Some(e)),
     };
     // Who is asking, and whether they may write here, before any decoding.
     if let Err(e) = app::server::chat::store::own(&state.pool, me.id, id).await {

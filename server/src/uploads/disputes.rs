@@ -1,7 +1,7 @@
 //! Dispute evidence: a photo with an optional caption, sent with a plain multipart form (with or
 //! without JavaScript), served only to the dispute's two sides and to admins.
 
-use super::{authed, back, error_response, login_first, private_file};
+use super::{authed, back, error_response, login_first, private_file, read_photo_form, PhotoForm};
 use app::server::disputes;
 use app::server::AppState;
 use axum::extract::{Multipart, Path, State};
@@ -24,29 +24,13 @@ pub async fn add_photo(
         Err(e) => return error_response(&e),
     };
     let back = |e: Option<String>| back(&page, "photo=sent", "photo_error", e);
-    let mut image = None;
-    let mut caption = String::new();
-    loop {
-        match form.next_field().await {
-            Ok(Some(field)) => match field.name() {
-                Some("image") => match field.bytes().await {
-                    Ok(b) if !b.is_empty() => image = Some(b.to_vec()),
-                    Ok(_) => {}
-                    Err(_) => return back(Some("The photo was too large: at most 8 MB.".into())),
-                },
-                Some("body") => caption = field.text().await.unwrap_or_default(),
-                _ => {}
-            },
-            Ok(None) => break,
-            Err(_) => {
-                return back(Some(
-                    "The upload was too large or broken. Try again.".into(),
-                ))
-            }
-        }
-    }
-    let Some(bytes) = image else {
-        return back(Some("Choose a photo to add.".into()));
+    let (bytes, caption) = match read_photo_form(&mut form).await {
+        Ok(PhotoForm {
+            image: Some(b),
+            caption,
+        }) => (b, caption),
+        Ok(PhotoForm { image: None, .. }) => return back(Some("Choose a photo to add.".into())),
+        Err(e) => return back(Some(e)),
     };
     let sent = async {
         let name = disputes::store_image(&state.config.upload_dir, bytes).await?;

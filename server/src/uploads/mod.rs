@@ -82,6 +82,36 @@ fn back(page: &str, ok: &str, error_key: &str, error: Option<String>) -> Respons
 }
 
 /// To the login page, coming back to `page` after.
+/// A photo form's fields: the image (absent when none was chosen) and its optional caption.
+struct PhotoForm {
+    image: Option<Vec<u8>>,
+    caption: String,
+}
+
+/// Reads a multipart form with an `image` file and an optional `body` caption; the error is the
+/// sentence to show the member.
+async fn read_photo_form(form: &mut axum::extract::Multipart) -> Result<PhotoForm, String> {
+    let mut photo = PhotoForm {
+        image: None,
+        caption: String::new(),
+    };
+    loop {
+        match form.next_field().await {
+            Ok(Some(field)) => match field.name() {
+                Some("image") => match field.bytes().await {
+                    Ok(b) if !b.is_empty() => photo.image = Some(b.to_vec()),
+                    Ok(_) => {}
+                    Err(_) => return Err("The photo was too large: at most 8 MB.".into()),
+                },
+                Some("body") => photo.caption = field.text().await.unwrap_or_default(),
+                _ => {}
+            },
+            Ok(None) => return Ok(photo),
+            Err(_) => return Err("The upload was too large or broken. Try again.".into()),
+        }
+    }
+}
+
 fn login_first(page: &str) -> Response {
     Redirect::to(&format!("/login?next={}", app::url::urlencode(page))).into_response()
 }
