@@ -6,7 +6,9 @@ const baseURL = process.env.E2E_BASE_URL ?? 'http://127.0.0.1:3000';
 
 export default defineConfig({
   testDir: './tests',
-  timeout: 60_000,
+  // The specs run on the debug build, whose WASM (~40 MB) takes up to 10-15 s to hydrate a page on
+  // two cores: a test that opens eight pages needs the two minutes.
+  timeout: 120_000,
   expect: { timeout: 15_000 },
   fullyParallel: true,
   workers: 2,
