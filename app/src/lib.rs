@@ -148,6 +148,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/admin/disputes") view=admin::disputes::DisputesPage ssr=SsrMode::Async/>
                         <Route path=path!("/admin/tickets") view=admin::tickets::TicketsPage ssr=SsrMode::Async/>
                         <Route path=path!("/admin/audit") view=admin::audit::AuditPage ssr=SsrMode::Async/>
+                        <Route path=path!("/admin/users") view=admin::users::UsersPage ssr=SsrMode::Async/>
+                        <Route path=path!("/admin/users/:id") view=admin::users::MemberPage ssr=SsrMode::Async/>
                         <Route path=path!("/admin/disputes/:id") view=admin::disputes::AdminDisputePage ssr=SsrMode::Async/>
                         <Route path=path!("/admin/conversations/:id") view=admin::reports::AdminConversationPage ssr=SsrMode::Async/>
                         <Route path=path!("/dev/outbox") view=admin::outbox::OutboxPage ssr=SsrMode::Async/>

@@ -168,6 +168,7 @@ pub async fn get_public_profile(user_id: UserId) -> Result<PublicProfile, AppErr
     let me = ctx::current_user().await?;
     let tz = ctx::viewer_zone(me.as_ref());
     profile.reputation = crate::server::reviews::reputation(&pool, user_id, &tz).await?;
+    profile.is_me = me.is_some_and(|m| m.user.id == user_id);
     Ok(profile)
 }
 

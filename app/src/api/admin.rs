@@ -165,3 +165,46 @@ pub async fn dev_outbox(to: Option<String>) -> Result<Vec<OutboxEmail>, AppError
     }
     email::list(&state.pool, to.as_deref(), 100, &state.config.public_url).await
 }
+
+/// Members whose email or name contains `q`.
+#[server(prefix = "/api", endpoint = "admin/users", input = GetUrl)]
+pub async fn search_members(
+    #[server(default)] q: String,
+) -> Result<Vec<crate::types::admin::MemberRow>, AppError> {
+    let me = ctx::require_admin().await?;
+    admin::users::search(&ctx::pool()?, &q, &ctx::viewer_zone(Some(&me))).await
+}
+
+/// One member's account, sessions, bookings, balances and moderation history.
+#[server(prefix = "/api", endpoint = "admin/users/get", input = GetUrl)]
+pub async fn get_member(
+    id: crate::types::UserId,
+) -> Result<crate::types::admin::MemberAdmin, AppError> {
+    let me = ctx::require_admin().await?;
+    let tz = ctx::viewer_zone(Some(&me));
+    admin::users::member(&ctx::pool()?, me.user.id, id, &tz).await
+}
+
+/// Ends one of a member's sessions.
+#[server(prefix = "/api", endpoint = "admin/users/revoke-session")]
+pub async fn revoke_member_session(
+    member: crate::types::UserId,
+    session: Uuid,
+) -> Result<(), AppError> {
+    let me = ctx::require_admin().await?;
+    admin::users::revoke_session(&ctx::pool()?, me.user.id, member, session).await?;
+    leptos_axum::redirect(&format!("/admin/users/{member}?revoked=1"));
+    Ok(())
+}
+
+/// Makes a member an admin, or an admin a member.
+#[server(prefix = "/api", endpoint = "admin/users/role")]
+pub async fn set_member_role(
+    member: crate::types::UserId,
+    role: crate::types::Role,
+) -> Result<(), AppError> {
+    let me = ctx::require_admin().await?;
+    admin::users::set_role(&ctx::pool()?, me.user.id, member, role).await?;
+    leptos_axum::redirect(&format!("/admin/users/{member}?role=1"));
+    Ok(())
+}

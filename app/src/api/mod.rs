@@ -7,6 +7,7 @@ pub mod bookings;
 pub mod chat;
 pub mod disputes;
 pub mod matching;
+pub mod moderation;
 pub mod notifications;
 pub mod parcels;
 pub mod places;

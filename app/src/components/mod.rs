@@ -2,7 +2,9 @@
 //! updates.
 
 pub mod cards;
+pub mod decision;
 pub mod form;
 pub mod layout;
 pub mod live;
+pub mod report;
 pub mod zone;

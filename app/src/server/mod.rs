@@ -20,6 +20,7 @@ pub mod images;
 pub mod jobs;
 pub mod live;
 pub mod matching;
+pub mod moderation;
 pub mod money;
 pub mod notifications;
 pub mod parcels;

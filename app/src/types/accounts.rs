@@ -52,6 +52,8 @@ pub struct PublicProfile {
     pub id_verified: bool,
     /// Ratings, reviews and the record, per role.
     pub reputation: crate::types::reviews::Reputation,
+    /// The viewer is this member (no "Report" on one's own profile).
+    pub is_me: bool,
 }
 
 /// A member as listings and bookings show them.

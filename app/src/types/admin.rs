@@ -97,3 +97,39 @@ pub struct AuditItem {
     pub before: Option<String>,
     pub after: Option<String>,
 }
+
+/// A member in the admins' search results.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberRow {
+    pub id: crate::types::UserId,
+    pub name: String,
+    pub email: String,
+    pub role: crate::types::Role,
+    /// "Active", "Suspended until …", "Banned".
+    pub standing: String,
+    pub joined: String,
+}
+
+/// A past moderation decision about a member.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ModerationEntry {
+    pub at: String,
+    pub action: String,
+    pub by: String,
+    pub reason: String,
+}
+
+/// Everything an admin sees about one member.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberAdmin {
+    pub member: MemberRow,
+    pub email_verified: bool,
+    pub id_verified: bool,
+    pub banned: bool,
+    pub sessions: Vec<crate::types::accounts::SessionInfo>,
+    pub bookings: Vec<crate::types::bookings::BookingSummary>,
+    pub balances: Vec<crate::types::wallet::Balance>,
+    pub history: Vec<ModerationEntry>,
+    /// The viewer is this member (no role change or moderation of oneself).
+    pub is_me: bool,
+}

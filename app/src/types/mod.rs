@@ -9,6 +9,7 @@ pub mod chat;
 pub mod disputes;
 pub mod ids;
 pub mod matching;
+pub mod moderation;
 pub mod money;
 pub mod notifications;
 pub mod parcels;

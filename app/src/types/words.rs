@@ -154,6 +154,37 @@ word_enum!(
 );
 
 word_enum!(
+    /// Why a member reports another member or a listing.
+    ReportReason {
+        Prohibited = "prohibited": "A prohibited or dangerous item",
+        Fraud = "fraud": "Fraud or a scam",
+        Abuse = "abuse": "Abusive or threatening behaviour",
+        Spam = "spam": "Spam or a fake listing",
+        Other = "other": "Something else",
+    }
+);
+
+word_enum!(
+    /// What a report is about.
+    ReportSubject {
+        Member = "member": "Member",
+        Trip = "trip": "Trip",
+        Parcel = "parcel": "Parcel",
+    }
+);
+
+word_enum!(
+    /// What an admin does about a report or a member (PRODUCT §11).
+    ModerationAction {
+        Dismiss = "dismiss": "Dismiss",
+        Warn = "warn": "Warn",
+        RemoveListing = "remove_listing": "Remove the listing",
+        Suspend = "suspend": "Suspend",
+        Ban = "ban": "Ban",
+    }
+);
+
+word_enum!(
     /// How an admin settles a dispute's escrow.
     DisputeOutcome {
         Refund = "refund": "Full refund to the sender",
@@ -281,6 +312,7 @@ word_enum!(
         Review = "review.published": "Reviews about you",
         Dispute = "booking.dispute": "Disputes",
         TicketCheck = "review.ticket": "Ticket check decisions",
+        Moderation = "moderation": "Warnings and decisions about your account",
     }
 );
 

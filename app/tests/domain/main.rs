@@ -16,6 +16,7 @@ mod chat;
 mod disputes;
 mod handoff;
 mod matching;
+mod moderation;
 mod money;
 mod notifications;
 mod operations;

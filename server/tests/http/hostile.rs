@@ -446,6 +446,10 @@ const FIELDS: &[&str] = &[
     "note",
     "action",
     "subject",
+    "days",
+    "member",
+    "session",
+    "role",
 ];
 
 /// The fields that hold free text, each sent 100 KB at once.
@@ -588,4 +592,77 @@ async fn every_admin_server_function_refuses_a_member(pool: PgPool) {
         checked += 1;
     }
     assert!(checked >= 10, "admin functions found: {checked}");
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn reports_and_moderation_decisions_hold_against_hostile_text(pool: PgPool) {
+    let app = support::spawn(pool.clone()).await;
+    let w = testkit::world(&pool, "10").await.unwrap();
+    let reporter = app.signed_up_client("mallory-reports@example.com").await;
+    let admin = app.signed_up_client("mallory-mod@example.com").await;
+    sqlx::query("UPDATE users SET role = 'admin' WHERE email = 'mallory-mod@example.com'")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let origin = format!("http://{}", app.addr);
+    let big = "x".repeat(100_000);
+    let trip = w.trip.to_string();
+    let traveler = w.traveler.to_string();
+    let mut failures = Vec::new();
+    for value in [
+        HOSTILE_TITLE,
+        "line\r\nInjected: header",
+        "nul\0byte",
+        "9223372036854775807",
+        "-9223372036854775808",
+        big.as_str(),
+    ] {
+        let report = [
+            ("subject", "trip"),
+            ("id", trip.as_str()),
+            ("reason", "fraud"),
+            ("note", value),
+        ];
+        let moderate = [
+            ("member", traveler.as_str()),
+            ("action", "suspend"),
+            ("days", value),
+            ("reason", value),
+        ];
+        for (client, path, form) in [
+            (&reporter, "/api/moderation/report", &report),
+            (&admin, "/api/admin/users/moderate", &moderate),
+        ] {
+            let status = client
+                .post(app.url(path))
+                .header("origin", &origin)
+                .form(form)
+                .send()
+                .await
+                .map(|r| r.status().as_u16())
+                .unwrap_or(599);
+            if status >= 500 {
+                failures.push(format!(
+                    "{path} with {:?}: {status}",
+                    &value[..value.len().min(30)]
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{failures:#?}");
+    // The one report that was valid (hostile markup in its note) is shown escaped to admins.
+    let (status, page) = html(&app, &admin, "/admin/reports").await;
+    assert_eq!(status, 200);
+    assert!(
+        page.contains("data-testid=\"listing-report\""),
+        "the report is listed"
+    );
+    assert_no_raw_markup("/admin/reports", &page);
+    // Suspending for an absurd number of days was refused: the traveler is still active.
+    let status: String = sqlx::query_scalar("SELECT status FROM users WHERE id = $1")
+        .bind(w.traveler)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(status, "active");
 }

@@ -1,10 +1,12 @@
 //! A member's public profile.
 
 use crate::api::accounts::get_public_profile;
+use crate::api::moderation::Report;
+use crate::components::report::ReportBox;
 use crate::error::AppError;
 use crate::pages::errors::page_error;
 use crate::pages::reviews::RoleRecord;
-use crate::types::UserId;
+use crate::types::{ReportSubject, UserId};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
@@ -17,6 +19,7 @@ pub fn PublicProfilePage() -> impl IntoView {
             .get("id")
             .and_then(|s| s.parse::<UserId>().ok())
     };
+    let report = ServerAction::<Report>::new();
     let profile = Resource::new(id, |id| async move {
         match id {
             Some(id) => get_public_profile(id).await,
@@ -52,6 +55,7 @@ pub fn PublicProfilePage() -> impl IntoView {
                         </section>
                         <RoleRecord title="As a traveler" rep=p.reputation.as_traveler.clone() testid="as-traveler"/>
                         <RoleRecord title="As a sender" rep=p.reputation.as_sender.clone() testid="as-sender"/>
+                        {(!p.is_me).then(|| view! { <ReportBox action=report subject=ReportSubject::Member id=p.id.0/> })}
                     }.into_any(),
                     Err(e) => page_error(e),
                 }

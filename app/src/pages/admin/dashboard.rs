@@ -28,11 +28,11 @@ pub fn AdminPage() -> impl IntoView {
                             <Queue href="/admin/payouts" label="Payouts" count=o.payouts_waiting/>
                             <Queue href="/admin/attention" label="Overdue deliveries" count=o.overdue_deliveries/>
                             <Queue href="/admin/attention" label="Failed jobs" count=o.failed_jobs/>
-                            <Queue href="/admin/reports" label="Reported messages" count=o.reports_waiting/>
+                            <Queue href="/admin/reports" label="Reports" count=o.reports_waiting/>
                             <Queue href="/admin/disputes" label="Open disputes" count=o.disputes_open/>
                             <Queue href="/admin/tickets" label="Trip tickets" count=o.tickets_waiting/>
                         </nav>
-                        <div class="mt-6 flex flex-wrap gap-4"><a class="link" href="/admin/ledger">"Run the ledger check"</a><a class="link" href="/admin/audit">"Audit log"</a></div>
+                        <div class="mt-6 flex flex-wrap gap-4"><a class="link" href="/admin/ledger">"Run the ledger check"</a><a class="link" href="/admin/audit">"Audit log"</a><a class="link" href="/admin/users">"Members"</a></div>
                     }.into_any(),
                     Err(e) => page_error(e),
                 }

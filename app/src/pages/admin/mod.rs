@@ -10,3 +10,4 @@ pub mod outbox;
 pub mod queues;
 pub mod reports;
 pub mod tickets;
+pub mod users;

@@ -3,17 +3,19 @@
 
 use crate::api::bookings::get_booking_terms;
 use crate::api::matching::parcel_matches;
+use crate::api::moderation::Report;
 use crate::api::parcels::{get_parcel, CancelParcel};
 use crate::components::cards::{loading, parcel_badge};
 use crate::components::form::{action_error, FormError};
 use crate::components::layout::Notice;
+use crate::components::report::ReportBox;
 use crate::error::AppError;
 use crate::pages::errors::page_error;
 use crate::pages::matching::lists::TripsForParcel;
 use crate::types::bookings::BookingTerms;
 use crate::types::matching::TripMatch;
 use crate::types::parcels::ParcelDetail;
-use crate::types::ParcelStatus;
+use crate::types::{ParcelStatus, ReportSubject};
 use crate::url::{query_flag, route_id};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -22,6 +24,7 @@ use leptos_router::hooks::use_query_map;
 pub fn ParcelPage() -> impl IntoView {
     let id = route_id();
     let cancel = ServerAction::<CancelParcel>::new();
+    let report = ServerAction::<Report>::new();
     let parcel = Resource::new(
         move || (id, cancel.version().get()),
         |(id, _)| async move {
@@ -50,7 +53,7 @@ pub fn ParcelPage() -> impl IntoView {
                     Ok(p) => {
                         let matches = matches.await;
                         let terms = terms.await.unwrap_or_default();
-                        view! { <ParcelView parcel=p cancel matches terms/> }.into_any()
+                        view! { <ParcelView parcel=p cancel report matches terms/> }.into_any()
                     }
                 }
             })}
@@ -62,6 +65,7 @@ pub fn ParcelPage() -> impl IntoView {
 fn ParcelView(
     parcel: ParcelDetail,
     cancel: ServerAction<CancelParcel>,
+    report: ServerAction<Report>,
     matches: Result<Vec<TripMatch>, AppError>,
     terms: BookingTerms,
 ) -> impl IntoView {
@@ -172,5 +176,6 @@ fn ParcelView(
             </section>
         })}
         {(parcel.is_owner && c.status == ParcelStatus::Open).then(|| view! { <TripsForParcel id matches terms/> })}
+        {(!parcel.is_owner).then(|| view! { <ReportBox action=report subject=ReportSubject::Parcel id=id.0/> })}
     }
 }

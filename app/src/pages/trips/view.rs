@@ -3,11 +3,13 @@
 
 use crate::api::bookings::get_booking_terms;
 use crate::api::matching::trip_matches;
+use crate::api::moderation::Report;
 use crate::api::parcels::my_parcels;
 use crate::api::trips::{get_trip, CancelTrip};
 use crate::components::cards::{loading, trip_badge};
 use crate::components::form::{action_error, FormError};
 use crate::components::layout::Notice;
+use crate::components::report::ReportBox;
 use crate::error::AppError;
 use crate::pages::bookings::request::RequestThisTrip;
 use crate::pages::errors::page_error;
@@ -16,7 +18,7 @@ use crate::types::bookings::BookingTerms;
 use crate::types::matching::ParcelMatch;
 use crate::types::parcels::ParcelCard;
 use crate::types::trips::TripDetail;
-use crate::types::{TicketStatus, TripId, TripStatus};
+use crate::types::{ReportSubject, TicketStatus, TripId, TripStatus};
 use crate::url::{query_flag, route_id};
 use leptos::prelude::*;
 
@@ -24,6 +26,7 @@ use leptos::prelude::*;
 pub fn TripPage() -> impl IntoView {
     let id = route_id();
     let cancel = ServerAction::<CancelTrip>::new();
+    let report = ServerAction::<Report>::new();
     let trip = Resource::new(
         move || (id, cancel.version().get()),
         |(id, _)| async move {
@@ -57,7 +60,7 @@ pub fn TripPage() -> impl IntoView {
                         } else {
                             Side::Other(parcels.await.unwrap_or_default(), terms.await.unwrap_or_default())
                         };
-                        view! { <TripView trip=t cancel side/> }.into_any()
+                        view! { <TripView trip=t cancel report side/> }.into_any()
                     }
                 }
             })}
@@ -73,7 +76,12 @@ enum Side {
 }
 
 #[component]
-fn TripView(trip: TripDetail, cancel: ServerAction<CancelTrip>, side: Side) -> impl IntoView {
+fn TripView(
+    trip: TripDetail,
+    cancel: ServerAction<CancelTrip>,
+    report: ServerAction<Report>,
+    side: Side,
+) -> impl IntoView {
     let cancel_error = action_error(cancel);
     let (created, saved, cancelled) = (
         query_flag("created"),
@@ -132,6 +140,7 @@ fn TripView(trip: TripDetail, cancel: ServerAction<CancelTrip>, side: Side) -> i
             Side::Other(parcels, terms) if published => view! { <RequestThisTrip id parcels terms/> }.into_any(),
             _ => ().into_any(),
         }}
+        {(!trip.is_owner).then(|| view! { <ReportBox action=report subject=ReportSubject::Trip id=id.0/> })}
     }
 }
 

@@ -65,7 +65,13 @@ pub async fn log_in(
     };
     finish_attempt(pool, email.as_str(), attempt, true).await?;
     match user.status {
-        UserStatus::Banned => return Err(AppError::Forbidden),
+        UserStatus::Banned => {
+            return Err(AppError::Conflict(
+                "This account is closed: an admin banned it for breaking Carry's rules. Write to \
+                 support if you think this is a mistake."
+                    .into(),
+            ))
+        }
         UserStatus::Suspended
             if user
                 .suspended_until

@@ -152,6 +152,7 @@ pub async fn public_profile(pool: &PgPool, user_id: UserId) -> Result<PublicProf
         email_verified: r.verified,
         id_verified: r.id_verified,
         reputation: Default::default(),
+        is_me: false,
     })
 }
 

@@ -154,7 +154,7 @@ pub async fn close_for_trip(
 }
 
 /// A traveler's reliability strike (a cancellation on their side).
-async fn strike(conn: &mut PgConnection, traveler: UserId) -> Result<(), AppError> {
+pub(super) async fn strike(conn: &mut PgConnection, traveler: UserId) -> Result<(), AppError> {
     sqlx::query!(
         "UPDATE users SET reliability_strikes = reliability_strikes + 1 WHERE id = $1",
         traveler as UserId
@@ -276,7 +276,7 @@ async fn end_before_pickup(
 /// Cancels an accepted booking (its trip, parcel and booking rows locked by the caller): the
 /// weight goes back to the trip, the parcel opens again, and the escrow is refunded to the
 /// sender, minus `keep` for the platform.
-async fn cancel_accepted(
+pub(super) async fn cancel_accepted(
     conn: &mut PgConnection,
     b: &BookingRow,
     keep: i64,

@@ -2,7 +2,7 @@
 //! `set_status` and the timeline; `rules` the pure rules; `negotiate` requests, offers, counters
 //! and acceptance; `codes` the handoff codes; `handoff` pickup and delivery; `end` every way a
 //! booking ends; `overdue` deliveries that do not happen; `view` what its two sides and the
-//! tracking page see.
+//! tracking page see; `withdraw` what moderation ends (a removed listing, a banned member).
 
 pub mod codes;
 pub mod end;
@@ -13,3 +13,4 @@ pub mod overdue;
 pub mod rules;
 pub mod store;
 pub mod view;
+pub mod withdraw;

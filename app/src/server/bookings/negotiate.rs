@@ -127,6 +127,18 @@ pub async fn propose(pool: &PgPool, actor: UserId, p: &Proposal) -> Result<Booki
     if owner != actor {
         return Err(AppError::Forbidden);
     }
+    let other = match p.side {
+        Side::Sender => trip.traveler_id,
+        Side::Traveler => parcel.sender_id,
+    };
+    let bookable = sqlx::query_scalar!(r#"SELECT in_good_standing($1) AS "ok!""#, other as UserId)
+        .fetch_one(&mut *tx)
+        .await?;
+    if !bookable {
+        return Err(AppError::Conflict(
+            "This member cannot take bookings at the moment.".into(),
+        ));
+    }
     check_fit(&mut tx, &trip, &parcel, &s).await?;
     require_id_for_value(&mut tx, &parcel, trip.traveler_id, &s).await?;
     let currency = match p.side {

@@ -212,7 +212,7 @@ pub async fn for_trip(
                   t.currency AS "currency: Currency", t.categories AS "categories: Vec<Category>",
                   t.traveler_id AS "traveler_id: UserId", u.traveler_rating_x100,
                   u.id_verified_at IS NOT NULL AS "verified!",
-                  (t.status = 'published'
+                  (t.status = 'published' AND in_good_standing(t.traveler_id)
                    AND t.departs_at > now() + make_interval(hours => $2)) AS "bookable!"
            FROM trips t JOIN users u ON u.id = t.traveler_id WHERE t.id = $1"#,
         trip as TripId,
@@ -263,7 +263,7 @@ pub async fn for_parcel(
                   p.category AS "category: Category", p.weight_g,
                   p.sender_id AS "sender_id: UserId", u.sender_rating_x100,
                   u.id_verified_at IS NOT NULL AS "verified!",
-                  (p.status = 'open' AND p.deliver_by >= current_date
+                  (p.status = 'open' AND in_good_standing(p.sender_id) AND p.deliver_by >= current_date
                    AND EXISTS (SELECT 1 FROM parcel_photos ph WHERE ph.parcel_id = p.id)) AS "listed!"
            FROM parcels p JOIN users u ON u.id = p.sender_id WHERE p.id = $1"#,
         parcel as ParcelId

@@ -96,7 +96,7 @@ pub async fn trip_candidates(
     let cutoff = i32::try_from(s.booking_cutoff_hours).unwrap_or(i32::MAX);
     let ids = sqlx::query_scalar!(
         r#"SELECT id AS "id: TripId" FROM trips
-           WHERE status = 'published'
+           WHERE status = 'published' AND in_good_standing(traveler_id)
              AND origin_metro_id = ANY($1) AND destination_metro_id = ANY($2)
              AND departs_at > now() + make_interval(hours => $3)
              AND departs_at >= $4 AND arrives_at < $5
@@ -130,7 +130,7 @@ pub async fn parcel_candidates(
         places::metros_near(conn, trip.destination_metro_id, s.match_radius_km).await?;
     let ids = sqlx::query_scalar!(
         r#"SELECT id AS "id: ParcelId" FROM parcels
-           WHERE status = 'open'
+           WHERE status = 'open' AND in_good_standing(sender_id)
              AND EXISTS (SELECT 1 FROM parcel_photos ph WHERE ph.parcel_id = parcels.id)
              AND pickup_metro_id = ANY($1) AND delivery_metro_id = ANY($2)
              AND ready_from <= $3 AND deliver_by >= $4

@@ -179,9 +179,12 @@ pub async fn trips(pool: &PgPool, f: &Filters) -> Result<Page<TripCard>, AppErro
     if f.needs_users() {
         q.push(" JOIN users u ON u.id = t.traveler_id");
     }
-    q.push(" WHERE t.status = 'published' AND t.departs_at > now() + make_interval(hours => ")
-        .push_bind(i32::try_from(s.booking_cutoff_hours).unwrap_or(i32::MAX))
-        .push(")");
+    q.push(
+        " WHERE t.status = 'published' AND in_good_standing(t.traveler_id)
+          AND t.departs_at > now() + make_interval(hours => ",
+    )
+    .push_bind(i32::try_from(s.booking_cutoff_hours).unwrap_or(i32::MAX))
+    .push(")");
     if let Some(m) = &origin {
         q.push(" AND t.origin_metro_id = ANY(")
             .push_bind(m.clone())
@@ -260,7 +263,7 @@ pub async fn parcels(pool: &PgPool, f: &Filters) -> Result<Page<ParcelCard>, App
     }
     // PRODUCT §4: a parcel has 1–5 photos; until its first, it is not listed.
     q.push(
-        " WHERE p.status = 'open' AND p.deliver_by >= current_date
+        " WHERE p.status = 'open' AND p.deliver_by >= current_date AND in_good_standing(p.sender_id)
           AND EXISTS (SELECT 1 FROM parcel_photos ph WHERE ph.parcel_id = p.id)",
     );
     if let Some(m) = &origin {

@@ -1,5 +1,7 @@
 //! The admin console's own reads: the dashboard's counts across every area, the overdue
-//! deliveries and the failed jobs (with their retry).
+//! deliveries and the failed jobs (with their retry); `users` the members' pages.
+
+pub mod users;
 
 use crate::error::AppError;
 use crate::server::bookings::overdue;
@@ -33,7 +35,8 @@ pub async fn overview(pool: &PgPool) -> Result<AdminOverview, AppError> {
                   (SELECT count(*) FROM bookings
                    WHERE status = 'picked_up' AND overdue_at IS NOT NULL) AS "overdue!",
                   (SELECT count(*) FROM jobs WHERE failed_at IS NOT NULL) AS "failed!",
-                  (SELECT count(*) FROM message_reports WHERE resolved_at IS NULL) AS "reports!",
+                  (SELECT count(*) FROM message_reports WHERE resolved_at IS NULL)
+                    + (SELECT count(*) FROM reports WHERE decided_at IS NULL) AS "reports!",
                   (SELECT count(*) FROM disputes WHERE status = 'open') AS "disputes!",
                   (SELECT count(*) FROM trips WHERE ticket_status = 'submitted'
                    AND status = 'published') AS "tickets!""#

@@ -1,0 +1,220 @@
+//! Members, for admins: search by email or name; one member's account, sessions (revoke),
+//! bookings, balances, moderation history, role, and warn / suspend / ban.
+
+use crate::api::admin::{get_member, search_members, RevokeMemberSession, SetMemberRole};
+use crate::api::moderation::ModerateMember;
+use crate::components::cards::loading;
+use crate::components::decision::ModerationFields;
+use crate::components::form::{action_error, FormError};
+use crate::components::layout::{Notice, PageHeader};
+use crate::pages::errors::{page_error, NotFound};
+use crate::types::admin::MemberAdmin;
+use crate::types::{Role, UserId};
+use crate::url::{query_flag, route_id};
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+#[component]
+pub fn UsersPage() -> impl IntoView {
+    let q = use_query_map();
+    let query = move || q.read().get("q").unwrap_or_default();
+    let found = Resource::new(query, search_members);
+    let initial = query();
+    view! {
+        <PageHeader title="Members" lead="Find a member by email or name."/>
+        <form method="get" class="mb-6 flex flex-col gap-2 sm:flex-row sm:items-end" role="search">
+            <label class="grow text-sm">"Email or name"
+                <input name="q" type="search" value=initial maxlength="200" class="mt-1 block w-full rounded-md border border-slate-300 px-3 py-2"/>
+            </label>
+            <button type="submit" class="btn-secondary">"Search"</button>
+        </form>
+        <Suspense fallback=loading>
+            {move || Suspend::new(async move {
+                match found.await {
+                    Err(e) => page_error(e),
+                    Ok(list) if list.is_empty() => view! { <p class="text-slate-600">"No member matches."</p> }.into_any(),
+                    Ok(list) => view! {
+                        <ul class="space-y-2" data-testid="members">
+                            {list.into_iter().map(|m| view! {
+                                <li class="card flex flex-wrap items-center justify-between gap-2" data-testid="member-row">
+                                    <div>
+                                        <a class="link font-semibold" href=format!("/admin/users/{}", m.id)>{m.name}</a>
+                                        <p class="text-sm text-slate-600">{m.email}" · joined "{m.joined}</p>
+                                    </div>
+                                    <p class="text-sm">{m.role.label()}" · "{m.standing}</p>
+                                </li>
+                            }).collect_view()}
+                        </ul>
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn MemberPage() -> impl IntoView {
+    let Some(id) = route_id::<UserId>() else {
+        return view! { <NotFound/> }.into_any();
+    };
+    let moderate = ServerAction::<ModerateMember>::new();
+    let revoke = ServerAction::<RevokeMemberSession>::new();
+    let role = ServerAction::<SetMemberRole>::new();
+    let member = Resource::new(
+        move || {
+            (
+                moderate.version().get(),
+                revoke.version().get(),
+                role.version().get(),
+            )
+        },
+        move |_| get_member(id),
+    );
+    view! {
+        <div class="mb-4 text-sm"><a class="link" href="/admin/users">"← Members"</a></div>
+        <Suspense fallback=loading>
+            {move || Suspend::new(async move {
+                match member.await {
+                    Err(e) => page_error(e),
+                    Ok(m) => view! { <Member m moderate revoke role/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+    .into_any()
+}
+
+#[component]
+fn Member(
+    m: MemberAdmin,
+    moderate: ServerAction<ModerateMember>,
+    revoke: ServerAction<RevokeMemberSession>,
+    role: ServerAction<SetMemberRole>,
+) -> impl IntoView {
+    let (done, revoked, role_done) = (
+        query_flag("done"),
+        query_flag("revoked"),
+        query_flag("role"),
+    );
+    let (mod_error, revoke_error, role_error) = (
+        action_error(moderate),
+        action_error(revoke),
+        action_error(role),
+    );
+    let id = m.member.id;
+    let other_role = match m.member.role {
+        Role::Admin => Role::User,
+        Role::User => Role::Admin,
+    };
+    view! {
+        <leptos_meta::Title text=m.member.name.clone()/>
+        <Show when=move || done.get()><Notice>"Decision applied; the member was told why."</Notice></Show>
+        <Show when=move || revoked.get()><Notice>"Session ended."</Notice></Show>
+        <Show when=move || role_done.get()><Notice>"Role changed."</Notice></Show>
+        <section class="card" data-testid="member">
+            <h1 class="text-2xl font-bold">{m.member.name.clone()}</h1>
+            <p class="text-slate-600">{m.member.email.clone()}</p>
+            <p class="mt-2 text-sm">
+                {m.member.role.label()}" · "<span data-testid="standing">{m.member.standing.clone()}</span>
+                " · joined "{m.member.joined.clone()}
+                {m.email_verified.then_some(" · email confirmed")}
+                {m.id_verified.then_some(" · ID verified")}
+            </p>
+            <p class="mt-2 text-sm"><a class="link" href=format!("/u/{id}")>"Public profile"</a></p>
+        </section>
+
+        {(!m.is_me && !m.banned).then(|| view! {
+            <section class="card mt-6" data-testid="moderate">
+                <h2 class="mb-2 font-semibold">"Warn, suspend or ban"</h2>
+                <FormError error=mod_error/>
+                <ActionForm action=moderate>
+                    <input type="hidden" name="member" value=id.to_string()/>
+                    <ModerationFields key="member".to_string() listing=false dismiss=false/>
+                </ActionForm>
+            </section>
+        })}
+
+        <section class="card mt-6">
+            <h2 class="mb-2 font-semibold">"Sessions"</h2>
+            <FormError error=revoke_error/>
+            {if m.sessions.is_empty() {
+                view! { <p class="text-sm text-slate-600" data-testid="no-sessions">"No active session."</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="space-y-2" data-testid="sessions">
+                        {m.sessions.into_iter().map(|s| view! {
+                            <li class="flex flex-wrap items-center justify-between gap-2 text-sm">
+                                <span>{s.device}" · "{s.ip}" · last seen "{s.last_seen_at}</span>
+                                <ActionForm action=revoke>
+                                    <input type="hidden" name="member" value=id.to_string()/>
+                                    <input type="hidden" name="session" value=s.id.to_string()/>
+                                    <button type="submit" class="btn-secondary">"End session"</button>
+                                </ActionForm>
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+        </section>
+
+        <section class="card mt-6">
+            <h2 class="mb-2 font-semibold">"Wallet"</h2>
+            {if m.balances.is_empty() {
+                view! { <p class="text-sm text-slate-600">"No money yet."</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="text-sm">
+                        {m.balances.into_iter().map(|b| view! {
+                            <li>{b.available.to_string()}" available · "{b.in_escrow.to_string()}" in escrow · "{b.pending_withdrawals.to_string()}" being withdrawn"</li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+        </section>
+
+        <section class="card mt-6">
+            <h2 class="mb-2 font-semibold">"Bookings"</h2>
+            {if m.bookings.is_empty() {
+                view! { <p class="text-sm text-slate-600">"No booking."</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="space-y-1 text-sm">
+                        {m.bookings.into_iter().map(|b| view! {
+                            <li>
+                                <a class="link" href=format!("/bookings/{}", b.id)>{b.parcel_title}</a>
+                                " · "{b.route}" · "{b.my_side.label()}" · "{b.status.label()}" · "{b.price.to_string()}
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+        </section>
+
+        <section class="card mt-6">
+            <h2 class="mb-2 font-semibold">"Moderation history"</h2>
+            {if m.history.is_empty() {
+                view! { <p class="text-sm text-slate-600">"Nothing recorded."</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="space-y-1 text-sm" data-testid="history">
+                        {m.history.into_iter().map(|h| view! {
+                            <li>{h.at}" · "<strong>{h.action}</strong>" by "{h.by}{(!h.reason.is_empty()).then(|| format!(": {}", h.reason))}</li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+        </section>
+
+        {(!m.is_me && !m.banned).then(|| view! {
+            <section class="card mt-6">
+                <h2 class="mb-2 font-semibold">"Role"</h2>
+                <FormError error=role_error/>
+                <ActionForm action=role>
+                    <input type="hidden" name="member" value=id.to_string()/>
+                    <input type="hidden" name="role" value=other_role.code()/>
+                    <button type="submit" class="btn-secondary">{match other_role { Role::Admin => "Make admin", Role::User => "Remove the admin role" }}</button>
+                </ActionForm>
+            </section>
+        })}
+    }
+}
