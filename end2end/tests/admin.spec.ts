@@ -40,3 +40,20 @@ test('a job that failed for good is listed for admins and retried from the page'
   await expect(page.getByText('The job is queued again.')).toBeVisible();
   await expect(page.getByTestId('failed-job').filter({ hasText: marker })).toHaveCount(0);
 });
+
+test('an email that failed every attempt is shown to admins without its body and sent again', async ({ browser }, testInfo) => {
+  const page = await admin(browser, testInfo);
+  const to = `bounce-${randomUUID()}@example.com`;
+  execFileSync('psql', [process.env.E2E_DATABASE_URL!, '-qc',
+    `INSERT INTO email_outbox (to_email, subject, body_text, kind, attempts, last_error)
+     VALUES ('${to}', 'Reset your password', 'secret-link-${to}', 'reset_password', 10, 'mailbox full')`]);
+  await open(page, `/admin/emails?to=${encodeURIComponent(to)}`);
+  const email = page.getByTestId('admin-email');
+  await expect(email).toHaveCount(1);
+  await expect(email.getByTestId('email-status')).toContainText('Failed');
+  await expect(email).toContainText('mailbox full');
+  await expect(page.getByText(`secret-link-${to}`)).toHaveCount(0);
+  await email.getByRole('button', { name: 'Send again' }).click();
+  await expect(page.getByText('The email is queued again.')).toBeVisible();
+  await expect(page.getByTestId('admin-email').getByTestId('email-status')).toHaveText(/Waiting|Sent|Retrying/);
+});

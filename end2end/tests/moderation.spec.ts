@@ -61,3 +61,21 @@ test('a suspended member is logged out at once and cannot log in', async ({ brow
   await logIn(m.page, m.email);
   await expect(m.page.getByText(/This account is suspended until/)).toBeVisible();
 });
+
+test('the admin dashboard draws its charts without JavaScript and switches to 90 days', async ({ browser }, testInfo) => {
+  const page = await admin(browser, testInfo);
+  await open(page, '/admin');
+  const charts = page.getByTestId('charts');
+  for (const title of ['Sign-ups', 'New listings (trips and parcels)', 'Bookings requested', 'Bookings completed',
+    'Booked value (EUR)', 'Fees earned (EUR)', 'Escrow held (EUR)']) {
+    await expect(charts.getByTestId('chart').filter({ hasText: title })).toHaveCount(1);
+  }
+  const signups = charts.getByTestId('chart').filter({ hasText: 'Sign-ups' });
+  await expect(signups.locator('svg[role=img] polyline')).toHaveCount(1);
+  await expect(signups.locator('svg[role=img]')).toHaveAttribute('aria-label', /Sign-ups over the last 30 days: \d+ in total/);
+  await expect(signups.locator('tbody tr')).toHaveCount(30);
+  await expect(page.getByTestId('funnel')).toContainText('Requested');
+  await page.getByRole('link', { name: 'Last 90 days' }).click();
+  await expect(page).toHaveURL(/\/admin\?days=90/);
+  await expect(page.getByTestId('charts').getByTestId('chart').filter({ hasText: 'Sign-ups' }).locator('tbody tr')).toHaveCount(90);
+});

@@ -208,3 +208,30 @@ pub async fn set_member_role(
     leptos_axum::redirect(&format!("/admin/users/{member}?role=1"));
     Ok(())
 }
+
+/// The dashboard's charts over the last `days` (30 or 90).
+#[server(prefix = "/api", endpoint = "admin/charts", input = GetUrl)]
+pub async fn dashboard_charts(
+    #[server(default)] days: i64,
+) -> Result<crate::types::admin::Charts, AppError> {
+    ctx::require_admin().await?;
+    admin::charts::charts(&ctx::pool()?, days).await
+}
+
+/// Every email Carry sent or will send, with its status (not its body), for admins.
+#[server(prefix = "/api", endpoint = "admin/emails", input = GetUrl)]
+pub async fn admin_outbox(
+    #[server(default)] to: String,
+) -> Result<Vec<crate::types::admin::OutboxItem>, AppError> {
+    let me = ctx::require_admin().await?;
+    email::outbox(&ctx::pool()?, &to, &ctx::viewer_zone(Some(&me))).await
+}
+
+/// Sends again an email that failed every attempt.
+#[server(prefix = "/api", endpoint = "admin/emails/retry")]
+pub async fn retry_email(id: i64) -> Result<(), AppError> {
+    let me = ctx::require_admin().await?;
+    admin::retry_email(&ctx::pool()?, me.user.id, id).await?;
+    leptos_axum::redirect("/admin/emails?retried=1");
+    Ok(())
+}

@@ -2,6 +2,7 @@
 //! updates.
 
 pub mod cards;
+pub mod chart;
 pub mod decision;
 pub mod form;
 pub mod layout;

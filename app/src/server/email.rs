@@ -68,6 +68,59 @@ pub async fn list(
         .collect())
 }
 
+/// The outbox for admins, newest first: every email with its sending status, not its body.
+pub async fn outbox(
+    pool: &PgPool,
+    to: &str,
+    tz: &str,
+) -> Result<Vec<crate::types::admin::OutboxItem>, AppError> {
+    let to = to.trim().to_lowercase();
+    let rows = sqlx::query!(
+        r#"SELECT id, to_email, subject, kind, created_at, sent_at, attempts, last_error
+           FROM email_outbox WHERE ($1 = '' OR to_email = $1)
+           ORDER BY id DESC LIMIT 200"#,
+        to
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let failed = r.sent_at.is_none() && r.attempts >= MAX_ATTEMPTS;
+            let status = match (r.sent_at, r.attempts) {
+                (Some(_), _) => "Sent",
+                (None, _) if failed => "Failed",
+                (None, 0) => "Waiting",
+                (None, _) => "Retrying",
+            };
+            crate::types::admin::OutboxItem {
+                id: r.id,
+                to_email: r.to_email,
+                subject: r.subject,
+                kind: r.kind,
+                created_at: time::datetime_in(r.created_at, tz),
+                status: status.into(),
+                attempts: r.attempts,
+                last_error: r.last_error.unwrap_or_default(),
+                can_retry: failed,
+            }
+        })
+        .collect())
+}
+
+/// Puts an email that failed for good back in line. Answers whether it had failed.
+pub async fn retry(conn: &mut sqlx::PgConnection, id: i64) -> Result<bool, AppError> {
+    let done = sqlx::query!(
+        "UPDATE email_outbox SET attempts = 0, next_attempt_at = now(), claimed_until = NULL
+         WHERE id = $1 AND sent_at IS NULL AND attempts >= $2",
+        id,
+        MAX_ATTEMPTS
+    )
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
 /// Sending gives up on an email after this many attempts (it stays in the outbox, unsent).
 pub const MAX_ATTEMPTS: i32 = 10;
 /// How long a claimed email is left to its sender before another may try it.

@@ -133,3 +133,40 @@ pub struct MemberAdmin {
     /// The viewer is this member (no role change or moderation of oneself).
     pub is_me: bool,
 }
+
+/// One series of the dashboard over its days: a count, or money in one currency.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Chart {
+    pub title: String,
+    /// Money in this currency (the points are minor units); a count when `None`.
+    pub currency: Option<crate::types::Currency>,
+    /// One value per day of `Charts::days`.
+    pub points: Vec<i64>,
+}
+
+/// The dashboard's charts: the last 30 or 90 days (UTC), one point a day.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Charts {
+    pub span: i64,
+    /// "23 Nov", one per day, oldest first.
+    pub days: Vec<String>,
+    pub charts: Vec<Chart>,
+    /// The bookings funnel over the span: (stage, count), requested → completed.
+    pub funnel: Vec<(String, i64)>,
+}
+
+/// An email in the admins' outbox (production too): who, what, and how sending went. The body is
+/// not shown: it may hold a sign-in or password-reset link meant for the member alone.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutboxItem {
+    pub id: i64,
+    pub to_email: String,
+    pub subject: String,
+    pub kind: String,
+    pub created_at: String,
+    /// "Sent", "Waiting", "Retrying" or "Failed".
+    pub status: String,
+    pub attempts: i32,
+    pub last_error: String,
+    pub can_retry: bool,
+}

@@ -10,6 +10,7 @@
 )] // Tests unwrap (a failure is a failed test) and build test data freely.
 
 mod accounts;
+mod admin;
 mod alerts;
 mod bookings;
 mod chat;

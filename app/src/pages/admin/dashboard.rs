@@ -1,13 +1,27 @@
-//! The admin dashboard: counts and the work waiting in each queue.
+//! The admin dashboard: counts, the work waiting in each queue, and charts over 30 or 90 days.
 
-use crate::api::admin::get_admin_overview;
+use crate::api::admin::{dashboard_charts, get_admin_overview};
+use crate::components::chart::LineChart;
 use crate::components::layout::PageHeader;
 use crate::pages::errors::page_error;
+use crate::types::admin::Charts;
 use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+/// The periods the charts cover, in days (the server refuses others).
+const SPANS: [i64; 2] = [30, 90];
 
 #[component]
 pub fn AdminPage() -> impl IntoView {
     let overview = Resource::new(|| (), |_| get_admin_overview());
+    let q = use_query_map();
+    let span = move || {
+        q.read()
+            .get("days")
+            .and_then(|d| d.parse::<i64>().ok())
+            .unwrap_or(30)
+    };
+    let charts = Resource::new(span, dashboard_charts);
     view! {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
@@ -32,12 +46,66 @@ pub fn AdminPage() -> impl IntoView {
                             <Queue href="/admin/disputes" label="Open disputes" count=o.disputes_open/>
                             <Queue href="/admin/tickets" label="Trip tickets" count=o.tickets_waiting/>
                         </nav>
-                        <div class="mt-6 flex flex-wrap gap-4"><a class="link" href="/admin/ledger">"Run the ledger check"</a><a class="link" href="/admin/audit">"Audit log"</a><a class="link" href="/admin/users">"Members"</a></div>
+                        <div class="mt-6 flex flex-wrap gap-4"><a class="link" href="/admin/ledger">"Run the ledger check"</a><a class="link" href="/admin/audit">"Audit log"</a><a class="link" href="/admin/users">"Members"</a><a class="link" href="/admin/emails">"Emails"</a></div>
                     }.into_any(),
                     Err(e) => page_error(e),
                 }
             })}
         </Suspense>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match charts.await {
+                    Ok(c) => view! { <ChartsView c/> }.into_any(),
+                    Err(_) => ().into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn ChartsView(c: Charts) -> impl IntoView {
+    let span = c.span;
+    let tab = move |days: i64| {
+        if days == span {
+            "rounded-md bg-teal-700 px-3 py-2 text-sm font-semibold text-white"
+        } else {
+            "rounded-md border border-slate-300 px-3 py-2 text-sm"
+        }
+    };
+    let top = c.funnel.first().map_or(0, |(_, n)| *n).max(1);
+    view! {
+        <section class="mt-10" data-testid="charts">
+            <div class="mb-4 flex flex-wrap items-center justify-between gap-3">
+                <h2 class="text-lg font-semibold">"Over time (UTC days)"</h2>
+                <nav class="flex gap-2" aria-label="Period">
+                    {SPANS.into_iter().map(|d| view! {
+                        <a class=tab(d) href=format!("/admin?days={d}") aria-current=(d == span).then_some("page")>{format!("Last {d} days")}</a>
+                    }).collect_view()}
+                </nav>
+            </div>
+            <section class="card mb-4" data-testid="funnel">
+                <h3 class="mb-2 font-semibold">"Bookings funnel"</h3>
+                <table class="w-full text-left text-sm">
+                    <thead><tr><th scope="col">"Stage"</th><th scope="col">"Bookings"</th><th scope="col" class="w-1/2"><span class="sr-only">"Share of requests"</span></th></tr></thead>
+                    <tbody>
+                        {c.funnel.into_iter().map(|(stage, n)| {
+                            let pct = n.saturating_mul(100) / top;
+                            view! {
+                                <tr>
+                                    <td>{stage}</td>
+                                    <td>{n}</td>
+                                    <td><div class="h-3 rounded bg-teal-600" style=format!("width: {}%", pct.clamp(0, 100)) aria-hidden="true"></div></td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </section>
+            <div class="grid gap-4 md:grid-cols-2">
+                {c.charts.into_iter().map(|chart| view! { <LineChart chart days=c.days.clone()/> }).collect_view()}
+            </div>
+        </section>
     }
 }
 

@@ -1,6 +1,7 @@
 //! The admin console's own reads: the dashboard's counts across every area, the overdue
 //! deliveries and the failed jobs (with their retry); `users` the members' pages.
 
+pub mod charts;
 pub mod users;
 
 use crate::error::AppError;
@@ -111,6 +112,27 @@ pub async fn retry_job(pool: &PgPool, admin: UserId, id: i64) -> Result<(), AppE
         Some(admin),
         "job.retry",
         &subject,
+        Some("failed"),
+        Some("queued"),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Puts an email that failed every attempt back in line; recorded in the audit log.
+pub async fn retry_email(pool: &PgPool, admin: UserId, id: i64) -> Result<(), AppError> {
+    let mut tx = pool.begin().await?;
+    if !crate::server::email::retry(&mut tx, id).await? {
+        return Err(AppError::Conflict(
+            "This email has not failed (it was sent, or is still being tried).".into(),
+        ));
+    }
+    audit::record(
+        &mut tx,
+        Some(admin),
+        "email.retry",
+        &format!("email:{id}"),
         Some("failed"),
         Some("queued"),
     )

@@ -1,0 +1,88 @@
+//! The admin console's own reads: the dashboard's charts per day.
+
+use super::support::*;
+use app::server::admin::charts;
+use sqlx::PgPool;
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_charts_count_today_s_sign_ups_bookings_and_money(pool: PgPool) {
+    let w = world(&pool).await;
+    let b = accepted(&pool, &w).await;
+    let c = charts::charts(&pool, 30).await.unwrap();
+    assert_eq!(c.span, 30);
+    assert_eq!(c.days.len(), 30);
+    let chart = |title: &str| {
+        c.charts
+            .iter()
+            .find(|x| x.title == title)
+            .unwrap_or_else(|| panic!("no chart {title}: {:?}", c.charts))
+    };
+    for ch in &c.charts {
+        assert_eq!(ch.points.len(), 30, "{}", ch.title);
+    }
+    assert_eq!(*chart("Sign-ups").points.last().unwrap(), 2);
+    assert_eq!(
+        *chart("New listings (trips and parcels)")
+            .points
+            .last()
+            .unwrap(),
+        2
+    );
+    assert_eq!(*chart("Bookings requested").points.last().unwrap(), 1);
+    assert_eq!(chart("Bookings completed").points.iter().sum::<i64>(), 0);
+    assert_eq!(*chart("Booked value (EUR)").points.last().unwrap(), 1000);
+    assert_eq!(
+        *chart("Escrow held (EUR)").points.last().unwrap(),
+        held(&pool, b).await
+    );
+    assert_eq!(chart("Fees earned (EUR)").points.iter().sum::<i64>(), 0);
+    let funnel: Vec<i64> = c.funnel.iter().map(|(_, n)| *n).collect();
+    assert_eq!(funnel, [1, 1, 0, 0, 0]);
+    // Any other span is the default; 90 days is offered.
+    assert_eq!(charts::charts(&pool, 7).await.unwrap().span, 30);
+    let long = charts::charts(&pool, 90).await.unwrap();
+    assert_eq!(long.days.len(), 90);
+    assert_eq!(
+        long.charts[0].points.iter().sum::<i64>(),
+        2,
+        "the same sign-ups"
+    );
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn an_email_that_failed_for_good_is_listed_and_sent_again_once(pool: PgPool) {
+    let admin = user(&pool, "Ada").await;
+    app::server::email::enqueue(&pool, "ann@example.com", "Hello", "secret link", "test")
+        .await
+        .unwrap();
+    let list = app::server::email::outbox(&pool, " ANN@example.com ", "UTC")
+        .await
+        .unwrap();
+    assert_eq!(list.len(), 1);
+    assert_eq!(list[0].status, "Waiting");
+    assert!(!list[0].can_retry);
+    assert!(matches!(
+        app::server::admin::retry_email(&pool, admin, list[0].id).await,
+        Err(app::error::AppError::Conflict(_))
+    ));
+    sqlx::query("UPDATE email_outbox SET attempts = 10, last_error = 'mailbox full'")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let list = app::server::email::outbox(&pool, "", "UTC").await.unwrap();
+    assert_eq!(list[0].status, "Failed");
+    assert_eq!(list[0].last_error, "mailbox full");
+    assert!(list[0].can_retry);
+    app::server::admin::retry_email(&pool, admin, list[0].id)
+        .await
+        .unwrap();
+    assert!(app::server::admin::retry_email(&pool, admin, list[0].id)
+        .await
+        .is_err());
+    let list = app::server::email::outbox(&pool, "", "UTC").await.unwrap();
+    assert_eq!(list[0].status, "Waiting");
+    assert!(app::server::email::outbox(&pool, "bob@example.com", "UTC")
+        .await
+        .unwrap()
+        .is_empty());
+}
