@@ -235,3 +235,22 @@ pub async fn retry_email(id: i64) -> Result<(), AppError> {
     leptos_axum::redirect("/admin/emails?retried=1");
     Ok(())
 }
+
+/// Every editable setting with its value.
+#[server(prefix = "/api", endpoint = "admin/settings", input = GetUrl)]
+pub async fn list_settings() -> Result<Vec<crate::types::admin::SettingItem>, AppError> {
+    ctx::require_admin().await?;
+    admin::settings::list(&ctx::pool()?).await
+}
+
+/// Changes one setting: a whole number in its range.
+#[server(prefix = "/api", endpoint = "admin/settings/set")]
+pub async fn change_setting(
+    #[server(default)] key: String,
+    #[server(default)] value: String,
+) -> Result<(), AppError> {
+    let me = ctx::require_admin().await?;
+    admin::settings::set(&ctx::pool()?, me.user.id, &key, &value).await?;
+    leptos_axum::redirect("/admin/settings?saved=1");
+    Ok(())
+}

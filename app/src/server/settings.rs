@@ -157,7 +157,155 @@ pub async fn load(db: impl PgExecutor<'_>) -> Result<Settings, sqlx::Error> {
     Ok(s)
 }
 
-/// Changes one setting (used by tests now, by the admin settings page later).
+/// Every setting an admin may change: key, what it means, and the values allowed.
+pub const EDITABLE: &[(&str, &str, i64, i64)] = &[
+    (
+        "booking_cutoff_hours",
+        "A trip stops taking bookings this many hours before departure",
+        0,
+        168,
+    ),
+    (
+        "request_ttl_hours",
+        "An unanswered booking request expires after (hours)",
+        1,
+        336,
+    ),
+    (
+        "risk_review_threshold",
+        "A parcel with this risk score or more waits for an admin",
+        1,
+        1000,
+    ),
+    (
+        "match_radius_km",
+        "Places closer than this count as the same for matching (km)",
+        1,
+        500,
+    ),
+    (
+        "max_counter_rounds",
+        "Counter-offers allowed per booking",
+        0,
+        10,
+    ),
+    (
+        "service_fee_bps",
+        "Sender's service fee (basis points of the price: 1000 = 10 %)",
+        0,
+        5000,
+    ),
+    (
+        "service_fee_min_units",
+        "Smallest service fee (whole euros)",
+        0,
+        100,
+    ),
+    (
+        "protection_bps",
+        "Protection price (basis points of the declared value)",
+        0,
+        5000,
+    ),
+    (
+        "protection_max_units",
+        "Largest protection payout (whole euros)",
+        0,
+        100_000,
+    ),
+    (
+        "withdrawal_min_units",
+        "Smallest withdrawal (whole euros)",
+        1,
+        10_000,
+    ),
+    (
+        "completion_hours",
+        "A delivered booking completes by itself after (hours)",
+        1,
+        720,
+    ),
+    (
+        "id_required_carry_units",
+        "ID check needed to carry a parcel declared above (whole euros)",
+        0,
+        1_000_000,
+    ),
+    (
+        "id_required_send_units",
+        "ID check needed to send a parcel declared above (whole euros)",
+        0,
+        1_000_000,
+    ),
+    (
+        "review_window_days",
+        "Days after completion to write a review",
+        1,
+        90,
+    ),
+    (
+        "dispute_response_hours",
+        "Hours the other side has to answer a dispute",
+        1,
+        720,
+    ),
+    (
+        "not_delivered_hours",
+        "Hours after the deadline before an undelivered parcel may be disputed",
+        1,
+        720,
+    ),
+];
+
+/// The value a key holds in `s`, for the editor.
+pub fn value_of(s: &Settings, key: &str) -> Option<i64> {
+    Some(match key {
+        "booking_cutoff_hours" => s.booking_cutoff_hours,
+        "request_ttl_hours" => s.request_ttl_hours,
+        "risk_review_threshold" => i64::from(s.risk_review_threshold),
+        "match_radius_km" => i64::from(s.match_radius_km),
+        "max_counter_rounds" => i64::from(s.max_counter_rounds),
+        "service_fee_bps" => s.service_fee_bps,
+        "service_fee_min_units" => s.service_fee_min_units,
+        "protection_bps" => s.protection_bps,
+        "protection_max_units" => s.protection_max_units,
+        "withdrawal_min_units" => s.withdrawal_min_units,
+        "completion_hours" => s.completion_hours,
+        "id_required_carry_units" => s.id_required_carry_units,
+        "id_required_send_units" => s.id_required_send_units,
+        "review_window_days" => s.review_window_days,
+        "dispute_response_hours" => s.dispute_response_hours,
+        "not_delivered_hours" => s.not_delivered_hours,
+        key => {
+            let c = key.strip_prefix("fx.").and_then(Currency::parse)?;
+            s.rates.per_euro_x1000(c)
+        }
+    })
+}
+
+/// The exchange-rate keys (`fx.USD` …), editable too: units per euro ×1000.
+pub fn rate_keys() -> Vec<String> {
+    Currency::ALL
+        .iter()
+        .filter(|c| **c != Currency::Eur)
+        .map(|c| format!("fx.{}", c.code()))
+        .collect()
+}
+
+/// Parses an admin's value for `key`: a whole number in the allowed range.
+pub fn parse_value(key: &str, raw: &str) -> Result<i64, String> {
+    let (min, max) = match EDITABLE.iter().find(|(k, ..)| *k == key) {
+        Some((_, _, min, max)) => (*min, *max),
+        None if rate_keys().iter().any(|k| k == key) => (1, 1_000_000_000),
+        None => return Err("There is no such setting.".into()),
+    };
+    match raw.trim().parse::<i64>() {
+        Ok(v) if (min..=max).contains(&v) => Ok(v),
+        _ => Err(format!("Enter a whole number from {min} to {max}.")),
+    }
+}
+
+/// Changes one setting (tests, and the admins' settings page through `admin::settings`).
 pub async fn set(db: impl PgExecutor<'_>, key: &str, value: i64) -> Result<(), sqlx::Error> {
     sqlx::query!(
         "INSERT INTO settings (key, value) VALUES ($1, $2)

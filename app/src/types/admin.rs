@@ -170,3 +170,14 @@ pub struct OutboxItem {
     pub last_error: String,
     pub can_retry: bool,
 }
+
+/// A setting as the admins' editor shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SettingItem {
+    pub key: String,
+    pub label: String,
+    pub value: i64,
+    pub default: i64,
+    pub min: i64,
+    pub max: i64,
+}

@@ -86,3 +86,41 @@ async fn an_email_that_failed_for_good_is_listed_and_sent_again_once(pool: PgPoo
         .unwrap()
         .is_empty());
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_setting_changes_only_within_its_range_and_takes_effect_at_once(pool: PgPool) {
+    use app::server::admin::settings as editor;
+    use app::server::settings;
+    let admin = user(&pool, "Ada").await;
+    let list = editor::list(&pool).await.unwrap();
+    let fee = list.iter().find(|s| s.key == "service_fee_bps").unwrap();
+    assert_eq!((fee.value, fee.default), (1000, 1000));
+    assert!(list.iter().any(|s| s.key == "fx.XOF" && s.value == 655_957));
+    for bad in ["", "x", "-1", "5001", "9223372036854775807", "12.5", "1e3"] {
+        let e = editor::set(&pool, admin, "service_fee_bps", bad)
+            .await
+            .unwrap_err();
+        assert_eq!(fields(&e), ["value"], "{bad:?}");
+    }
+    let e = editor::set(&pool, admin, "no_such_key", "1")
+        .await
+        .unwrap_err();
+    assert_eq!(fields(&e), ["value"]);
+    editor::set(&pool, admin, "service_fee_bps", " 1200 ")
+        .await
+        .unwrap();
+    editor::set(&pool, admin, "service_fee_bps", "1200")
+        .await
+        .unwrap();
+    editor::set(&pool, admin, "fx.USD", "1100").await.unwrap();
+    let s = settings::load(&pool).await.unwrap();
+    assert_eq!(s.service_fee_bps, 1200);
+    assert_eq!(s.rates.per_euro_x1000(app::types::Currency::Usd), 1100);
+    // Once per real change in the audit log, with the value before.
+    let log = app::server::audit::list(&pool, "settings.", "setting:service_fee_bps", "UTC")
+        .await
+        .unwrap();
+    assert_eq!(log.len(), 1);
+    assert_eq!(log[0].before.as_deref(), Some("1000"));
+    assert_eq!(log[0].after.as_deref(), Some("1200"));
+}

@@ -450,6 +450,7 @@ const FIELDS: &[&str] = &[
     "member",
     "session",
     "role",
+    "value",
 ];
 
 /// The fields that hold free text, each sent 100 KB at once.

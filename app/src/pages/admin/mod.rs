@@ -9,5 +9,6 @@ pub mod ledger;
 pub mod outbox;
 pub mod queues;
 pub mod reports;
+pub mod settings;
 pub mod tickets;
 pub mod users;
