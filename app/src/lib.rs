@@ -151,6 +151,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/admin/users") view=admin::users::UsersPage ssr=SsrMode::Async/>
                         <Route path=path!("/admin/emails") view=admin::outbox::AdminEmailsPage ssr=SsrMode::Async/>
                         <Route path=path!("/admin/settings") view=admin::settings::SettingsPage ssr=SsrMode::Async/>
+                        <Route path=path!("/admin/bookings") view=admin::inspect::BookingInspectorPage ssr=SsrMode::Async/>
+                        <Route path=path!("/admin/ledger/transactions") view=admin::inspect::LedgerExplorerPage ssr=SsrMode::Async/>
                         <Route path=path!("/admin/users/:id") view=admin::users::MemberPage ssr=SsrMode::Async/>
                         <Route path=path!("/admin/disputes/:id") view=admin::disputes::AdminDisputePage ssr=SsrMode::Async/>
                         <Route path=path!("/admin/conversations/:id") view=admin::reports::AdminConversationPage ssr=SsrMode::Async/>

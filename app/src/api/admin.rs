@@ -254,3 +254,33 @@ pub async fn change_setting(
     leptos_axum::redirect("/admin/settings?saved=1");
     Ok(())
 }
+
+/// Ledger transactions and their entries, by booking (id or tracking number), member email,
+/// account kind and dates (YYYY-MM-DD), newest first.
+#[server(prefix = "/api", endpoint = "admin/ledger/transactions", input = GetUrl)]
+pub async fn ledger_transactions(
+    #[server(default)] booking: String,
+    #[server(default)] email: String,
+    #[server(default)] account: String,
+    #[server(default)] from: String,
+    #[server(default)] to: String,
+) -> Result<Vec<crate::types::admin::TxItem>, AppError> {
+    let me = ctx::require_admin().await?;
+    let f = admin::inspect::LedgerFilter {
+        booking,
+        email,
+        account,
+        from,
+        to,
+    };
+    admin::inspect::transactions(&ctx::pool()?, &f, &ctx::viewer_zone(Some(&me))).await
+}
+
+/// Any booking, by id or tracking number: parties, timeline, escrow and ledger transactions.
+#[server(prefix = "/api", endpoint = "admin/bookings/inspect", input = GetUrl)]
+pub async fn inspect_booking(
+    #[server(default)] q: String,
+) -> Result<crate::types::admin::BookingInspect, AppError> {
+    let me = ctx::require_admin().await?;
+    admin::inspect::booking(&ctx::pool()?, &q, &ctx::viewer_zone(Some(&me))).await
+}

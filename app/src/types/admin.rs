@@ -181,3 +181,39 @@ pub struct SettingItem {
     pub min: i64,
     pub max: i64,
 }
+
+/// One entry of a ledger transaction, on a named account.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EntryItem {
+    /// "Wallet of Ann", "Escrow of CR-7K2M9Q", "Fees", "Protection pool" …
+    pub account: String,
+    pub amount: Money,
+}
+
+/// A ledger transaction with its entries (they sum to zero per currency).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TxItem {
+    pub id: i64,
+    pub kind: String,
+    pub at: String,
+    pub memo: String,
+    pub booking: Option<crate::types::BookingId>,
+    pub entries: Vec<EntryItem>,
+}
+
+/// A booking as the admins' inspector shows it: who, what, its timeline and its money.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BookingInspect {
+    pub id: crate::types::BookingId,
+    pub tracking_no: String,
+    pub parcel_title: String,
+    pub route: String,
+    pub sender: (crate::types::UserId, String),
+    pub traveler: (crate::types::UserId, String),
+    pub status: crate::types::BookingStatus,
+    pub price: Money,
+    pub held: Money,
+    pub events: Vec<crate::types::bookings::BookingEvent>,
+    pub transactions: Vec<TxItem>,
+    pub dispute: Option<uuid::Uuid>,
+}

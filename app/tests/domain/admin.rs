@@ -124,3 +124,122 @@ async fn a_setting_changes_only_within_its_range_and_takes_effect_at_once(pool: 
     assert_eq!(log[0].before.as_deref(), Some("1000"));
     assert_eq!(log[0].after.as_deref(), Some("1200"));
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_inspector_and_the_explorer_show_a_booking_s_money(pool: PgPool) {
+    use app::error::AppError;
+    use app::server::admin::inspect::{self, LedgerFilter};
+    let w = world(&pool).await;
+    let b = accepted(&pool, &w).await;
+    let tracking: String = sqlx::query_scalar("SELECT tracking_no FROM bookings WHERE id = $1")
+        .bind(b)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let by_tracking = inspect::booking(&pool, &tracking.to_lowercase(), "UTC")
+        .await
+        .unwrap();
+    let by_id = inspect::booking(&pool, &b.to_string(), "UTC")
+        .await
+        .unwrap();
+    assert_eq!(by_tracking, by_id);
+    assert_eq!(by_id.held.minor, held(&pool, b).await);
+    assert!(by_id.events.len() >= 2, "{:?}", by_id.events);
+    let hold = by_id
+        .transactions
+        .iter()
+        .find(|t| t.kind == "hold")
+        .expect("the request's hold");
+    assert_eq!(hold.entries.iter().map(|e| e.amount.minor).sum::<i64>(), 0);
+    assert!(hold.entries.iter().any(|e| e.account == "Wallet of Sam"));
+    assert!(hold
+        .entries
+        .iter()
+        .any(|e| e.account == format!("Escrow of {tracking}")));
+    assert!(matches!(
+        inspect::booking(&pool, "CR-NOPE", "UTC").await,
+        Err(AppError::NotFound(_))
+    ));
+
+    let email: String = sqlx::query_scalar("SELECT email FROM users WHERE id = $1")
+        .bind(w.sender)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let mine = inspect::transactions(
+        &pool,
+        &LedgerFilter {
+            email: email.to_uppercase(),
+            ..Default::default()
+        },
+        "UTC",
+    )
+    .await
+    .unwrap();
+    let kinds: Vec<&str> = mine.iter().map(|t| t.kind.as_str()).collect();
+    assert!(
+        kinds.contains(&"hold") && kinds.contains(&"top up"),
+        "{kinds:?}"
+    );
+    let fees = inspect::transactions(
+        &pool,
+        &LedgerFilter {
+            account: "fees".into(),
+            ..Default::default()
+        },
+        "UTC",
+    )
+    .await
+    .unwrap();
+    assert!(fees.is_empty(), "no fee is earned before completion");
+    let today = inspect::transactions(
+        &pool,
+        &LedgerFilter {
+            booking: tracking.clone(),
+            from: date(0),
+            to: date(0),
+            ..Default::default()
+        },
+        "UTC",
+    )
+    .await
+    .unwrap();
+    assert_eq!(today.len(), by_id.transactions.len());
+    let tomorrow = inspect::transactions(
+        &pool,
+        &LedgerFilter {
+            from: date(1),
+            ..Default::default()
+        },
+        "UTC",
+    )
+    .await
+    .unwrap();
+    assert!(tomorrow.is_empty());
+    for (f, field) in [
+        (
+            LedgerFilter {
+                from: "31/12/2026".into(),
+                ..Default::default()
+            },
+            "from",
+        ),
+        (
+            LedgerFilter {
+                email: "nobody@example.com".into(),
+                ..Default::default()
+            },
+            "email",
+        ),
+        (
+            LedgerFilter {
+                account: "vault".into(),
+                ..Default::default()
+            },
+            "account",
+        ),
+    ] {
+        let e = inspect::transactions(&pool, &f, "UTC").await.unwrap_err();
+        assert_eq!(fields(&e), [field]);
+    }
+}

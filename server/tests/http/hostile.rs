@@ -451,6 +451,8 @@ const FIELDS: &[&str] = &[
     "session",
     "role",
     "value",
+    "booking",
+    "account",
 ];
 
 /// The fields that hold free text, each sent 100 KB at once.

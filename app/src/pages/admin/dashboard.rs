@@ -46,7 +46,7 @@ pub fn AdminPage() -> impl IntoView {
                             <Queue href="/admin/disputes" label="Open disputes" count=o.disputes_open/>
                             <Queue href="/admin/tickets" label="Trip tickets" count=o.tickets_waiting/>
                         </nav>
-                        <div class="mt-6 flex flex-wrap gap-4"><a class="link" href="/admin/ledger">"Run the ledger check"</a><a class="link" href="/admin/audit">"Audit log"</a><a class="link" href="/admin/users">"Members"</a><a class="link" href="/admin/emails">"Emails"</a><a class="link" href="/admin/settings">"Settings"</a></div>
+                        <div class="mt-6 flex flex-wrap gap-4"><a class="link" href="/admin/ledger">"Run the ledger check"</a><a class="link" href="/admin/audit">"Audit log"</a><a class="link" href="/admin/users">"Members"</a><a class="link" href="/admin/emails">"Emails"</a><a class="link" href="/admin/settings">"Settings"</a><a class="link" href="/admin/bookings">"Bookings inspector"</a><a class="link" href="/admin/ledger/transactions">"Ledger explorer"</a></div>
                     }.into_any(),
                     Err(e) => page_error(e),
                 }

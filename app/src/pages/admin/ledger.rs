@@ -13,6 +13,7 @@ pub fn LedgerPage() -> impl IntoView {
     view! {
         <leptos_meta::Title text="Ledger check"/>
         <PageHeader title="Ledger check" lead="Every load runs the full check against the database."/>
+        <div class="mb-4 text-sm"><a class="link" href="/admin/ledger/transactions">"Browse transactions and entries"</a></div>
         <Suspense fallback=loading>
             {move || Suspend::new(async move {
                 match report.await {

@@ -5,6 +5,7 @@ pub mod attention;
 pub mod audit;
 pub mod dashboard;
 pub mod disputes;
+pub mod inspect;
 pub mod ledger;
 pub mod outbox;
 pub mod queues;

@@ -2,6 +2,7 @@
 //! deliveries and the failed jobs (with their retry); `users` the members' pages.
 
 pub mod charts;
+pub mod inspect;
 pub mod settings;
 pub mod users;
 

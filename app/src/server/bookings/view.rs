@@ -143,7 +143,7 @@ async fn other_side(
     ))
 }
 
-async fn timeline(
+pub(crate) async fn timeline(
     conn: &mut PgConnection,
     b: &BookingRow,
     tz: &str,
