@@ -386,17 +386,33 @@ async fn role_reputation(
     )
     .fetch_one(pool)
     .await?;
-    // Requests (or offers) this member was the one asked to answer.
+    // What this member was asked to answer: requests or offers (once no longer pending), and
+    // conversations the other side opened (once answered, or a day old). The time to answer
+    // is to the member's first event on the booking, or first message after the other's.
     let a = sqlx::query!(
-        r#"SELECT count(*) AS "asked!", count(first.at) AS "answered!",
+        r#"WITH asked AS (
+             SELECT b.created_at AS asked_at, first.at AS answered_at
+             FROM bookings b
+             LEFT JOIN LATERAL (SELECT min(e.created_at) AS at FROM booking_events e
+                                WHERE e.booking_id = b.id AND e.actor_id = $1) first ON true
+             WHERE b.status <> 'pending'
+               AND CASE WHEN $2 = 'traveler' THEN b.traveler_id ELSE b.sender_id END = $1
+               AND b.initiator <> $2
+             UNION ALL
+             SELECT theirs.at, mine.at
+             FROM conversations c
+             CROSS JOIN LATERAL (SELECT min(m.created_at) AS at FROM messages m
+                                 WHERE m.conversation_id = c.id AND m.author_id <> $1) theirs
+             LEFT JOIN LATERAL (SELECT min(m.created_at) AS at FROM messages m
+                                WHERE m.conversation_id = c.id AND m.author_id = $1) mine ON true
+             WHERE CASE WHEN $2 = 'traveler' THEN c.traveler_id ELSE c.sender_id END = $1
+               AND theirs.at IS NOT NULL
+               AND (mine.at IS NULL OR mine.at > theirs.at)
+               AND (mine.at IS NOT NULL OR theirs.at < now() - interval '1 day'))
+           SELECT count(*) AS "asked!", count(answered_at) AS "answered!",
                   percentile_cont(0.5) WITHIN GROUP
-                      (ORDER BY extract(epoch FROM first.at - b.created_at)) AS median_secs
-           FROM bookings b
-           LEFT JOIN LATERAL (SELECT min(e.created_at) AS at FROM booking_events e
-                              WHERE e.booking_id = b.id AND e.actor_id = $1) first ON true
-           WHERE b.status <> 'pending'
-             AND CASE WHEN $2 = 'traveler' THEN b.traveler_id ELSE b.sender_id END = $1
-             AND b.initiator <> $2"#,
+                      (ORDER BY extract(epoch FROM answered_at - asked_at)) AS median_secs
+           FROM asked"#,
         user as UserId,
         role as Side
     )

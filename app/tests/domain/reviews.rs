@@ -200,3 +200,61 @@ async fn a_completed_reviewed_booking_moves_the_match_score(pool: PgPool) {
     assert_eq!(rating, Some(500));
     assert_eq!(settings::load(&pool).await.unwrap().review_window_days, 14);
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_response_rate_counts_booking_requests_and_conversations(pool: PgPool) {
+    let w = world(&pool).await;
+    // A request the traveler accepted 110 minutes after it came.
+    let b = accepted(&pool, &w).await;
+    sqlx::query("UPDATE bookings SET created_at = now() - interval '110 minutes' WHERE id = $1")
+        .bind(b)
+        .execute(&pool)
+        .await
+        .unwrap();
+    let rep = reviews::reputation(&pool, w.traveler, "UTC").await.unwrap();
+    assert_eq!(rep.as_traveler.response_rate.as_deref(), Some("100%"));
+    assert_eq!(
+        rep.as_traveler.response_time.as_deref(),
+        Some("within 2 hours")
+    );
+    // A conversation the sender opened two days ago, never answered: half answered now.
+    let c: uuid::Uuid = sqlx::query_scalar(
+        "INSERT INTO conversations (parcel_id, trip_id, sender_id, traveler_id)
+         VALUES ($1, $2, $3, $4) RETURNING id",
+    )
+    .bind(w.parcel)
+    .bind(w.trip)
+    .bind(w.sender)
+    .bind(w.traveler)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    let write = |author: app::types::UserId, ago: &'static str| {
+        let pool = pool.clone();
+        async move {
+            sqlx::query(&format!(
+                "INSERT INTO messages (conversation_id, author_id, body, created_at)
+                 VALUES ($1, $2, 'hello', now() - interval '{ago}')"
+            ))
+            .bind(c)
+            .bind(author)
+            .execute(&pool)
+            .await
+            .unwrap();
+        }
+    };
+    write(w.sender, "2 days").await;
+    let rep = reviews::reputation(&pool, w.traveler, "UTC").await.unwrap();
+    assert_eq!(rep.as_traveler.response_rate.as_deref(), Some("50%"));
+    // Answered four hours later: both answered, the median of 110 min and 4 h.
+    write(w.traveler, "44 hours").await;
+    let rep = reviews::reputation(&pool, w.traveler, "UTC").await.unwrap();
+    assert_eq!(rep.as_traveler.response_rate.as_deref(), Some("100%"));
+    assert_eq!(
+        rep.as_traveler.response_time.as_deref(),
+        Some("within 3 hours")
+    );
+    // The sender opened it: nothing was asked of them there.
+    let rep = reviews::reputation(&pool, w.sender, "UTC").await.unwrap();
+    assert_eq!(rep.as_sender.response_rate, None);
+}
