@@ -4,10 +4,23 @@
 use crate::api::admin::{inspect_booking, ledger_transactions};
 use crate::components::cards::loading;
 use crate::components::layout::PageHeader;
+use crate::error::AppError;
 use crate::pages::errors::page_error;
 use crate::types::admin::TxItem;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
+
+/// A filter that finds nothing or does not parse is said next to the form; anything else is
+/// the usual error page.
+fn search_error(e: AppError) -> AnyView {
+    match e {
+        AppError::Validation { .. } | AppError::NotFound(_) => view! {
+            <p role="alert" class="card text-red-800" data-testid="search-error">{e.to_string()}</p>
+        }
+        .into_any(),
+        other => page_error(other),
+    }
+}
 
 const INPUT: &str = "mt-1 block w-full rounded-md border border-slate-300 px-3 py-2";
 
@@ -80,7 +93,7 @@ pub fn LedgerExplorerPage() -> impl IntoView {
         <Suspense fallback=loading>
             {move || Suspend::new(async move {
                 match txs.await {
-                    Err(e) => page_error(e),
+                    Err(e) => search_error(e),
                     Ok(list) => view! { <TxList txs=list/> }.into_any(),
                 }
             })}
@@ -111,7 +124,7 @@ pub fn BookingInspectorPage() -> impl IntoView {
         <Suspense fallback=loading>
             {move || Suspend::new(async move {
                 match found.await {
-                    Err(e) => page_error(e),
+                    Err(e) => search_error(e),
                     Ok(None) => ().into_any(),
                     Ok(Some(b)) => view! {
                         <section class="card" data-testid="inspected-booking">
