@@ -1,9 +1,16 @@
-//! The fields of a moderation decision (PRODUCT §11), shared by the reports queue and a
-//! member's admin page: the action, the days of a suspension, and the reason the member reads.
-//! The caller wraps them in its own `ActionForm` with the hidden ids of what is decided.
+//! Admin decisions. `DecisionForms`: approve or reject with a reason, shared by every queue.
+//! `ModerationFields`: the fields of a moderation decision (PRODUCT §11), shared by the reports
+//! queue and a member's admin page (the action, the days of a suspension, the reason the member
+//! reads); the caller wraps them in its own `ActionForm` with the ids of what is decided.
 
 use crate::types::ModerationAction;
 use leptos::prelude::*;
+use leptos::server_fn::client::Client;
+use leptos::server_fn::codec::PostUrl;
+use leptos::server_fn::request::ClientReq;
+use leptos::server_fn::{Http, ServerFn};
+use serde::de::DeserializeOwned;
+use web_sys::FormData;
 
 const INPUT: &str =
     "mt-1 block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-base";
@@ -46,5 +53,52 @@ pub fn ModerationFields(
             <textarea id=r_id name="reason" rows="2" maxlength="2000" class=INPUT></textarea>
         </label>
         <button type="submit" class="btn-primary mt-3">"Apply"</button>
+    }
+}
+
+/// The two answers every admin queue gives (parcel review, ID checks, payouts, tickets): yes
+/// (`yes` is the decision sent: "approve", or "paid" for a payout), or reject with a reason the
+/// member reads. One `Decision` type on the server for all of them.
+#[component]
+pub fn DecisionForms<ServFn, OutputProtocol>(
+    action: ServerAction<ServFn>,
+    /// The id of what is decided.
+    id: String,
+    yes_label: &'static str,
+    #[prop(default = "approve")] yes: &'static str,
+    #[prop(default = 500)] reason_max: u32,
+    #[prop(default = "Reject")] no_label: &'static str,
+) -> impl IntoView
+where
+    ServFn: DeserializeOwned
+        + ServerFn<Protocol = Http<PostUrl, OutputProtocol>>
+        + Clone
+        + Send
+        + Sync
+        + 'static,
+    <<ServFn::Client as Client<ServFn::Error>>::Request as ClientReq<ServFn::Error>>::FormData:
+        From<FormData>,
+    ServFn::Output: Send + Sync + 'static,
+    ServFn::Error: Send + Sync + 'static,
+    <ServFn as ServerFn>::Client: Client<<ServFn as ServerFn>::Error>,
+    OutputProtocol: 'static,
+{
+    let reject_id = id.clone();
+    view! {
+        <div class="mt-3 flex flex-wrap items-end gap-2" data-testid="decision">
+            <ActionForm action>
+                <input type="hidden" name="id" value=id/>
+                <input type="hidden" name="decision" value=yes/>
+                <button type="submit" class="btn-primary">{yes_label}</button>
+            </ActionForm>
+            <ActionForm action attr:class="flex flex-wrap items-end gap-2">
+                <input type="hidden" name="id" value=reject_id/>
+                <input type="hidden" name="decision" value="reject"/>
+                <label class="text-sm">"Reason "
+                    <input name="reason" class="ml-1 rounded-md border border-slate-300 px-2 py-1" maxlength=reason_max/>
+                </label>
+                <button type="submit" class="btn-secondary text-red-700">{no_label}</button>
+            </ActionForm>
+        </div>
     }
 }

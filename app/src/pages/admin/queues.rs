@@ -5,6 +5,7 @@ use crate::api::admin::{
     payouts_queue, review_queue, verification_queue, DecidePayout, DecideVerification, ReviewParcel,
 };
 use crate::components::cards::{loading, ParcelRow};
+use crate::components::decision::DecisionForms;
 use crate::components::form::{action_error, FormError};
 use crate::components::layout::{Notice, PageHeader};
 use crate::pages::errors::page_error;
@@ -41,21 +42,7 @@ pub fn ReviewQueuePage() -> impl IntoView {
                                             {(!i.flagged.is_empty()).then(|| view! { <p class="text-red-700">"Flagged words: "{i.flagged.join(", ")}</p> })}
                                             <p class="text-slate-500">"Submitted "{i.submitted}</p>
                                         </div>
-                                        <div class="mt-3 flex flex-wrap items-end gap-2">
-                                            <ActionForm action=decide>
-                                                <input type="hidden" name="id" value=id.to_string()/>
-                                                <input type="hidden" name="decision" value="approve"/>
-                                                <button type="submit" class="btn-primary">"Approve"</button>
-                                            </ActionForm>
-                                            <ActionForm action=decide attr:class="flex flex-wrap items-end gap-2">
-                                                <input type="hidden" name="id" value=id.to_string()/>
-                                                <input type="hidden" name="decision" value="reject"/>
-                                                <label class="text-sm">"Reason "
-                                                    <input name="reason" class="ml-1 rounded-md border border-slate-300 px-2 py-1" maxlength="1000"/>
-                                                </label>
-                                                <button type="submit" class="btn-secondary text-red-700">"Reject"</button>
-                                            </ActionForm>
-                                        </div>
+                                        <DecisionForms action=decide id=id.to_string() yes_label="Approve" reason_max=1000/>
                                     </ParcelRow>
                                 }
                             }).collect_view()}
@@ -88,27 +75,12 @@ pub fn PayoutsPage() -> impl IntoView {
                         <ul class="space-y-3">
                             {items.into_iter().map(|w| {
                                 let id = w.id.to_string();
-                                let id2 = id.clone();
                                 view! {
                                     <li class="card" data-testid="payout-item">
                                         <p class="font-semibold">{w.amount.to_string()}" to "{w.user_name}" ("{w.user_email}")"</p>
                                         <p class="text-sm text-slate-700">{if w.method == PayoutMethod::Iban { "IBAN " } else { "Mobile money " }}<span class="font-mono">{w.destination}</span></p>
                                         <p class="text-sm text-slate-500">"Requested "{w.at}</p>
-                                        <div class="mt-2 flex flex-wrap items-end gap-2">
-                                            <ActionForm action=decide>
-                                                <input type="hidden" name="id" value=id/>
-                                                <input type="hidden" name="decision" value="paid"/>
-                                                <button type="submit" class="btn-primary">"Mark paid"</button>
-                                            </ActionForm>
-                                            <ActionForm action=decide attr:class="flex flex-wrap items-end gap-2">
-                                                <input type="hidden" name="id" value=id2/>
-                                                <input type="hidden" name="decision" value="reject"/>
-                                                <label class="text-sm">"Reason "
-                                                    <input name="reason" class="ml-1 rounded-md border border-slate-300 px-2 py-1" maxlength="500"/>
-                                                </label>
-                                                <button type="submit" class="btn-secondary text-red-700">"Reject and return"</button>
-                                            </ActionForm>
-                                        </div>
+                                        <DecisionForms action=decide id=id yes_label="Mark paid" yes="paid" no_label="Reject and return"/>
                                     </li>
                                 }
                             }).collect_view()}
@@ -141,7 +113,6 @@ pub fn VerificationsPage() -> impl IntoView {
                         <ul class="space-y-4">
                             {items.into_iter().map(|v| {
                                 let id = v.id.to_string();
-                                let id2 = id.clone();
                                 let (src_id, src_selfie) = (format!("/admin/verifications/{id}/id"), format!("/admin/verifications/{id}/selfie"));
                                 view! {
                                     <li class="card" data-testid="verification-item">
@@ -151,21 +122,7 @@ pub fn VerificationsPage() -> impl IntoView {
                                             <img src=src_id alt="ID document" class="max-h-64 rounded border"/>
                                             <img src=src_selfie alt="Selfie" class="max-h-64 rounded border"/>
                                         </div>
-                                        <div class="mt-2 flex flex-wrap items-end gap-2">
-                                            <ActionForm action=decide>
-                                                <input type="hidden" name="id" value=id/>
-                                                <input type="hidden" name="decision" value="approve"/>
-                                                <button type="submit" class="btn-primary">"Approve"</button>
-                                            </ActionForm>
-                                            <ActionForm action=decide attr:class="flex flex-wrap items-end gap-2">
-                                                <input type="hidden" name="id" value=id2/>
-                                                <input type="hidden" name="decision" value="reject"/>
-                                                <label class="text-sm">"Reason "
-                                                    <input name="reason" class="ml-1 rounded-md border border-slate-300 px-2 py-1" maxlength="500"/>
-                                                </label>
-                                                <button type="submit" class="btn-secondary text-red-700">"Reject"</button>
-                                            </ActionForm>
-                                        </div>
+                                        <DecisionForms action=decide id=id yes_label="Approve"/>
                                     </li>
                                 }
                             }).collect_view()}

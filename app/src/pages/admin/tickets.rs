@@ -2,6 +2,7 @@
 
 use crate::api::admin::{ticket_queue, DecideTicket};
 use crate::components::cards::loading;
+use crate::components::decision::DecisionForms;
 use crate::components::form::{action_error, FormError};
 use crate::components::layout::{Notice, PageHeader};
 use crate::pages::errors::page_error;
@@ -29,7 +30,6 @@ pub fn TicketsPage() -> impl IntoView {
                                 let id = t.trip.to_string();
                                 let file = format!("/trips/{id}/ticket");
                                 let page = format!("/trips/{id}");
-                                let (id_confirm, id_reject) = (id.clone(), id);
                                 view! {
                                     <li class="card" data-testid="ticket-item">
                                         <p class="font-semibold"><a class="link" href=page>{t.route}</a>" · departs "{t.departs}</p>
@@ -39,21 +39,7 @@ pub fn TicketsPage() -> impl IntoView {
                                         } else {
                                             view! { <img src=file alt="Ticket or boarding pass" class="mt-2 max-h-64 rounded border"/> }.into_any()
                                         }}
-                                        <div class="mt-2 flex flex-wrap items-end gap-2">
-                                            <ActionForm action=decide>
-                                                <input type="hidden" name="id" value=id_confirm/>
-                                                <input type="hidden" name="decision" value="approve"/>
-                                                <button type="submit" class="btn-primary">"Confirm"</button>
-                                            </ActionForm>
-                                            <ActionForm action=decide attr:class="flex flex-wrap items-end gap-2">
-                                                <input type="hidden" name="id" value=id_reject/>
-                                                <input type="hidden" name="decision" value="reject"/>
-                                                <label class="text-sm">"Reason "
-                                                    <input name="reason" class="ml-1 rounded-md border border-slate-300 px-2 py-1" maxlength="500"/>
-                                                </label>
-                                                <button type="submit" class="btn-secondary text-red-700">"Reject"</button>
-                                            </ActionForm>
-                                        </div>
+                                        <DecisionForms action=decide id=id yes_label="Confirm"/>
                                     </li>
                                 }
                             }).collect_view()}
