@@ -37,6 +37,8 @@ pub struct DisputeView {
     pub price: Money,
     pub held: Money,
     pub max_payout: Money,
+    /// For an admin: the two sides' conversation, readable because of the dispute (audited).
+    pub conversation: Option<Uuid>,
 }
 
 /// A booking's dispute as one of its sides sees it: whether one may be opened, or the dispute.

@@ -300,3 +300,44 @@ async fn without_protection_there_is_no_payout(pool: PgPool) {
         .unwrap_err();
     assert_eq!(fields(&e), ["payout"]);
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn an_admin_may_read_the_two_sides_conversation_under_a_dispute_and_it_is_audited(
+    pool: PgPool,
+) {
+    use app::server::chat::service as chat;
+    let (w, b) = delivered(&pool, false).await;
+    let admin = user(&pool, "Ada").await;
+    let c = chat::start(&pool, w.sender, w.parcel, w.trip)
+        .await
+        .unwrap();
+    chat::send(&pool, w.traveler, c, "Left it with the neighbour", None)
+        .await
+        .unwrap();
+    assert!(matches!(
+        chat::open_as_admin(&pool, admin, c).await,
+        Err(AppError::Forbidden)
+    ));
+    let d = disputes::open(
+        &pool,
+        w.sender,
+        b,
+        DisputeReason::NotDelivered,
+        "Nothing came.",
+    )
+    .await
+    .unwrap();
+    let seen = disputes::view(&pool, admin, true, d, "UTC").await.unwrap();
+    assert_eq!(seen.conversation, Some(c));
+    let mine = disputes::view(&pool, w.sender, false, d, "UTC")
+        .await
+        .unwrap();
+    assert_eq!(mine.conversation, None, "only admins get the link");
+    let read = chat::open_as_admin(&pool, admin, c).await.unwrap();
+    assert_eq!(read.messages[0].body, "Left it with the neighbour");
+    let log = app::server::audit::list(&pool, "conversation.read", "", "UTC")
+        .await
+        .unwrap();
+    assert_eq!(log.len(), 1);
+    assert!(log[0].after.as_deref().unwrap().contains("dispute"));
+}

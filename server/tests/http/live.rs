@@ -1,5 +1,5 @@
-//! Live updates across instances: two servers on one database; a message sent through one
-//! reaches the other side's event stream open on the other.
+//! Two servers on one database: a message sent through one reaches the other side's event
+//! stream open on the other; a setting an admin changes on one holds on the other at once.
 
 use super::support;
 use app::server::testkit;
@@ -125,4 +125,50 @@ async fn a_message_sent_on_one_instance_reaches_a_stream_open_on_another(pool: P
         quiet.is_err() || matches!(&quiet, Ok(Ok(Some(b))) if b.starts_with(b":")),
         "{quiet:?}"
     );
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_setting_changed_on_one_instance_holds_on_another(pool: PgPool) {
+    let a = support::spawn(pool.clone()).await;
+    let b = support::spawn(pool.clone()).await;
+    let admin = a.signed_up_client("root@example.com").await;
+    sqlx::query("UPDATE users SET role = 'admin' WHERE email = 'root@example.com'")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let terms = || async {
+        b.client()
+            .get(b.url("/api/bookings/terms"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    };
+    assert!(terms().await.contains("10%"), "{}", terms().await);
+    let res = admin
+        .post(a.url("/api/admin/settings/set"))
+        .header("origin", format!("http://{}", a.addr))
+        .form(&[("key", "service_fee_bps"), ("value", "1500")])
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        res.status().is_success() || res.status().is_redirection(),
+        "{}",
+        res.status()
+    );
+    let now = terms().await;
+    assert!(now.contains("15%"), "{now}");
+    // A value out of range is refused with the field's message, and nothing changes.
+    let res = admin
+        .post(a.url("/api/admin/settings/set"))
+        .header("origin", format!("http://{}", a.addr))
+        .form(&[("key", "service_fee_bps"), ("value", "9223372036854775807")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 422);
+    assert!(terms().await.contains("15%"));
 }

@@ -82,9 +82,12 @@ pub fn AdminDisputePage() -> impl IntoView {
                             "No protection was bought on this booking."
                         };
                         let booking = d.booking;
+                        let conversation = d.conversation;
                         let parties = format!("{}: {} (sender) and {} (traveler)", d.parcel_title, d.sender, d.traveler);
                         view! {
-                            <p class="text-slate-700">{parties}" · "<a class="link" href=format!("/bookings/{booking}")>"the booking"</a></p>
+                            <p class="text-slate-700">{parties}" · "<a class="link" href=format!("/admin/bookings?q={booking}")>"the booking and its ledger"</a>
+                                {conversation.map(|c| view! { " · "<a class="link" href=format!("/admin/conversations/{c}") data-testid="dispute-conversation">"their conversation (your reading is recorded)"</a> })}
+                            </p>
                             <p class="text-sm text-slate-600" data-testid="dispute-money">"Price "{price}" · held in escrow "{held}</p>
                             <DisputeThread d post/>
                             {(open && can_decide).then(|| view! {

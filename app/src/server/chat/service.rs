@@ -209,7 +209,7 @@ pub async fn image_file(
     .await?
     .ok_or_else(missing)?;
     let c = store::row(pool, conversation).await?;
-    let allowed = c.is_member(user) || (admin && store::reported(pool, conversation).await?);
+    let allowed = c.is_member(user) || (admin && store::under_review(pool, conversation).await?);
     if !allowed {
         return Err(missing());
     }
@@ -249,14 +249,14 @@ pub async fn open(
     view(pool, &c, Some(user), tz, masking, true).await
 }
 
-/// An admin reads a conversation a report involves; the read is audit-logged.
+/// An admin reads a conversation a report or a dispute involves; the read is audit-logged.
 pub async fn open_as_admin(
     pool: &PgPool,
     admin: UserId,
     id: ConversationId,
 ) -> Result<Conversation, AppError> {
     let c = store::row(pool, id).await?;
-    if !store::reported(pool, id).await? {
+    if !store::under_review(pool, id).await? {
         return Err(AppError::Forbidden);
     }
     let mut tx = pool.begin().await?;
@@ -266,7 +266,7 @@ pub async fn open_as_admin(
         "conversation.read",
         &id.to_string(),
         None,
-        Some("read because a report involves it"),
+        Some("read because a report or a dispute involves it"),
     )
     .await?;
     tx.commit().await?;

@@ -73,11 +73,16 @@ pub async fn masking(db: impl PgExecutor<'_>, c: &ConversationRow) -> Result<boo
     Ok(!booked)
 }
 
-/// Whether a report involves the conversation (what lets an admin read it).
-pub async fn reported(db: impl PgExecutor<'_>, id: ConversationId) -> Result<bool, AppError> {
+/// Whether a report or a dispute involves the conversation (what lets an admin read it): a
+/// reported message in it, or a dispute on a booking of its parcel and trip.
+pub async fn under_review(db: impl PgExecutor<'_>, id: ConversationId) -> Result<bool, AppError> {
     Ok(sqlx::query_scalar!(
         r#"SELECT EXISTS (SELECT 1 FROM message_reports r JOIN messages m ON m.id = r.message_id
-             WHERE m.conversation_id = $1) AS "e!""#,
+                          WHERE m.conversation_id = $1)
+               OR EXISTS (SELECT 1 FROM conversations c
+                          JOIN bookings b ON b.parcel_id = c.parcel_id AND b.trip_id = c.trip_id
+                          JOIN disputes d ON d.booking_id = b.id
+                          WHERE c.id = $1) AS "e!""#,
         id
     )
     .fetch_one(db)

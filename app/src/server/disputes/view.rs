@@ -90,6 +90,17 @@ async fn view_of(
         price: b.price(),
         held: Money::new(held, b.currency),
         max_payout: Money::new(max_payout(&b, parcel.declared_value_minor, &s), b.currency),
+        conversation: if admin {
+            sqlx::query_scalar!(
+                "SELECT id FROM conversations WHERE parcel_id = $1 AND trip_id = $2",
+                b.parcel_id as crate::types::ParcelId,
+                b.trip_id as crate::types::TripId
+            )
+            .fetch_optional(pool)
+            .await?
+        } else {
+            None
+        },
     })
 }
 
