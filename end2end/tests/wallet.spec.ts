@@ -47,6 +47,7 @@ test('a declined card says so; a withdrawal needs an ID check and goes through t
   await expect(payout).toContainText('DE89370400440532013000');
   await payout.getByRole('button', { name: 'Mark paid' }).click();
   await expect(adminPage.getByText('Decision saved.')).toBeVisible();
+  await expect(adminPage.getByTestId('payout-decided').filter({ hasText: `Wanda ${t}` })).toContainText('Paid');
 
   await open(page, '/wallet');
   await expect(page.getByTestId('withdrawal-status').first()).toHaveText('paid');

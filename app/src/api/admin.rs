@@ -284,3 +284,10 @@ pub async fn inspect_booking(
     let me = ctx::require_admin().await?;
     admin::inspect::booking(&ctx::pool()?, &q, &ctx::viewer_zone(Some(&me))).await
 }
+
+/// The latest paid and rejected withdrawals.
+#[server(prefix = "/api", endpoint = "admin/payouts/history", input = GetUrl)]
+pub async fn payouts_history() -> Result<Vec<WithdrawalItem>, AppError> {
+    let me = ctx::require_admin().await?;
+    withdrawals::decided(&ctx::pool()?, &ctx::viewer_zone(Some(&me))).await
+}

@@ -186,6 +186,19 @@ async fn withdrawals_need_an_id_and_go_through_the_payouts_queue(pool: PgPool) {
         "{receipts:?}"
     );
     assert!(receipts.contains(&format!("/wallet/receipts/payout/{returned}")));
+    // The admins' history: both decisions, newest first, the reason kept, numbers masked.
+    assert!(withdrawals::queue(&pool).await.unwrap().is_empty());
+    let done = withdrawals::decided(&pool, "UTC").await.unwrap();
+    assert_eq!(
+        done.iter().map(|w| w.id).collect::<Vec<_>>(),
+        [returned, paid]
+    );
+    assert_eq!(done[0].reason.as_deref(), Some("Number not registered"));
+    assert!(
+        !done[1].destination.contains("0532"),
+        "{}",
+        done[1].destination
+    );
     assert_ledger_ok(&pool).await;
 }
 

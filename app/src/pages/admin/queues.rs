@@ -2,7 +2,8 @@
 //! approve/reject form.
 
 use crate::api::admin::{
-    payouts_queue, review_queue, verification_queue, DecidePayout, DecideVerification, ReviewParcel,
+    payouts_history, payouts_queue, review_queue, verification_queue, DecidePayout,
+    DecideVerification, ReviewParcel,
 };
 use crate::components::cards::{loading, ParcelRow};
 use crate::components::decision::DecisionForms;
@@ -61,6 +62,7 @@ pub fn PayoutsPage() -> impl IntoView {
     let error = action_error(decide);
     let done = query_flag("done");
     let queue = Resource::new(move || decide.version().get(), |_| payouts_queue());
+    let history = Resource::new(move || decide.version().get(), |_| payouts_history());
     view! {
         <leptos_meta::Title text="Payouts"/>
         <PageHeader title="Payouts" lead="Pay each withdrawal to its destination, then mark it paid. Rejecting returns the money to the user's wallet."/>
@@ -83,6 +85,26 @@ pub fn PayoutsPage() -> impl IntoView {
                                         <DecisionForms action=decide id=id yes_label="Mark paid" yes="paid" no_label="Reject and return"/>
                                     </li>
                                 }
+                            }).collect_view()}
+                        </ul>
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
+        <h2 class="mb-2 mt-8 text-lg font-semibold">"Paid and rejected"</h2>
+        <Suspense fallback=loading>
+            {move || Suspend::new(async move {
+                match history.await {
+                    Err(e) => page_error(e),
+                    Ok(items) if items.is_empty() => view! { <p class="text-slate-600">"Nothing decided yet."</p> }.into_any(),
+                    Ok(items) => view! {
+                        <ul class="space-y-2 text-sm" data-testid="payout-history">
+                            {items.into_iter().map(|w| view! {
+                                <li class="card" data-testid="payout-decided">
+                                    <strong>{match w.status { crate::types::WithdrawalStatus::Paid => "Paid", crate::types::WithdrawalStatus::Rejected => "Rejected", _ => "Waiting" }}</strong>" · "{w.amount.to_string()}" to "{w.user_name}" ("{w.user_email}") · "
+                                    <span class="font-mono">{w.destination}</span>" · "{w.at}
+                                    {w.reason.map(|r| format!(" · {r}"))}
+                                </li>
                             }).collect_view()}
                         </ul>
                     }.into_any(),

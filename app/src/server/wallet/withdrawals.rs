@@ -352,6 +352,23 @@ pub async fn queue(pool: &PgPool) -> Result<Vec<WithdrawalItem>, AppError> {
     Ok(rows.into_iter().map(|r| r.item(true, "UTC")).collect())
 }
 
+/// The admins' payout history: the latest paid and rejected withdrawals, newest decision
+/// first, destinations masked (the work is done; the full number is not needed any more).
+pub async fn decided(pool: &PgPool, tz: &str) -> Result<Vec<WithdrawalItem>, AppError> {
+    let rows = sqlx::query_as!(
+        WithdrawalRow,
+        r#"SELECT w.id, u.display_name, u.email, w.amount_minor,
+                  w.currency AS "currency: Currency", w.method AS "method: PayoutMethod",
+                  w.destination, w.status AS "status: WithdrawalStatus", w.reason,
+                  coalesce(w.decided_at, w.created_at) AS "created_at!"
+           FROM withdrawals w JOIN users u ON u.id = w.user_id
+           WHERE w.status <> 'pending' ORDER BY w.decided_at DESC NULLS LAST LIMIT 100"#
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows.into_iter().map(|r| r.item(false, tz)).collect())
+}
+
 /// A member's latest withdrawals, destinations masked.
 pub async fn mine(pool: &PgPool, user: UserId, tz: &str) -> Result<Vec<WithdrawalItem>, AppError> {
     let rows = sqlx::query_as!(
