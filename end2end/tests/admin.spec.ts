@@ -79,3 +79,18 @@ test('an admin changes a setting; it is saved, shown and audited', async ({ brow
   await again.getByRole('button', { name: 'Save' }).click();
   await expect(page.getByText('Setting saved.')).toBeVisible();
 });
+
+test('an admin adds a prohibited keyword and removes it again', async ({ browser }, testInfo) => {
+  const page = await admin(browser, testInfo);
+  const word = `contraband${Math.random().toString(36).slice(2, 7)}`;
+  await open(page, '/admin/settings');
+  await page.getByLabel('New keyword').fill(word.toUpperCase());
+  await page.getByRole('button', { name: 'Add', exact: true }).first().click();
+  await expect(page.getByText('Setting saved.')).toBeVisible();
+  const item = page.getByTestId('keyword').filter({ hasText: word });
+  await expect(item).toHaveCount(1);
+  await item.getByRole('button', { name: `Remove ${word}` }).click();
+  await expect(page.getByTestId('keyword').filter({ hasText: word })).toHaveCount(0);
+  await open(page, `/admin/audit?action=settings.keyword&subject=keyword%3A${word}`);
+  await expect(page.getByTestId('audit-entry')).toHaveCount(2);
+});

@@ -291,3 +291,51 @@ pub async fn payouts_history() -> Result<Vec<WithdrawalItem>, AppError> {
     let me = ctx::require_admin().await?;
     withdrawals::decided(&ctx::pool()?, &ctx::viewer_zone(Some(&me))).await
 }
+
+/// The risk rules, prohibited keywords and high-risk countries.
+#[server(prefix = "/api", endpoint = "admin/settings/risk", input = GetUrl)]
+pub async fn risk_lists() -> Result<crate::types::admin::RiskLists, AppError> {
+    ctx::require_admin().await?;
+    admin::settings::risk_lists(&ctx::pool()?).await
+}
+
+/// Changes a risk rule's points, threshold and whether it applies.
+#[server(prefix = "/api", endpoint = "admin/settings/risk-rule")]
+pub async fn change_risk_rule(
+    #[server(default)] code: String,
+    #[server(default)] points: String,
+    #[server(default)] param: String,
+    #[server(default)] enabled: Option<String>,
+) -> Result<(), AppError> {
+    let me = ctx::require_admin().await?;
+    let on = enabled.is_some();
+    admin::settings::set_risk_rule(&ctx::pool()?, me.user.id, &code, &points, &param, on).await?;
+    leptos_axum::redirect("/admin/settings?saved=1#risk");
+    Ok(())
+}
+
+/// Adds or removes a prohibited keyword (`action`: "add" or "remove").
+#[server(prefix = "/api", endpoint = "admin/settings/keyword")]
+pub async fn change_keyword(
+    #[server(default)] keyword: String,
+    #[server(default)] action: String,
+) -> Result<(), AppError> {
+    let me = ctx::require_admin().await?;
+    let add = action != "remove";
+    admin::settings::set_keyword(&ctx::pool()?, me.user.id, &keyword, add).await?;
+    leptos_axum::redirect("/admin/settings?saved=1#keywords");
+    Ok(())
+}
+
+/// Adds or removes a high-risk country (`action`: "add" or "remove").
+#[server(prefix = "/api", endpoint = "admin/settings/country")]
+pub async fn change_country(
+    #[server(default)] country: String,
+    #[server(default)] action: String,
+) -> Result<(), AppError> {
+    let me = ctx::require_admin().await?;
+    let add = action != "remove";
+    admin::settings::set_country(&ctx::pool()?, me.user.id, &country, add).await?;
+    leptos_axum::redirect("/admin/settings?saved=1#countries");
+    Ok(())
+}

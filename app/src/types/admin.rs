@@ -217,3 +217,23 @@ pub struct BookingInspect {
     pub transactions: Vec<TxItem>,
     pub dispute: Option<uuid::Uuid>,
 }
+
+/// A risk rule as the settings editor shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RiskRuleItem {
+    pub code: String,
+    pub label: String,
+    pub points: i32,
+    /// The rule's threshold, where it has one (grams, cents, days or a ratio, as its label says).
+    pub param: Option<i64>,
+    pub enabled: bool,
+}
+
+/// The lists the risk check reads.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RiskLists {
+    pub rules: Vec<RiskRuleItem>,
+    pub keywords: Vec<String>,
+    /// (code, name)
+    pub countries: Vec<(String, String)>,
+}

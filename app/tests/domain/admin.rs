@@ -243,3 +243,92 @@ async fn the_inspector_and_the_explorer_show_a_booking_s_money(pool: PgPool) {
         assert_eq!(fields(&e), [field]);
     }
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn risk_rules_keywords_and_countries_are_edited_with_checks(pool: PgPool) {
+    use app::server::admin::settings as editor;
+    setup(&pool).await;
+    let admin = user(&pool, "Ada").await;
+    let before = editor::risk_lists(&pool).await.unwrap();
+    let heavy = before.rules.iter().find(|r| r.code == "heavy").unwrap();
+    assert_eq!(
+        (heavy.points, heavy.param, heavy.enabled),
+        (10, Some(10000), true)
+    );
+    for (points, param, field) in [
+        ("101", "5000", "points"),
+        ("x", "5000", "points"),
+        ("20", "-1", "param"),
+        ("20", "", "param"),
+    ] {
+        let e = editor::set_risk_rule(&pool, admin, "heavy", points, param, true)
+            .await
+            .unwrap_err();
+        assert_eq!(fields(&e), [field], "{points} {param}");
+    }
+    assert!(matches!(
+        editor::set_risk_rule(&pool, admin, "nope", "1", "", true).await,
+        Err(app::error::AppError::NotFound(_))
+    ));
+    editor::set_risk_rule(&pool, admin, "heavy", "20", "5000", false)
+        .await
+        .unwrap();
+    // A rule without a threshold keeps none, whatever is sent.
+    editor::set_risk_rule(&pool, admin, "international", "5", "77", true)
+        .await
+        .unwrap();
+    let after = editor::risk_lists(&pool).await.unwrap();
+    let heavy = after.rules.iter().find(|r| r.code == "heavy").unwrap();
+    assert_eq!(
+        (heavy.points, heavy.param, heavy.enabled),
+        (20, Some(5000), false)
+    );
+    let intl = after
+        .rules
+        .iter()
+        .find(|r| r.code == "international")
+        .unwrap();
+    assert_eq!((intl.points, intl.param), (5, None));
+
+    for bad in ["", "x", &"y".repeat(41), "a\0b"] {
+        let e = editor::set_keyword(&pool, admin, bad, true)
+            .await
+            .unwrap_err();
+        assert_eq!(fields(&e), ["keyword"]);
+    }
+    editor::set_keyword(&pool, admin, "  Ivory ", true)
+        .await
+        .unwrap();
+    editor::set_keyword(&pool, admin, "ivory", true)
+        .await
+        .unwrap();
+    editor::set_keyword(&pool, admin, "gun", false)
+        .await
+        .unwrap();
+    let lists = editor::risk_lists(&pool).await.unwrap();
+    assert!(lists.keywords.contains(&"ivory".to_string()));
+    assert!(!lists.keywords.contains(&"gun".to_string()));
+
+    for bad in ["", "ZZ", "S", "syr", "1Y"] {
+        let e = editor::set_country(&pool, admin, bad, true)
+            .await
+            .unwrap_err();
+        assert_eq!(fields(&e), ["country"], "{bad:?}");
+    }
+    editor::set_country(&pool, admin, "ng", true).await.unwrap();
+    editor::set_country(&pool, admin, "SY", false)
+        .await
+        .unwrap();
+    let lists = editor::risk_lists(&pool).await.unwrap();
+    let codes: Vec<&str> = lists.countries.iter().map(|(c, _)| c.as_str()).collect();
+    assert!(codes.contains(&"NG") && !codes.contains(&"SY"), "{codes:?}");
+    assert!(lists
+        .countries
+        .iter()
+        .any(|(c, n)| c == "NG" && n == "Nigeria"));
+    // Each real change once in the audit log: two rules, two keywords, two countries.
+    let log = app::server::audit::list(&pool, "settings.", "", "UTC")
+        .await
+        .unwrap();
+    assert_eq!(log.len(), 6, "{log:?}");
+}

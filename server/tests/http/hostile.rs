@@ -453,6 +453,11 @@ const FIELDS: &[&str] = &[
     "value",
     "booking",
     "account",
+    "points",
+    "param",
+    "enabled",
+    "keyword",
+    "country",
 ];
 
 /// The fields that hold free text, each sent 100 KB at once.
