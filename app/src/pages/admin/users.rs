@@ -181,7 +181,7 @@ fn Member(
                     <ul class="space-y-1 text-sm">
                         {m.bookings.into_iter().map(|b| view! {
                             <li>
-                                <a class="link" href=format!("/bookings/{}", b.id)>{b.parcel_title}</a>
+                                <a class="link" href=format!("/admin/bookings?q={}", b.id)>{b.parcel_title}</a>
                                 " · "{b.route}" · "{b.my_side.label()}" · "{b.status.label()}" · "{b.price.to_string()}
                             </li>
                         }).collect_view()}
