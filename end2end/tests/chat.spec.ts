@@ -9,9 +9,9 @@ test('a question from the match list is answered live across instances; contact 
   const live = jsEnabled(testInfo);
   const traveler = await member(browser, testInfo, 'chat-traveler', `Tara ${t}`, BASE_B);
   const sender = await member(browser, testInfo, 'chat-sender', `Sam ${t}`);
-  await postTrip(traveler.page, 'CDG', 'LHR');
+  await postTrip(traveler.page, 'FCO', 'MXP');
   await topUp(sender.page, '50');
-  await postParcel(sender.page, `Scarves ${t}`, 'Paris, France', 'London, United Kingdom');
+  await postParcel(sender.page, `Scarves ${t}`, 'FCO', 'MXP');
 
   // The sender asks the traveler a question from the parcel's match list.
   const card = sender.page.getByTestId('trip-card').filter({ hasText: `Tara ${t}` });
@@ -65,9 +65,9 @@ test('the bell rings live on the other instance, and each notification email is 
   const t = tag();
   const traveler = await member(browser, testInfo, 'bell-traveler', `Tia ${t}`, BASE_B);
   const sender = await member(browser, testInfo, 'bell-sender', `Sid ${t}`);
-  await postTrip(traveler.page, 'CDG', 'LHR');
+  await postTrip(traveler.page, 'AMS', 'BRU');
   await topUp(sender.page, '50');
-  await postParcel(sender.page, `Atlas ${t}`, 'Paris, France', 'London, United Kingdom');
+  await postParcel(sender.page, `Atlas ${t}`, 'AMS', 'BRU');
 
   await open(traveler.page, '/trips');
   await expect(traveler.page.getByTestId('bell')).toBeVisible();
@@ -103,9 +103,9 @@ test('switching an email off stops it; the notification still arrives', async ({
   await expect(traveler.page.getByLabel('Booking requests and offers')).not.toBeChecked();
   await expect(traveler.page.getByLabel('Accepted bookings')).toBeChecked();
 
-  await postTrip(traveler.page, 'CDG', 'LHR');
+  await postTrip(traveler.page, 'VIE', 'PRG');
   await topUp(sender.page, '50');
-  await postParcel(sender.page, `Lamp ${t}`, 'Paris, France', 'London, United Kingdom');
+  await postParcel(sender.page, `Lamp ${t}`, 'VIE', 'PRG');
   await sender.page.getByTestId('trip-card').filter({ hasText: `Tom ${t}` }).getByRole('button', { name: 'Request this trip' }).click();
   await expect(sender.page).toHaveURL(/\/bookings\/[0-9a-f-]+\?sent=1/);
 

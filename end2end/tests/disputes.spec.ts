@@ -10,9 +10,9 @@ test('a damaged parcel is disputed with a photo and the admin splits the price',
   const sender = await member(browser, testInfo, 'dispute-sender', `Dan ${t}`);
   const adminPage = await admin(browser, testInfo);
 
-  await postTrip(traveler.page, 'CDG', 'LHR');
+  await postTrip(traveler.page, 'LIS', 'OPO');
   await topUp(sender.page, '50');
-  const parcel = await postParcel(sender.page, `Vase ${t}`, 'Paris, France', 'London, United Kingdom');
+  const parcel = await postParcel(sender.page, `Vase ${t}`, 'LIS', 'OPO');
   await open(sender.page, `/parcels/${parcel}`);
   await sender.page.getByTestId('trip-card').filter({ hasText: `Dora ${t}` })
     .getByRole('button', { name: 'Request this trip' }).click();

@@ -62,8 +62,8 @@ test('at 375 px the header is one row with a menu, and every control is big enou
 
   const traveler = await phoneMember(browser, testInfo, 'tap-traveler', `Tapio ${t}`);
   const sender = await phoneMember(browser, testInfo, 'tap-sender', `Tess ${t}`);
-  await postTrip(traveler.page, 'CDG', 'LHR');
-  const parcel = await postParcel(sender.page, `Tap test ${t}`, 'Paris, France', 'London, United Kingdom');
+  await postTrip(traveler.page, 'DUB', 'EDI');
+  const parcel = await postParcel(sender.page, `Tap test ${t}`, 'DUB', 'EDI');
 
   // The header: one row, the messages and the bell at hand, the rest in the menu.
   const header = sender.page.locator('header').first();
@@ -108,16 +108,16 @@ test('the signed-in home shows what is next and what waits for an answer', async
   await expect(sender.page.getByRole('link', { name: 'Send a parcel' })).toBeVisible();
   await expect(sender.page.getByRole('link', { name: 'Post a trip' })).toBeVisible();
 
-  await postTrip(traveler.page, 'CDG', 'LHR');
+  await postTrip(traveler.page, 'CPH', 'ARN');
   await topUp(sender.page, '50');
-  const parcel = await postParcel(sender.page, `Home test ${t}`, 'Paris, France', 'London, United Kingdom');
+  const parcel = await postParcel(sender.page, `Home test ${t}`, 'CPH', 'ARN');
   await requestTrip(sender.page, parcel, `Hugo ${t}`);
 
   await open(sender.page, '/');
   await expect(sender.page.getByTestId('next-parcel')).toContainText(`Home test ${t}`);
   await expect(sender.page.getByTestId('waiting')).toHaveCount(0);
   await open(traveler.page, '/');
-  await expect(traveler.page.getByTestId('next-trip')).toContainText('London');
+  await expect(traveler.page.getByTestId('next-trip')).toContainText('Stockholm');
   const waiting = traveler.page.getByTestId('waiting').getByTestId('booking-row');
   await expect(waiting).toContainText(`Home test ${t}`);
   await expect(waiting).toContainText('Your answer');
@@ -144,9 +144,9 @@ test('every payment has a receipt, with times in the member’s own zone', async
     }, { timeout: 45_000 }).toBe('Asia/Tokyo');
     await js.close();
   }
-  await postTrip(traveler.page, 'CDG', 'LHR');
+  await postTrip(traveler.page, 'OSL', 'HEL');
   await topUp(sender.page, '50');
-  const parcel = await postParcel(sender.page, `Receipt test ${t}`, 'Paris, France', 'London, United Kingdom');
+  const parcel = await postParcel(sender.page, `Receipt test ${t}`, 'OSL', 'HEL');
   await requestTrip(sender.page, parcel, `Rhea ${t}`);
 
   await open(sender.page, '/wallet');
