@@ -31,11 +31,12 @@ pub fn pool(database_url: &str, max: u32) -> Result<PgPool, sqlx::Error> {
         .connect_lazy(database_url)
 }
 
-/// The app's state. Starts this process's listener on the live channel (so call it inside the
-/// runtime that serves).
+/// The app's state. Starts this process's listeners on the live channel and for changed
+/// settings (so call it inside the runtime that serves).
 pub fn state(leptos_options: LeptosOptions, pool: PgPool, config: Config) -> AppState {
     let live = app::server::live::Hub::new();
     tokio::spawn(live.clone().listen(pool.clone()));
+    tokio::spawn(app::server::settings::watch(pool.clone()));
     AppState {
         leptos_options,
         pool,

@@ -130,7 +130,7 @@ pub async fn settle_booking(
 /// The fee and protection terms in words (request forms show them).
 #[server(prefix = "/api", endpoint = "bookings/terms", input = GetUrl)]
 pub async fn get_booking_terms() -> Result<BookingTerms, AppError> {
-    let s = settings::load(&ctx::pool()?).await?;
+    let s = settings::current(&ctx::pool()?).await?;
     Ok(money::escrow::terms(&s))
 }
 

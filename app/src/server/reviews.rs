@@ -128,7 +128,7 @@ pub async fn write(
     input: &ReviewInput,
 ) -> Result<(), AppError> {
     let v = validate(input)?;
-    let s = settings::load(pool).await?;
+    let s = settings::current(pool).await?;
     let mut tx = pool.begin().await?;
     let b = lock(&mut tx, booking).await?;
     let (subject, role) = if author == b.sender {
@@ -292,7 +292,7 @@ pub async fn for_booking(
     } else {
         b.sender_name
     };
-    let s = settings::load(pool).await?;
+    let s = settings::current(pool).await?;
     let rows = sqlx::query_as!(
         ReviewRow,
         r#"SELECT r.author_id AS "author_id: UserId", u.display_name AS author, r.stars,

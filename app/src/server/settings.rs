@@ -1,9 +1,10 @@
 //! Run-time settings (PRODUCT's "(setting)" numbers), kept in the `settings` table so an admin
-//! can change them without a deploy. Read fresh where a rule needs them; the services take
-//! them as a value, so a rule and its test see the same numbers.
+//! can change them without a deploy. The services take them as a value, so a rule and its test
+//! see the same numbers. `load` reads them fresh (inside a transaction that moves money);
+//! `current` serves them from memory on an instance that `watch`es for changes.
 
 use crate::types::{Currency, Money};
-use sqlx::PgExecutor;
+use sqlx::{PgExecutor, PgPool};
 
 /// Units of each currency per euro, ×1000 (settings `fx.XOF` = 655957 …). The money rules are
 /// set in euros (thresholds, minimums, caps, sanity limits, the reward formula, the risk rule's
@@ -157,6 +158,139 @@ pub async fn load(db: impl PgExecutor<'_>) -> Result<Settings, sqlx::Error> {
     Ok(s)
 }
 
+/// The channel a change of settings is announced on (in the changing transaction, so on commit).
+pub const CHANNEL: &str = "carry_settings";
+
+/// The settings as this instance last read them, per database. Kept only while this process
+/// listens on `CHANNEL` (`watch`): any change, on any instance, drops them, as does losing the
+/// connection that listens; without a listener every call reads the database.
+mod cache {
+    use super::Settings;
+    use std::collections::HashMap;
+    use std::sync::{Mutex, MutexGuard, OnceLock};
+
+    #[derive(Default)]
+    pub struct Entry {
+        pub listening: bool,
+        /// Moves on every change heard, so a read that began before it is not kept.
+        pub generation: u64,
+        pub value: Option<Settings>,
+    }
+
+    pub fn entries() -> MutexGuard<'static, HashMap<String, Entry>> {
+        static ENTRIES: OnceLock<Mutex<HashMap<String, Entry>>> = OnceLock::new();
+        // A panic while the lock was held cannot leave an entry half-written: recover it.
+        ENTRIES
+            .get_or_init(Default::default)
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub fn update(key: &str, f: impl FnOnce(&mut Entry)) {
+        f(entries().entry(key.to_string()).or_default());
+    }
+}
+
+/// Which database a pool reaches: the cache's key.
+fn database_key(pool: &PgPool) -> String {
+    let o = pool.connect_options();
+    format!(
+        "{}:{}/{}",
+        o.get_host(),
+        o.get_port(),
+        o.get_database().unwrap_or_default()
+    )
+}
+
+/// The settings for a read: from memory while this instance listens for changes (see `watch`),
+/// else from the database.
+pub async fn current(pool: &PgPool) -> Result<Settings, sqlx::Error> {
+    let key = database_key(pool);
+    let generation = {
+        let entries = cache::entries();
+        match entries.get(&key) {
+            Some(e) if e.listening => match e.value {
+                Some(v) => return Ok(v),
+                None => Some(e.generation),
+            },
+            _ => None,
+        }
+    };
+    let fresh = load(pool).await?;
+    if let Some(g) = generation {
+        cache::update(&key, |e| {
+            if e.listening && e.generation == g {
+                e.value = Some(fresh);
+            }
+        });
+    }
+    Ok(fresh)
+}
+
+/// Forgets what this instance remembers of `pool`'s settings (after a change it made itself,
+/// so its own next read does not wait for the notification).
+pub fn forget(pool: &PgPool) {
+    cache::update(&database_key(pool), |e| {
+        e.generation += 1;
+        e.value = None;
+    });
+}
+
+/// Listens for changes of settings on `pool`'s database until the process stops, so `current`
+/// may serve them from memory. Reconnects after a failure; while not listening, nothing is
+/// served from memory.
+pub async fn watch(pool: PgPool) {
+    use sqlx::postgres::PgListener;
+    let key = database_key(&pool);
+    // Dropped with the task (the runtime stopping): nothing stays cached without a listener.
+    struct Stop(String);
+    impl Drop for Stop {
+        fn drop(&mut self) {
+            cache::update(&self.0, |e| {
+                e.listening = false;
+                e.value = None;
+            });
+        }
+    }
+    let _stop = Stop(key.clone());
+    loop {
+        let listener = match PgListener::connect_with(&pool).await {
+            Ok(mut l) => l.listen(CHANNEL).await.map(|()| l),
+            Err(e) => Err(e),
+        };
+        let mut listener = match listener {
+            Ok(l) => l,
+            Err(e) => {
+                tracing::warn!(error = %e, "settings: cannot listen for changes");
+                tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+                continue;
+            }
+        };
+        // Listening from now on: whatever was read before may be stale.
+        cache::update(&key, |e| {
+            e.listening = true;
+            e.generation += 1;
+            e.value = None;
+        });
+        loop {
+            match listener.try_recv().await {
+                Ok(Some(_)) => cache::update(&key, |e| {
+                    e.generation += 1;
+                    e.value = None;
+                }),
+                // The connection was lost: changes made meanwhile were not heard.
+                Ok(None) | Err(_) => {
+                    cache::update(&key, |e| {
+                        e.listening = false;
+                        e.value = None;
+                    });
+                    break;
+                }
+            }
+        }
+    }
+}
+
 /// Every setting an admin may change: key, what it means, and the values allowed.
 pub const EDITABLE: &[(&str, &str, i64, i64)] = &[
     (
@@ -305,13 +439,18 @@ pub fn parse_value(key: &str, raw: &str) -> Result<i64, String> {
     }
 }
 
-/// Changes one setting (tests, and the admins' settings page through `admin::settings`).
+/// Changes one setting (tests, and the admins' settings page through `admin::settings`), and
+/// tells every instance when the surrounding transaction commits.
 pub async fn set(db: impl PgExecutor<'_>, key: &str, value: i64) -> Result<(), sqlx::Error> {
     sqlx::query!(
-        "INSERT INTO settings (key, value) VALUES ($1, $2)
-         ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()",
+        "WITH changed AS (
+             INSERT INTO settings (key, value) VALUES ($1, $2)
+             ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()
+             RETURNING key)
+         SELECT pg_notify($3, key) FROM changed",
         key,
-        serde_json::Value::from(value)
+        serde_json::Value::from(value),
+        CHANNEL
     )
     .execute(db)
     .await?;

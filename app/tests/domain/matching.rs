@@ -178,3 +178,79 @@ async fn search_filters_and_pages(pool: PgPool) {
         "the 2 kg parcel is too heavy"
     );
 }
+
+/// Statements sent to Postgres while `f` runs (sqlx logs each one under `sqlx::query`).
+async fn statements<T>(f: impl std::future::Future<Output = T>) -> (T, usize) {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+    use tracing_subscriber::layer::SubscriberExt;
+
+    struct Count(Arc<AtomicUsize>);
+    impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for Count {
+        fn on_event(&self, e: &tracing::Event<'_>, _: tracing_subscriber::layer::Context<'_, S>) {
+            if e.metadata().target() == "sqlx::query" {
+                self.0.fetch_add(1, Ordering::SeqCst);
+            }
+        }
+    }
+    let n = Arc::new(AtomicUsize::new(0));
+    let dispatch = tracing::Dispatch::new(tracing_subscriber::registry().with(Count(n.clone())));
+    // `#[sqlx::test]` runs on one thread, so every statement of `f` is seen here.
+    let _guard = tracing::dispatcher::set_default(&dispatch);
+    let out = f.await;
+    (out, n.load(Ordering::SeqCst))
+}
+
+/// A search page costs two round trips (its ids, then its rows) once the instance has its
+/// settings in memory and has met the places before; a changed setting is read again once.
+#[sqlx::test(migrations = "../migrations")]
+async fn a_search_costs_two_round_trips_and_settings_come_from_memory(pool: PgPool) {
+    world(&pool).await; // a trip from CDG to LHR among others
+    let (_, fresh) = statements(settings::current(&pool)).await;
+    assert_eq!(fresh, 1, "without a listener, settings are read every time");
+    let watcher = tokio::spawn(settings::watch(pool.clone()));
+    let mut cached = usize::MAX;
+    for _ in 0..100 {
+        settings::current(&pool).await.unwrap();
+        cached = statements(settings::current(&pool)).await.1;
+        if cached == 0 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(
+        cached, 0,
+        "a listening instance keeps its settings in memory"
+    );
+
+    let q = app::types::matching::SearchQuery {
+        from: "Paris, France".into(),
+        to: "London, United Kingdom".into(),
+        page: 1,
+        ..Default::default()
+    };
+    let search = || async {
+        let f = search::Filters::parse(&pool, &q, "", None).await.unwrap();
+        search::trips(&pool, &f).await.unwrap()
+    };
+    let (first, _) = statements(search()).await;
+    assert_eq!(first.items.len(), 1);
+    let (again, trips_round_trips) = statements(search()).await;
+    assert_eq!(again.items.len(), 1);
+    assert_eq!(trips_round_trips, 2, "the page of ids, then its rows");
+
+    // A change made anywhere (here: straight in the database, as another instance would) is
+    // heard and read once; the radius it sets is in force.
+    settings::set(&pool, "match_radius_km", 40).await.unwrap();
+    let mut radius = 0;
+    for _ in 0..100 {
+        radius = settings::current(&pool).await.unwrap().match_radius_km;
+        if radius == 40 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(radius, 40, "the change was heard");
+    assert_eq!(statements(settings::current(&pool)).await.1, 0);
+    watcher.abort();
+}

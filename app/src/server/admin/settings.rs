@@ -13,7 +13,7 @@ use sqlx::PgPool;
 
 /// Every editable setting with its current value, the rules first, then the exchange rates.
 pub async fn list(pool: &PgPool) -> Result<Vec<SettingItem>, AppError> {
-    let now = settings::load(pool).await?;
+    let now = settings::current(pool).await?;
     let defaults = Settings::default();
     let mut items: Vec<SettingItem> = EDITABLE
         .iter()
@@ -60,10 +60,9 @@ pub async fn set(pool: &PgPool, admin: UserId, key: &str, raw: &str) -> Result<(
         Some(&value.to_string()),
     )
     .await?;
-    sqlx::query!("SELECT pg_notify('settings', $1)", key)
-        .execute(&mut *tx)
-        .await?;
     tx.commit().await?;
+    // Every instance hears of it on commit (`settings::set` notifies); this one forgets at once.
+    settings::forget(pool);
     Ok(())
 }
 

@@ -100,7 +100,7 @@ pub async fn deliver(
     code: &str,
     photo: Option<&str>,
 ) -> Result<(), AppError> {
-    let s = settings::load(pool).await?;
+    let s = settings::current(pool).await?;
     let mut tx = pool.begin().await?;
     let (b, _) = store::lock_chain_as(&mut tx, traveler, id, Side::Traveler).await?;
     if b.status == BookingStatus::Delivered {

@@ -57,7 +57,7 @@ pub async fn detail(
     let mut conn = pool.acquire().await?;
     let b = store::get(&mut conn, id).await?;
     let me = b.side_of(viewer).ok_or_else(store::not_found)?;
-    let s = settings::load(&mut *conn).await?;
+    let s = settings::current(pool).await?;
     let trip = trips::row(&mut *conn, b.trip_id).await?;
     let parcel = parcels::row(&mut *conn, b.parcel_id).await?;
     let live = b.status.is_live();

@@ -107,7 +107,7 @@ pub async fn open(
     what: &str,
 ) -> Result<Uuid, AppError> {
     let what = text("what", what, true)?;
-    let s = settings::load(pool).await?;
+    let s = settings::current(pool).await?;
     let mut tx = pool.begin().await?;
     let (b, _) = store::lock_chain(&mut tx, booking).await?;
     if b.sender_id != sender {
@@ -307,7 +307,7 @@ pub async fn resolve(pool: &PgPool, admin: UserId, id: Uuid, d: &Decision) -> Re
             }
         },
     };
-    let s = settings::load(pool).await?;
+    let s = settings::current(pool).await?;
     let peek = {
         let mut conn = pool.acquire().await?;
         row(&mut conn, id).await?

@@ -18,7 +18,7 @@ async fn view_of(
     admin: bool,
     tz: &str,
 ) -> Result<DisputeView, AppError> {
-    let s = settings::load(pool).await?;
+    let s = settings::current(pool).await?;
     let mut conn = pool.acquire().await?;
     let b = store::get(&mut conn, d.booking_id).await?;
     let parcel = parcels::row(&mut *conn, b.parcel_id).await?;

@@ -51,7 +51,7 @@ pub async fn trips_for_parcel(
     if parcel.status != ParcelStatus::Open {
         return Ok(Vec::new());
     }
-    let s = settings::load(&mut *conn).await?;
+    let s = settings::current(pool).await?;
     let radius = s.match_radius_km;
     let mut out: Vec<TripMatch> = trip_candidates(&mut conn, &parcel, &s)
         .await?
@@ -82,7 +82,7 @@ pub async fn parcels_for_trip(
     if trip.status != TripStatus::Published {
         return Ok(Vec::new());
     }
-    let s = settings::load(&mut *conn).await?;
+    let s = settings::current(pool).await?;
     let radius = s.match_radius_km;
     let mut out: Vec<ParcelMatch> = parcel_candidates(&mut conn, &trip, &s)
         .await?

@@ -171,7 +171,7 @@ fn paged<T>(mut ids: Vec<T>) -> (Vec<T>, bool) {
 
 /// Published trips that still take bookings. Served by `trips_route_idx` / `trips_departs_idx`.
 pub async fn trips(pool: &PgPool, f: &Filters) -> Result<Page<TripCard>, AppError> {
-    let s = settings::load(pool).await?;
+    let s = settings::current(pool).await?;
     let mut conn = pool.acquire().await?;
     let origin = metros(&mut conn, f.origin, s.match_radius_km).await?;
     let destination = metros(&mut conn, f.destination, s.match_radius_km).await?;
@@ -253,7 +253,7 @@ pub async fn trips(pool: &PgPool, f: &Filters) -> Result<Page<TripCard>, AppErro
 /// Open parcels (approved, not booked, with a photo): ready by the end of the window and not
 /// due before its start.
 pub async fn parcels(pool: &PgPool, f: &Filters) -> Result<Page<ParcelCard>, AppError> {
-    let radius = settings::load(pool).await?.match_radius_km;
+    let radius = settings::current(pool).await?.match_radius_km;
     let mut conn = pool.acquire().await?;
     let origin = metros(&mut conn, f.origin, radius).await?;
     let destination = metros(&mut conn, f.destination, radius).await?;

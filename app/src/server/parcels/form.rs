@@ -147,7 +147,7 @@ pub async fn parse(
     ];
     let currency = Currency::parse(&i.currency);
     p.check(currency.is_some(), "currency", "Choose a currency.");
-    let rates = settings::load(pool).await?.rates;
+    let rates = settings::current(pool).await?.rates;
     let declared = money_field(
         &mut p,
         "declared_value",

@@ -45,7 +45,7 @@ pub async fn suggest(
     )
     .fetch_one(pool)
     .await?;
-    let rates = settings::load(pool).await?.rates;
+    let rates = settings::current(pool).await?.rates;
     Ok(Some(reward_formula(weight_g, km, currency, paid, &rates)))
 }
 

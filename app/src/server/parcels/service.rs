@@ -147,7 +147,7 @@ pub async fn create(
     declared_legal: bool,
 ) -> Result<ParcelId, AppError> {
     let v = form::parse(pool, input, declared_legal).await?;
-    let s = crate::server::settings::load(pool).await?;
+    let s = crate::server::settings::current(pool).await?;
     let mut tx = pool.begin().await?;
     let id = ParcelId(Uuid::new_v4());
     let (a, status) = assess(&mut tx, sender, id, &v, &s).await?;
@@ -168,7 +168,7 @@ pub async fn update(
     declared_legal: bool,
 ) -> Result<ParcelStatus, AppError> {
     let v = form::parse(pool, input, declared_legal).await?;
-    let s = crate::server::settings::load(pool).await?;
+    let s = crate::server::settings::current(pool).await?;
     let mut tx = pool.begin().await?;
     let status = store::lock_own(&mut tx, user, id).await?;
     if !status.is_editable() {

@@ -7,6 +7,45 @@ pub mod seed;
 use crate::error::{AppError, Problems};
 use crate::types::places::PlaceSuggestion;
 use sqlx::{PgConnection, PgPool};
+use std::collections::HashMap;
+use std::hash::Hash;
+use std::sync::{Mutex, OnceLock};
+
+/// Places do not change once loaded (the same data on every instance), so what a typed name
+/// resolves to and which metro areas lie near a place are remembered by each process: a search
+/// then costs no round trip for its places. Only places found are kept, at most `MEMO_MAX`
+/// of each kind (then it starts again), so odd inputs cannot fill the memory.
+struct Memo<K, V>(OnceLock<Mutex<HashMap<K, V>>>);
+
+const MEMO_MAX: usize = 20_000;
+
+impl<K: Eq + Hash, V: Clone> Memo<K, V> {
+    const fn new() -> Self {
+        Memo(OnceLock::new())
+    }
+
+    fn map(&self) -> std::sync::MutexGuard<'_, HashMap<K, V>> {
+        self.0
+            .get_or_init(Default::default)
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn get(&self, k: &K) -> Option<V> {
+        self.map().get(k).cloned()
+    }
+
+    fn put(&self, k: K, v: V) {
+        let mut m = self.map();
+        if m.len() >= MEMO_MAX {
+            m.clear();
+        }
+        m.insert(k, v);
+    }
+}
+
+static RESOLVED: Memo<String, Place> = Memo::new();
+static NEAR: Memo<(i32, i32), Vec<i32>> = Memo::new();
 
 /// Autocomplete: an exact IATA code first, then names that start with what was typed (bigger
 /// metro areas first, a city before its airports), then words that start with it, then fuzzy
@@ -90,6 +129,9 @@ pub async fn resolve(pool: &PgPool, typed: &str) -> Result<Option<Place>, AppErr
     if typed.is_empty() || typed.len() > 200 {
         return Ok(None);
     }
+    if let Some(p) = RESOLVED.get(&typed.to_string()) {
+        return Ok(Some(p));
+    }
     let exact = sqlx::query_scalar!(
         "SELECT id FROM places WHERE label = $1 ORDER BY population DESC, id LIMIT 1",
         typed
@@ -101,10 +143,14 @@ pub async fn resolve(pool: &PgPool, typed: &str) -> Result<Option<Place>, AppErr
         // A typo is fine in the suggestions, but a form only takes a place that was named.
         None => ranked(pool, typed, 1, 2).await?.first().map(|s| s.id),
     };
-    match id {
-        Some(id) => get(pool, id).await,
-        None => Ok(None),
+    let found = match id {
+        Some(id) => get(pool, id).await?,
+        None => None,
+    };
+    if let Some(p) = &found {
+        RESOLVED.put(typed.to_string(), p.clone());
     }
+    Ok(found)
 }
 
 pub const UNKNOWN_PLACE: &str = "We don't know this place. Choose one of the suggestions.";
@@ -135,11 +181,18 @@ pub async fn metros_of(
     place: i32,
     radius_km: i32,
 ) -> Result<Vec<i32>, AppError> {
+    if let Some(near) = NEAR.get(&(place, radius_km)) {
+        return Ok(near);
+    }
     let metro = sqlx::query_scalar!("SELECT metro_id FROM places WHERE id = $1", place)
         .fetch_optional(&mut *conn)
         .await?;
     match metro {
-        Some(m) => metros_near(conn, m, radius_km).await,
+        Some(m) => {
+            let near = metros_near(conn, m, radius_km).await?;
+            NEAR.put((place, radius_km), near.clone());
+            Ok(near)
+        }
         None => Ok(vec![]),
     }
 }

@@ -19,7 +19,7 @@ pub async fn overview(
     provider: &str,
     tz: &str,
 ) -> Result<WalletView, AppError> {
-    let s = settings::load(pool).await?;
+    let s = settings::current(pool).await?;
     let rows = sqlx::query!(
         r#"WITH cur AS (
              SELECT currency FROM ledger_accounts WHERE kind = 'user' AND user_id = $1

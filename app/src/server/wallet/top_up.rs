@@ -163,7 +163,7 @@ pub async fn top_up_sandbox(
     key: &str,
 ) -> Result<TopUp, AppError> {
     let mut p = Problems::new();
-    let rates = settings::load(pool).await?.rates;
+    let rates = settings::current(pool).await?.rates;
     let amount = parse_amount(&form.amount, &form.currency, &rates, &mut p);
     let digits = check_card(form, &mut p, time::OffsetDateTime::now_utc().date());
     p.into_result()
@@ -239,7 +239,7 @@ pub async fn start_stripe_payment(
     key: &str,
 ) -> Result<StripeStart, AppError> {
     let mut p = Problems::new();
-    let rates = settings::load(pool).await?.rates;
+    let rates = settings::current(pool).await?.rates;
     let amount = parse_amount(&form.amount, &form.currency, &rates, &mut p);
     p.into_result()
         .map_err(|e| e.with_values(&[("amount", &form.amount), ("currency", &form.currency)]))?;

@@ -140,7 +140,7 @@ pub async fn request(
     form: &WithdrawalForm,
     key: &str,
 ) -> Result<Uuid, AppError> {
-    let s = settings::load(pool).await?;
+    let s = settings::current(pool).await?;
     let (amount, method, dest) = parse(form, &s)?;
     ledger::ensure_accounts_committed(
         pool,
