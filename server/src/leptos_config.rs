@@ -5,13 +5,14 @@ use leptos::config::{get_configuration, ConfFile};
 use std::path::Path;
 
 /// The keys of `Leptos.toml` and the variables they stand for.
-pub const KEYS: [(&str, &str); 6] = [
+pub const KEYS: [(&str, &str); 7] = [
     ("output-name", "LEPTOS_OUTPUT_NAME"),
     ("site-root", "LEPTOS_SITE_ROOT"),
     ("site-pkg-dir", "LEPTOS_SITE_PKG_DIR"),
     ("site-addr", "LEPTOS_SITE_ADDR"),
     ("reload-port", "LEPTOS_RELOAD_PORT"),
     ("env", "LEPTOS_ENV"),
+    ("hash-files", "LEPTOS_HASH_FILES"),
 ];
 
 /// Parses `Leptos.toml` into (variable, value) pairs.

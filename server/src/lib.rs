@@ -13,7 +13,7 @@ pub mod webhooks;
 use app::server::{AppState, Config};
 use app::{shell, App};
 use axum::{routing::get, Router};
-use http::{bench, metrics, middleware, ops};
+use http::{assets, bench, metrics, middleware, ops};
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use sqlx::postgres::PgPoolOptions;
@@ -55,6 +55,7 @@ pub fn router(state: AppState, metrics: Arc<metrics::Metrics>) -> Router {
         .route("/api/live", get(ops::health))
         .route("/api/ready", get(ops::ready))
         .route("/api/metrics", get(ops::metrics))
+        .merge(assets::routes(&options))
         .merge(uploads::routes())
         .merge(webhooks::routes())
         .merge(live::routes());

@@ -1,6 +1,7 @@
 //! Components the pages of every area share: form fields, the page frame, listing cards, live
 //! updates.
 
+pub mod assets;
 pub mod cards;
 pub mod chart;
 pub mod decision;

@@ -28,7 +28,6 @@ fn leptos_toml_agrees_with_the_cargo_metadata() {
     assert_eq!(get("LEPTOS_SITE_PKG_DIR"), cargo_str("site-pkg-dir"));
     assert_eq!(get("LEPTOS_SITE_ADDR"), cargo_str("site-addr"));
     assert_eq!(get("LEPTOS_RELOAD_PORT"), cargo_str("reload-port"));
-    // The stylesheet link in the app names the same output.
-    let app_src = std::fs::read_to_string(root.join("app/src/lib.rs")).unwrap();
-    assert!(app_src.contains(&format!("/pkg/{}.css", cargo_str("name"))));
+    // Built with hashed file names, served looking for them (`hash.txt` beside the binary).
+    assert_eq!(get("LEPTOS_HASH_FILES"), cargo_str("hash-files"));
 }

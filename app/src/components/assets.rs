@@ -1,0 +1,87 @@
+//! The browser build's files in the page's `<head>`: the stylesheet, which the first paint needs,
+//! and the script that hydrates, which it does not. The page is painted from the server's HTML
+//! first; the WASM is fetched and run once the browser is idle, so it never competes with the
+//! paint (forms and links work before it arrives). Lazily loaded page modules are fetched by the
+//! main module as it needs them.
+
+use leptos::nonce::use_nonce;
+use leptos::prelude::*;
+
+/// The names of the stylesheet, the JavaScript glue and the WASM module: `carry` or, when the
+/// build hashes file names, `carry.<hash of the content>` (from the build's hash file).
+#[derive(Clone, Debug, Default)]
+pub struct BuildFiles {
+    pub css: String,
+    pub js: String,
+    pub wasm: String,
+}
+
+impl BuildFiles {
+    /// Read once per process: the files do not change while it serves them.
+    pub fn of(options: &LeptosOptions) -> BuildFiles {
+        static FILES: std::sync::OnceLock<BuildFiles> = std::sync::OnceLock::new();
+        FILES.get_or_init(|| Self::read(options)).clone()
+    }
+
+    fn read(options: &LeptosOptions) -> BuildFiles {
+        let name = options.output_name.to_string();
+        let mut files = BuildFiles {
+            css: name.clone(),
+            js: name.clone(),
+            wasm: name.clone(),
+        };
+        if !options.hash_files {
+            return files;
+        }
+        // Where cargo-leptos's convention puts it: beside the server binary, unless the
+        // setting names another path.
+        let path = std::env::current_exe()
+            .ok()
+            .and_then(|p| p.parent().map(std::path::Path::to_path_buf))
+            .unwrap_or_default()
+            .join(options.hash_file.as_ref());
+        match std::fs::read_to_string(&path) {
+            Ok(text) => {
+                for (kind, hash) in text.lines().filter_map(|l| l.split_once(':')) {
+                    let hashed = format!("{name}.{}", hash.trim());
+                    match kind.trim() {
+                        "css" => files.css = hashed,
+                        "js" => files.js = hashed,
+                        "wasm" => files.wasm = hashed,
+                        _ => {}
+                    }
+                }
+            }
+            Err(e) => {
+                tracing::error!(path = %path.display(), error = %e, "no hash file: serving unhashed names")
+            }
+        }
+        files
+    }
+}
+
+/// `<link rel="stylesheet">` for the build's stylesheet.
+#[component]
+pub fn Stylesheet(options: LeptosOptions) -> impl IntoView {
+    let href = format!(
+        "/{}/{}.css",
+        options.site_pkg_dir,
+        BuildFiles::of(&options).css
+    );
+    view! { <link id="leptos" rel="stylesheet" href=href/> }
+}
+
+/// The module script that hydrates the page once the browser is idle (at the latest after 1.5 s).
+#[component]
+pub fn HydrateOnIdle(options: LeptosOptions) -> impl IntoView {
+    let files = BuildFiles::of(&options);
+    let pkg = &options.site_pkg_dir;
+    let script = format!(
+        "const start = () => import(\"/{pkg}/{js}.js\").then((m) => m.default({{ module_or_path: \"/{pkg}/{wasm}.wasm\" }}).then(() => m.hydrate()));\n\
+         if (\"requestIdleCallback\" in window) requestIdleCallback(start, {{ timeout: 1500 }}); else setTimeout(start, 1);",
+        js = files.js,
+        wasm = files.wasm,
+    );
+    let nonce = use_nonce();
+    view! { <script type="module" nonce=nonce>{script}</script> }
+}
