@@ -169,3 +169,31 @@ test('every payment has a receipt, with times in the member’s own zone', async
   const res = await open(traveler.page, new URL(url).pathname);
   expect(res?.status()).toBe(404);
 });
+
+test('after a search on a phone the results come first, the form folded into one line', async ({ browser }, testInfo) => {
+  test.setTimeout(150_000);
+  const t = tag();
+  const traveler = await phoneMember(browser, testInfo, 'fold-traveler', `Fola ${t}`);
+  await postTrip(traveler.page, 'ATH', 'WAW');
+  const visitor = await browser.newPage({ ...PHONE, javaScriptEnabled: jsEnabled(testInfo) });
+  await open(visitor, '/search/trips?from=ATH&to=WAW');
+  const summary = visitor.getByTestId('search-summary');
+  await expect(summary).toContainText('ATH → WAW');
+  await expect(summary).toContainText('Change search');
+  await expect(visitor.getByLabel('From', { exact: true })).toBeHidden();
+
+  // The first result is on the first screen, its date and price easy to compare.
+  const card = visitor.getByTestId('trip-card').filter({ hasText: `Fola ${t}` });
+  const box = (await card.boundingBox())!;
+  expect(box.y + 120, 'the first result starts on the first screen').toBeLessThan(PHONE.viewport.height);
+  await expect(card.getByTestId('trip-price')).toHaveText('5.00 EUR');
+  await expect(card.getByTestId('trip-date')).toBeVisible();
+  await expect(card).toContainText('New member');
+  const size = async (sel: string) => card.locator(sel).first().evaluate((e) => parseFloat(getComputedStyle(e).fontSize));
+  expect(await size('[data-testid="trip-price"]')).toBeGreaterThan(await size('a'));
+
+  // "Change search" opens the form with what was asked.
+  await summary.locator('summary').first().click();
+  await expect(visitor.getByLabel('From', { exact: true })).toHaveValue('ATH');
+  await expect(visitor.getByLabel('To', { exact: true })).toHaveValue('WAW');
+});

@@ -1,5 +1,6 @@
 //! Pieces the pages share: option lists, status badges, listing cards, score breakdowns.
 
+use crate::types::accounts::UserBrief;
 use crate::types::matching::ScorePart;
 use crate::types::parcels::ParcelCard;
 use crate::types::trips::TripCard;
@@ -68,34 +69,61 @@ pub fn booking_badge(s: BookingStatus) -> impl IntoView {
     view! { <Badge tone text=s.label()/> }
 }
 
-/// A trip in a list: route, dates, room and price.
+/// Who posted a listing, as people compare them: name, rating (or "New"), deliveries, badges.
+#[component]
+fn Member(who: UserBrief, #[prop(optional)] confirmed_traveler: bool) -> impl IntoView {
+    // Each piece in its own element: adjacent text nodes would merge in the browser and throw
+    // hydration off.
+    let rating = match who.rating.clone() {
+        Some(r) => view! {
+            <span class="font-semibold text-amber-800" data-testid="rating">{format!("★ {r}")}</span>
+        }
+        .into_any(),
+        None => view! { <span class="text-slate-600">"New member"</span> }.into_any(),
+    };
+    view! {
+        <p class="mt-2 flex flex-wrap items-center gap-x-2 gap-y-1 text-sm">
+            <span class="font-medium text-slate-900">{who.display_name.clone()}</span>
+            {rating}
+            {(who.completed_deliveries > 0).then(|| view! {
+                <span class="text-slate-600">{format!("{} completed", who.completed_deliveries)}</span>
+            })}
+            {who.id_verified.then(|| view! { <span class="badge-ok" data-testid="badge-id">"ID verified"</span> })}
+            {confirmed_traveler.then(|| view! { <span class="badge-ok" data-testid="badge-confirmed">"Confirmed traveler"</span> })}
+        </p>
+    }
+}
+
+/// A trip in a list. What people compare comes first and largest: the date and the price, then
+/// the traveler's rating and badges; the route, room and arrival after.
 #[component]
 pub fn TripRow(trip: TripCard, #[prop(optional)] children: Option<Children>) -> impl IntoView {
     let href = format!("/trips/{}", trip.id);
     view! {
         <li class="card" data-testid="trip-card">
-            <div class="flex flex-wrap items-start justify-between gap-2">
-                <div>
+            <div class="flex items-start justify-between gap-3">
+                <div class="min-w-0">
+                    <p class="font-semibold text-slate-900" data-testid="trip-date">{trip.departs.clone()}</p>
                     <a class="link font-semibold" href=href>{trip.origin.clone()}" → "{trip.destination.clone()}</a>
-                    <p class="text-sm text-slate-600">{trip.mode.label()}" · departs "{trip.departs.clone()}" · arrives "{trip.arrives.clone()}</p>
-                    <p class="text-sm text-slate-600">
-                        {trip.remaining.clone()}" free of "{trip.capacity.clone()}" · "
-                        <strong>{trip.price_per_kg.to_string()}</strong>" per kg · "
-                        // Each optional piece in its own element: adjacent text nodes would merge in
-                        // the browser and throw hydration off.
-                        <span>{trip.traveler.display_name.clone()}</span>
-                        {trip.traveler.rating.clone().map(|r| view! { <span>{format!(" ★ {r}")}</span> })}
-                        {trip.confirmed_traveler.then(|| view! { <span class="badge-ok ml-1" data-testid="badge-confirmed">"Confirmed traveler"</span> })}
-                    </p>
                 </div>
-                {trip_badge(trip.status)}
+                <p class="shrink-0 text-right">
+                    <span class="block text-xl font-bold text-teal-800" data-testid="trip-price">{trip.price_per_kg.to_string()}</span>
+                    <span class="text-xs text-slate-600">"per kg"</span>
+                </p>
             </div>
+            <Member who=trip.traveler.clone() confirmed_traveler=trip.confirmed_traveler/>
+            <p class="mt-1 flex flex-wrap items-center gap-x-2 text-xs text-slate-600">
+                <span>{trip.mode.label()}" · arrives "{trip.arrives.clone()}</span>
+                <span>{trip.remaining.clone()}" free of "{trip.capacity.clone()}</span>
+                {(trip.status != TripStatus::Published).then(|| trip_badge(trip.status))}
+            </p>
             {children.map(|c| c())}
         </li>
     }
 }
 
-/// A parcel in a list.
+/// A parcel in a list: the reward and the deadline first and largest, then the sender's rating,
+/// the route and what it is.
 #[component]
 pub fn ParcelRow(
     parcel: ParcelCard,
@@ -104,19 +132,26 @@ pub fn ParcelRow(
     let href = format!("/parcels/{}", parcel.id);
     view! {
         <li class="card" data-testid="parcel-card">
-            <div class="flex flex-wrap items-start justify-between gap-2">
-                <div class="flex gap-3">
-                    {parcel.thumbnail.clone().map(|t| view! { <img src=t alt="" class="h-16 w-16 rounded object-cover" loading="lazy"/> })}
-                    <div>
-                        <a class="link font-semibold" href=href>{parcel.title.clone()}</a>
-                        <p class="text-sm text-slate-600">{parcel.from.clone()}" → "{parcel.to.clone()}</p>
-                        <p class="text-sm text-slate-600">
-                            {parcel.category.label()}" · "{parcel.weight.clone()}" · ready "{parcel.ready_from.clone()}
-                            " · by "{parcel.deliver_by.clone()}" · reward "<strong>{parcel.reward.to_string()}</strong>
+            <div class="flex gap-3">
+                {parcel.thumbnail.clone().map(|t| view! { <img src=t alt="" class="h-16 w-16 shrink-0 rounded object-cover" loading="lazy"/> })}
+                <div class="min-w-0 flex-1">
+                    <div class="flex items-start justify-between gap-3">
+                        <div class="min-w-0">
+                            <p class="font-semibold text-slate-900" data-testid="parcel-dates">"By "{parcel.deliver_by.clone()}</p>
+                            <a class="link font-semibold" href=href>{parcel.title.clone()}</a>
+                        </div>
+                        <p class="shrink-0 text-right">
+                            <span class="block text-xl font-bold text-teal-800" data-testid="parcel-reward">{parcel.reward.to_string()}</span>
+                            <span class="text-xs text-slate-600">"reward"</span>
                         </p>
                     </div>
+                    <Member who=parcel.sender.clone()/>
+                    <p class="mt-1 flex flex-wrap items-center gap-x-2 text-xs text-slate-600">
+                        <span>{parcel.from.clone()}" → "{parcel.to.clone()}</span>
+                        <span>{parcel.category.label()}" · "{parcel.weight.clone()}" · ready "{parcel.ready_from.clone()}</span>
+                        {(parcel.status != ParcelStatus::Open).then(|| parcel_badge(parcel.status))}
+                    </p>
                 </div>
-                {parcel_badge(parcel.status)}
             </div>
             {children.map(|c| c())}
         </li>

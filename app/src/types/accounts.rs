@@ -62,6 +62,8 @@ pub struct UserBrief {
     pub id: UserId,
     pub display_name: String,
     pub email_verified: bool,
+    /// An admin checked their ID document (the "ID verified" badge).
+    pub id_verified: bool,
     pub rating: Option<String>,
     pub completed_deliveries: i32,
 }

@@ -47,8 +47,61 @@ fn page_link(base: &str, q: &SearchQuery, extra: &str, page: u32) -> String {
     )
 }
 
+/// What was searched, in one line: "Paris, France → London, United Kingdom · from 12 Dec".
+fn summary(q: &SearchQuery) -> String {
+    let place = |p: &str| {
+        if p.trim().is_empty() {
+            "Anywhere".to_string()
+        } else {
+            p.trim().to_string()
+        }
+    };
+    let mut s = format!("{} → {}", place(&q.from), place(&q.to));
+    match (q.date_from.trim(), q.date_to.trim()) {
+        ("", "") => {}
+        (a, "") => s.push_str(&format!(" · from {a}")),
+        ("", b) => s.push_str(&format!(" · until {b}")),
+        (a, b) => s.push_str(&format!(" · {a} to {b}")),
+    }
+    s
+}
+
+/// Whether the address holds a search (then the results come first and the form folds away).
+fn searched(q: &SearchQuery) -> bool {
+    !(q.from.trim().is_empty() && q.to.trim().is_empty())
+}
+
+/// The search form; after a search, folded into a one-line summary with "Change search", so
+/// the results come first on a phone (a disclosure: it opens without JavaScript too).
 #[component]
 fn Filters(
+    q: SearchQuery,
+    price_label: &'static str,
+    traveler: bool,
+    max_weight: String,
+) -> impl IntoView {
+    if searched(&q) {
+        let line = summary(&q);
+        view! {
+            <details class="card mb-4 !p-0" data-testid="search-summary">
+                <summary class="bare flex min-h-11 w-full cursor-pointer flex-wrap items-baseline gap-x-3 gap-y-1 px-4 py-2 sm:px-6">
+                    <span class="font-semibold text-slate-900">{line}</span>
+                    <span class="whitespace-nowrap font-medium text-teal-800 underline underline-offset-2">"Change search"</span>
+                </summary>
+                <div class="border-t border-slate-200">
+                    <FilterForm q price_label traveler max_weight/>
+                </div>
+            </details>
+        }
+        .into_any()
+    } else {
+        view! { <div class="card mb-6"><FilterForm q price_label traveler max_weight/></div> }
+            .into_any()
+    }
+}
+
+#[component]
+fn FilterForm(
     q: SearchQuery,
     price_label: &'static str,
     traveler: bool,
@@ -75,7 +128,7 @@ fn Filters(
         ("best".to_string(), "Best rated".to_string()),
     ];
     view! {
-        <form method="get" class="card mb-6" role="search">
+        <form method="get" class="p-4 sm:p-6" role="search">
             <div class="grid gap-x-4 sm:grid-cols-2">
                 <PlaceInput label="From" name="from" value=q.from.clone() error=no_error/>
                 <PlaceInput label="To" name="to" value=q.to.clone() error=no_error/>
@@ -119,9 +172,12 @@ pub fn SearchTripsPage() -> impl IntoView {
     let q = query();
     let results = Resource::new(move || q.get().0, search_trips);
     view! {
-        <PageHeader title="Find a traveler" lead="Trips with space for your parcel, by route and date."/>
+        {move || if searched(&q.get().0) {
+            view! { <PageHeader title="Find a traveler"/> }.into_any()
+        } else {
+            view! { <PageHeader title="Find a traveler" lead="Trips with space for your parcel, by route and date."/> }.into_any()
+        }}
         {move || view! { <Filters q=q.get().0 price_label="Max price per kg" traveler=false max_weight=String::new()/> }}
-        {move || view! { <AlertMe kind=AlertKind::Trips q=q.get().0 max_weight=String::new()/> }}
         <Suspense fallback=loading>
             {move || Suspend::new(async move {
                 let (sq, _) = q.get_untracked();
@@ -135,6 +191,7 @@ pub fn SearchTripsPage() -> impl IntoView {
                 }
             })}
         </Suspense>
+        {move || view! { <AlertMe kind=AlertKind::Trips q=q.get().0 max_weight=String::new()/> }}
     }
 }
 
@@ -143,9 +200,12 @@ pub fn SearchParcelsPage() -> impl IntoView {
     let q = query();
     let results = Resource::new(move || q.get(), |(sq, w)| search_parcels(sq, w));
     view! {
-        <PageHeader title="Find parcels to carry" lead="Open parcels on your route, and what senders offer."/>
+        {move || if searched(&q.get().0) {
+            view! { <PageHeader title="Find parcels to carry"/> }.into_any()
+        } else {
+            view! { <PageHeader title="Find parcels to carry" lead="Open parcels on your route, and what senders offer."/> }.into_any()
+        }}
         {move || { let (sq, w) = q.get(); view! { <Filters q=sq price_label="Minimum reward" traveler=true max_weight=w/> } }}
-        {move || { let (sq, w) = q.get(); view! { <AlertMe kind=AlertKind::Parcels q=sq max_weight=w/> } }}
         <Suspense fallback=loading>
             {move || Suspend::new(async move {
                 let (sq, w) = q.get_untracked();
@@ -159,6 +219,7 @@ pub fn SearchParcelsPage() -> impl IntoView {
                 }
             })}
         </Suspense>
+        {move || { let (sq, w) = q.get(); view! { <AlertMe kind=AlertKind::Parcels q=sq max_weight=w/> } }}
     }
 }
 
@@ -193,7 +254,7 @@ fn AlertMe(kind: AlertKind, q: SearchQuery, max_weight: String) -> impl IntoView
     };
     let field = |k: &'static str, v: String| view! { <input type="hidden" name=format!("q[{k}]") value=v/> };
     view! {
-        <ActionForm action=save attr:class="mb-6 flex flex-wrap items-center gap-3" attr:data-testid="alert-me">
+        <ActionForm action=save attr:class="mt-6 flex flex-wrap items-center gap-3" attr:data-testid="alert-me">
             <input type="hidden" name="kind" value=kind.code()/>
             {field("from", q.from.clone())}
             {field("to", q.to.clone())}

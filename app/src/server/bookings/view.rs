@@ -122,7 +122,7 @@ async fn other_side(
     };
     let o = sqlx::query!(
         r#"SELECT display_name, email, phone, email_verified_at IS NOT NULL AS "verified!",
-                  completed_deliveries,
+                  id_verified_at IS NOT NULL AS "id_verified!", completed_deliveries,
                   CASE WHEN $2 = 'traveler' THEN traveler_rating_x100 ELSE sender_rating_x100 END AS rating
            FROM users WHERE id = $1"#,
         other_id as UserId,
@@ -135,6 +135,7 @@ async fn other_side(
             id: other_id,
             display_name: o.display_name,
             email_verified: o.verified,
+            id_verified: o.id_verified,
             rating: rating_label(o.rating),
             completed_deliveries: o.completed_deliveries,
         },

@@ -56,6 +56,7 @@ pub struct ParcelRow {
     pub delivery_lon: f64,
     pub sender_name: String,
     pub sender_verified: bool,
+    pub sender_id_verified: bool,
     pub sender_rating_x100: Option<i32>,
     pub sender_completed: i32,
     pub first_photo: Option<Uuid>,
@@ -93,6 +94,7 @@ impl ParcelRow {
                 id: self.sender_id,
                 display_name: self.sender_name.clone(),
                 email_verified: self.sender_verified,
+                id_verified: self.sender_id_verified,
                 rating: rating_label(self.sender_rating_x100),
                 completed_deliveries: self.sender_completed,
             },
@@ -175,6 +177,7 @@ pub async fn rows(db: impl PgExecutor<'_>, ids: &[ParcelId]) -> Result<Vec<Parce
                   de.lat AS delivery_lat, de.lon AS delivery_lon,
                   u.display_name AS sender_name,
                   u.email_verified_at IS NOT NULL AS "sender_verified!",
+                  u.id_verified_at IS NOT NULL AS "sender_id_verified!",
                   u.sender_rating_x100, u.completed_deliveries AS sender_completed,
                   (SELECT ph.id FROM parcel_photos ph WHERE ph.parcel_id = p.id
                    ORDER BY ph.created_at, ph.id LIMIT 1) AS first_photo

@@ -77,6 +77,7 @@ impl TripRow {
                 id: self.traveler_id,
                 display_name: self.traveler_name.clone(),
                 email_verified: self.traveler_verified,
+                id_verified: self.traveler_id_verified,
                 rating: rating_label(self.traveler_rating_x100),
                 completed_deliveries: self.completed_deliveries,
             },
