@@ -16,8 +16,9 @@ DB=carry_bench
 ensure_database "$DB"
 export DATABASE_URL="$PG_BASE/$DB" SQLX_OFFLINE=true
 
-say "Building the release site"
-cargo leptos build --release
+say "Building the release site (as deployed: split WASM, hashed names, precompressed)"
+cargo leptos build --release --split
+node scripts/precompress.mjs
 
 say "The large data set (skipped when it is there; a few minutes the first time)"
 target/release/server demo --large

@@ -104,12 +104,14 @@ pub fn App() -> impl IntoView {
                         // accounts
                         <Route path=path!("/signup") view={Lazy::<routes::SignUpRoute>::new()} ssr=SsrMode::Async/>
                         <Route path=path!("/login") view={Lazy::<routes::LoginRoute>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("/login/code") view={Lazy::<routes::LoginCodeRoute>::new()} ssr=SsrMode::Async/>
                         <Route path=path!("/forgot-password") view={Lazy::<routes::ForgotPasswordRoute>::new()} ssr=SsrMode::Async/>
                         <Route path=path!("/reset-password") view={Lazy::<routes::ResetPasswordRoute>::new()} ssr=SsrMode::Async/>
                         <Route path=path!("/verify-email") view={Lazy::<routes::VerifyEmailRoute>::new()} ssr=SsrMode::Async/>
                         <Route path=path!("/account") view={Lazy::<routes::AccountRoute>::new()} ssr=SsrMode::Async/>
                         <Route path=path!("/account/password") view={Lazy::<routes::ChangePasswordRoute>::new()} ssr=SsrMode::Async/>
                         <Route path=path!("/account/sessions") view={Lazy::<routes::SessionsRoute>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("/account/security") view={Lazy::<routes::SecurityRoute>::new()} ssr=SsrMode::Async/>
                         <Route path=path!("/account/verification") view={Lazy::<routes::VerificationRoute>::new()} ssr=SsrMode::Async/>
                         <Route path=path!("/u/:id") view={Lazy::<routes::PublicProfileRoute>::new()} ssr=SsrMode::Async/>
                         // trips

@@ -1,6 +1,6 @@
 // Accounts: sign-up, verification, login and its lock-out, reset, sessions; CSRF and 404s.
 import { expect, test } from '@playwright/test';
-import { askToSignUp, emailedLink, jsEnabled, logIn, logOut, open, PASSWORD, signUp, uniqueEmail } from './helpers';
+import { askToSignUp, emailedLink, jsEnabled, logIn, logOut, open, PASSWORD, signUp, totp, uniqueEmail } from './helpers';
 
 test('sign up, confirm the email from the outbox, log out, log in and see your name', async ({ page }, testInfo) => {
   test.setTimeout(120_000);
@@ -141,4 +141,51 @@ test('unknown pages show a 404 page', async ({ page }) => {
   const res = await page.goto('/this/does/not/exist');
   expect(res?.status()).toBe(404);
   await expect(page.getByTestId('not-found')).toBeVisible();
+});
+
+test('two-factor login: set up with the key, log in with a code from the app, then with a recovery code once', async ({ page }, testInfo) => {
+  test.setTimeout(120_000);
+  const email = uniqueEmail(testInfo, 'twofactor');
+  await signUp(page, email, 'Tove Two');
+  await open(page, '/account/security');
+  await page.getByRole('button', { name: 'Set up two-factor login' }).click();
+  const key = (await page.getByTestId('totp-key').textContent())!.trim();
+  await expect(page.getByTestId('totp-qr').locator('svg')).toBeVisible();
+  await page.getByLabel('Code from your app').fill('000000');
+  await page.getByRole('button', { name: 'Turn on two-factor login' }).click();
+  await expect(page.locator('[data-field-error="code"]')).toContainText('That code is not right');
+  await page.getByLabel('Code from your app').fill(totp(key));
+  await page.getByRole('button', { name: 'Turn on two-factor login' }).click();
+  await expect(page).toHaveURL(/\/account\/security\?enabled=1/);
+  const codes = await page.getByTestId('recovery-code').allTextContents();
+  expect(codes).toHaveLength(10);
+  // The codes are shown once.
+  await open(page, '/account/security');
+  await expect(page.getByTestId('two-factor-on')).toBeVisible();
+  await expect(page.getByTestId('recovery-codes')).toHaveCount(0);
+  await logOut(page);
+
+  // The password leads to the code step; a code from the app (the next step's) logs in.
+  await logIn(page, email);
+  await expect(page).toHaveURL(/\/login\/code/);
+  await expect(page.getByTestId('nav-user')).toHaveCount(0);
+  await page.getByLabel('Code', { exact: true }).fill(totp(key, 30));
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await expect(page.getByTestId('nav-user')).toHaveText('Tove Two');
+  await logOut(page);
+
+  // A recovery code works once.
+  for (const expected of ['in', 'refused']) {
+    await logIn(page, email);
+    await expect(page).toHaveURL(/\/login\/code/);
+    await page.getByLabel('Code', { exact: true }).fill(codes[0]);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    if (expected === 'in') {
+      await expect(page.getByTestId('nav-user')).toHaveText('Tove Two');
+      await logOut(page);
+    } else {
+      await expect(page.locator('[data-field-error="code"]')).toContainText('That code is not right');
+      await expect(page.getByTestId('nav-user')).toHaveCount(0);
+    }
+  }
 });

@@ -1,5 +1,6 @@
 import { Browser, BrowserContextOptions, expect, Page, test, TestInfo } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
+import { createHmac } from 'node:crypto';
 
 export const PASSWORD = 'a sturdy passphrase';
 
@@ -231,4 +232,24 @@ export const BASE_B = process.env.E2E_BASE_URL_B ?? 'http://127.0.0.1:3001';
 export async function sentEmails(): Promise<{ to: string; subject: string }[]> {
   const res = await fetch(process.env.E2E_SMTP_SINK ?? 'http://127.0.0.1:3126/messages');
   return res.json();
+}
+
+/** The TOTP code (RFC 6238: SHA-1, 6 digits, 30 s) an authenticator app with `keyBase32` shows
+ * `offsetSecs` from now, computed as the app does. */
+export function totp(keyBase32: string, offsetSecs = 0): string {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const ch of keyBase32.replace(/=+$/, '').toUpperCase()) {
+    const v = alphabet.indexOf(ch);
+    if (v < 0) throw new Error(`not base32: ${ch}`);
+    bits += v.toString(2).padStart(5, '0');
+  }
+  const key = Buffer.from(bits.match(/.{8}/g)!.map((b) => parseInt(b, 2)));
+  const counter = Math.floor((Date.now() / 1000 + offsetSecs) / 30);
+  const msg = Buffer.alloc(8);
+  msg.writeBigUInt64BE(BigInt(counter));
+  const mac = createHmac('sha1', key).update(msg).digest();
+  const offset = mac[mac.length - 1] & 0xf;
+  const bin = (mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000;
+  return String(bin).padStart(6, '0');
 }

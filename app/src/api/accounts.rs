@@ -2,7 +2,9 @@
 //! sessions, public profiles.
 
 use crate::error::AppError;
-use crate::types::accounts::{CurrentUser, Profile, PublicProfile, SessionInfo};
+use crate::types::accounts::{
+    ApiTokens, CurrentUser, Profile, PublicProfile, SessionInfo, TwoFactorState,
+};
 use crate::types::UserId;
 use leptos::prelude::*;
 use uuid::Uuid;
@@ -44,9 +46,76 @@ pub async fn log_in(email: String, password: String, next: Option<String>) -> Re
     if let Some(old) = ctx::session_token() {
         accounts::sessions::end(&state.pool, &old).await?;
     }
-    let done = accounts::login::log_in(&state.pool, &email, &password, &ua, &ip).await?;
+    let next = safe_next(next.as_deref().unwrap_or("/"), "/");
+    match accounts::login::log_in(&state.pool, &email, &password, &ua, &ip).await? {
+        accounts::login::LoginStep::Session(done) => {
+            ctx::set_session_cookie(&done.token);
+            leptos_axum::redirect(&next);
+        }
+        accounts::login::LoginStep::Code { challenge } => {
+            ctx::set_challenge_cookie(&challenge);
+            leptos_axum::redirect(&format!(
+                "/login/code?next={}",
+                crate::url::urlencode(&next)
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The second step of a login with two-factor on: a code from the app, or a recovery code.
+#[server(prefix = "/api", endpoint = "auth/login-code")]
+pub async fn log_in_with_code(code: String, next: Option<String>) -> Result<(), AppError> {
+    let pool = ctx::pool()?;
+    let Some(challenge) = ctx::challenge_token() else {
+        return Err(AppError::Conflict(
+            accounts::two_factor::CHALLENGE_GONE.into(),
+        ));
+    };
+    let done = accounts::two_factor::complete_login(&pool, &challenge, &code).await?;
+    ctx::clear_challenge_cookie();
     ctx::set_session_cookie(&done.token);
     leptos_axum::redirect(&safe_next(next.as_deref().unwrap_or("/"), "/"));
+    Ok(())
+}
+
+/// Two-factor login as the security page shows it (new recovery codes shown this once).
+#[server(prefix = "/api", endpoint = "account/two-factor")]
+pub async fn get_two_factor() -> Result<TwoFactorState, AppError> {
+    let me = ctx::require_user().await?;
+    let pool = ctx::pool()?;
+    let mut state = accounts::two_factor::state(&pool, me.user.id).await?;
+    state.new_recovery_codes =
+        accounts::two_factor::reveal_now(&pool, me.session_id, "recovery_codes")
+            .await?
+            .map(|s| s.split(' ').map(str::to_string).collect());
+    Ok(state)
+}
+
+#[server(prefix = "/api", endpoint = "account/two-factor/start")]
+pub async fn start_two_factor() -> Result<(), AppError> {
+    let me = ctx::require_user().await?;
+    accounts::two_factor::start(&ctx::pool()?, me.user.id).await?;
+    leptos_axum::redirect("/account/security");
+    Ok(())
+}
+
+#[server(prefix = "/api", endpoint = "account/two-factor/confirm")]
+pub async fn confirm_two_factor(code: String) -> Result<(), AppError> {
+    let me = ctx::require_user().await?;
+    let pool = ctx::pool()?;
+    let codes = accounts::two_factor::confirm(&pool, me.user.id, &code).await?;
+    accounts::two_factor::reveal_later(&pool, me.session_id, "recovery_codes", &codes.join(" "))
+        .await?;
+    leptos_axum::redirect("/account/security?enabled=1");
+    Ok(())
+}
+
+#[server(prefix = "/api", endpoint = "account/two-factor/disable")]
+pub async fn disable_two_factor(password: String, code: String) -> Result<(), AppError> {
+    let me = ctx::require_user().await?;
+    accounts::two_factor::disable(&ctx::pool()?, me.user.id, &password, &code).await?;
+    leptos_axum::redirect("/account/security?disabled=1");
     Ok(())
 }
 
@@ -186,5 +255,46 @@ pub async fn remember_time_zone(tz: String) -> Result<(), AppError> {
     if let Some(me) = ctx::current_user().await? {
         accounts::profile::set_time_zone(&ctx::pool()?, me.user.id, &tz).await?;
     }
+    Ok(())
+}
+
+/// The member's API tokens, and a token just made (shown this once).
+#[server(prefix = "/api", endpoint = "account/tokens")]
+pub async fn my_api_tokens() -> Result<ApiTokens, AppError> {
+    let me = ctx::require_user().await?;
+    let pool = ctx::pool()?;
+    let tz = ctx::viewer_zone(Some(&me));
+    Ok(ApiTokens {
+        tokens: accounts::api_tokens::list(&pool, me.user.id, &tz).await?,
+        new_token: accounts::two_factor::reveal_now(&pool, me.session_id, "api_token").await?,
+    })
+}
+
+#[server(prefix = "/api", endpoint = "account/tokens/create")]
+pub async fn create_api_token(
+    name: String,
+    #[server(default)] read: Option<String>,
+    #[server(default)] write: Option<String>,
+    #[server(default)] days: String,
+) -> Result<(), AppError> {
+    let me = ctx::require_user().await?;
+    let pool = ctx::pool()?;
+    let form = accounts::api_tokens::NewToken {
+        name: &name,
+        read: read.is_some(),
+        write: write.is_some(),
+        days: &days,
+    };
+    let token = accounts::api_tokens::create(&pool, me.user.id, &form).await?;
+    accounts::two_factor::reveal_later(&pool, me.session_id, "api_token", &token).await?;
+    leptos_axum::redirect("/account/security?token=1#tokens");
+    Ok(())
+}
+
+#[server(prefix = "/api", endpoint = "account/tokens/revoke")]
+pub async fn revoke_api_token(id: Uuid) -> Result<(), AppError> {
+    let me = ctx::require_user().await?;
+    accounts::api_tokens::revoke(&ctx::pool()?, me.user.id, id).await?;
+    leptos_axum::redirect("/account/security?revoked=1#tokens");
     Ok(())
 }

@@ -197,6 +197,16 @@ pub async fn revoke_member_session(
     Ok(())
 }
 
+/// Turns two-factor login off for a member who lost their phone and codes (audited; their
+/// sessions end).
+#[server(prefix = "/api", endpoint = "admin/users/two-factor-reset")]
+pub async fn reset_member_two_factor(member: crate::types::UserId) -> Result<(), AppError> {
+    let me = ctx::require_admin().await?;
+    crate::server::accounts::two_factor::admin_reset(&ctx::pool()?, me.user.id, member).await?;
+    leptos_axum::redirect(&format!("/admin/users/{member}?two_factor=1"));
+    Ok(())
+}
+
 /// Makes a member an admin, or an admin a member.
 #[server(prefix = "/api", endpoint = "admin/users/role")]
 pub async fn set_member_role(

@@ -10,6 +10,8 @@ use sqlx::PgPool;
 use std::net::SocketAddr;
 
 pub const SESSION_COOKIE: &str = "carry_session";
+/// The half-authenticated state of a login waiting for its two-factor code (5 minutes).
+pub const CHALLENGE_COOKIE: &str = "carry_login_code";
 
 pub fn state() -> Result<AppState, AppError> {
     use_context::<AppState>().ok_or_else(|| AppError::internal("AppState missing from context"))
@@ -127,6 +129,30 @@ pub fn set_session_cookie(token: &str) {
         "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{}",
         if secure { "; Secure" } else { "" }
     );
+    if let (Some(res), Ok(v)) = (response(), http::HeaderValue::from_str(&cookie)) {
+        res.append_header(header::SET_COOKIE, v);
+    }
+}
+
+/// The pending login's challenge token, if any.
+pub fn challenge_token() -> Option<String> {
+    cookie_value(&parts()?.headers, CHALLENGE_COOKIE)
+}
+
+pub fn set_challenge_cookie(token: &str) {
+    let secure = state().map(|s| s.config.cookie_secure()).unwrap_or(true);
+    let max_age = super::accounts::two_factor::CHALLENGE_LIFETIME.whole_seconds();
+    let cookie = format!(
+        "{CHALLENGE_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{}",
+        if secure { "; Secure" } else { "" }
+    );
+    if let (Some(res), Ok(v)) = (response(), http::HeaderValue::from_str(&cookie)) {
+        res.append_header(header::SET_COOKIE, v);
+    }
+}
+
+pub fn clear_challenge_cookie() {
+    let cookie = format!("{CHALLENGE_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");
     if let (Some(res), Ok(v)) = (response(), http::HeaderValue::from_str(&cookie)) {
         res.append_header(header::SET_COOKIE, v);
     }

@@ -68,7 +68,8 @@ fn booking_of(job: &Job) -> Result<BookingId, AppError> {
 /// Periodic housekeeping: expire due requests (and those whose trip left), refund accepted
 /// bookings nobody picked up in time, flag overdue deliveries, schedule again the completion of
 /// delivered bookings that lost theirs, move departed trips on and complete arrived ones,
-/// expire parcels whose deadline passed while open, forget old rate-limit hits.
+/// expire parcels whose deadline passed while open, forget old rate-limit hits, old login
+/// challenges and secrets never shown.
 pub async fn sweep(conn: &mut PgConnection) -> Result<(), AppError> {
     negotiate::expire_due(conn).await?;
     end::expire_unpicked_due(conn).await?;
@@ -79,6 +80,7 @@ pub async fn sweep(conn: &mut PgConnection) -> Result<(), AppError> {
     trips::complete_due(conn).await?;
     parcels::expire_due(conn).await?;
     ratelimit::prune(conn).await?;
+    crate::server::accounts::two_factor::prune(conn).await?;
     Ok(())
 }
 

@@ -91,3 +91,64 @@ pub struct VerificationItem {
     pub user_email: String,
     pub at: String,
 }
+
+/// Two-factor login as the security page shows it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TwoFactorState {
+    pub enabled: bool,
+    pub recovery_codes_left: i64,
+    /// While enrolling: the key to type into an app, its `otpauth:` address, and that address
+    /// as a QR code (SVG markup made on the server from the address alone).
+    pub key: Option<String>,
+    pub otpauth_url: Option<String>,
+    pub qr_svg: Option<String>,
+    /// Recovery codes just made, shown this once.
+    pub new_recovery_codes: Option<Vec<String>>,
+}
+
+/// What a personal API token may do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum TokenScope {
+    /// Read the member's data and the marketplace.
+    Read,
+    /// Create, change and answer: listings, bookings, messages.
+    Write,
+}
+
+impl TokenScope {
+    pub fn code(self) -> &'static str {
+        match self {
+            TokenScope::Read => "read",
+            TokenScope::Write => "write",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<TokenScope> {
+        match s {
+            "read" => Some(TokenScope::Read),
+            "write" => Some(TokenScope::Write),
+            _ => None,
+        }
+    }
+}
+
+/// A personal API token as its owner sees it in the list (never the token itself).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiTokenInfo {
+    pub id: Uuid,
+    pub name: String,
+    /// The first characters, to tell tokens apart.
+    pub prefix: String,
+    pub scopes: Vec<TokenScope>,
+    pub created: String,
+    pub expires: Option<String>,
+    pub last_used: Option<String>,
+    pub expired: bool,
+}
+
+/// The token page: the member's tokens, and a token just made, shown this once.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiTokens {
+    pub tokens: Vec<ApiTokenInfo>,
+    pub new_token: Option<String>,
+}

@@ -125,6 +125,8 @@ pub struct MemberAdmin {
     pub member: MemberRow,
     pub email_verified: bool,
     pub id_verified: bool,
+    /// Logs in with a two-factor code.
+    pub two_factor: bool,
     pub banned: bool,
     pub sessions: Vec<crate::types::accounts::SessionInfo>,
     pub bookings: Vec<crate::types::bookings::BookingSummary>,

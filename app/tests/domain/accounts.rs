@@ -396,6 +396,8 @@ async fn a_reset_link_works_once_and_ends_every_session(pool: PgPool) {
     let first = sign_up(&pool, "ann@example.com").await;
     let second = login::log_in(&pool, "ann@example.com", PW, "", "")
         .await
+        .unwrap()
+        .into_session()
         .unwrap();
     assert_ne!(first.token, second.token, "every login gets a new token");
 
@@ -468,6 +470,8 @@ async fn revoking_a_session_ends_it_at_once_and_only_the_owner_can(pool: PgPool)
     let a1 = sign_up(&pool, "ann@example.com").await;
     let a2 = login::log_in(&pool, "ann@example.com", PW, "", "")
         .await
+        .unwrap()
+        .into_session()
         .unwrap();
     let bob = sign_up(&pool, "bob@example.com").await;
 
@@ -508,6 +512,8 @@ async fn sessions_expire_when_idle_for_14_days_or_after_60(pool: PgPool) {
 
     let b = login::log_in(&pool, "ann@example.com", PW, "", "")
         .await
+        .unwrap()
+        .into_session()
         .unwrap();
     sqlx::query("UPDATE sessions SET expires_at = now() - interval '1 second'")
         .execute(&pool)
@@ -545,6 +551,8 @@ async fn changing_the_password_keeps_this_session_and_ends_the_others(pool: PgPo
     let a1 = sign_up(&pool, "ann@example.com").await;
     let a2 = login::log_in(&pool, "ann@example.com", PW, "", "")
         .await
+        .unwrap()
+        .into_session()
         .unwrap();
     let me = sessions::authenticate(&pool, &a1.token)
         .await

@@ -26,6 +26,7 @@ mod places;
 mod receipts;
 mod reviews;
 mod risk;
+mod security;
 mod support;
 mod tickets;
 mod trips;

@@ -1,6 +1,8 @@
 //! Sign-up, login, password reset and email confirmation.
 
-use crate::api::accounts::{LogIn, RequestPasswordReset, ResetPassword, SignUp, VerifyEmail};
+use crate::api::accounts::{
+    LogIn, LogInWithCode, RequestPasswordReset, ResetPassword, SignUp, VerifyEmail,
+};
 use crate::components::form::{action_error, Field, FormError, Submit};
 use crate::components::layout::{AuthState, Notice, PageHeader};
 use leptos::prelude::*;
@@ -67,6 +69,30 @@ pub fn LoginPage() -> impl IntoView {
                 <div class="mt-4 text-sm"><a class="link" href="/forgot-password">"Forgot your password?"</a></div>
             </div>
             <p class="mt-4 text-center text-sm text-slate-600">"New to Carry? "<a class="link" href="/signup">"Create an account"</a></p>
+        </div>
+    }
+}
+
+/// The second step of a login with two-factor on. The password was right; this page allows
+/// nothing but entering a code, for 5 minutes.
+#[component]
+pub fn LoginCodePage() -> impl IntoView {
+    let action = ServerAction::<LogInWithCode>::new();
+    let error = action_error(action);
+    AuthState::refresh_after(action);
+    let next = query("next");
+    view! {
+        <div class="mx-auto max-w-md">
+            <PageHeader title="Enter your code" lead="Open your authenticator app and enter the 6-digit code it shows for Carry."/>
+            <div class="card">
+                <ActionForm action=action>
+                    <FormError error/>
+                    <input type="hidden" name="next" value=move || next.get().unwrap_or_else(|| "/".into())/>
+                    <Field label="Code" name="code" autocomplete="one-time-code" required=true maxlength=32 hint="Lost your phone? Enter one of your recovery codes instead." error/>
+                    <Submit label="Log in" pending=action.pending().into()/>
+                </ActionForm>
+                <div class="mt-4 text-sm"><a class="link" href="/login">"Log in again"</a></div>
+            </div>
         </div>
     }
 }

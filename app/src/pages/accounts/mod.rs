@@ -1,7 +1,10 @@
 //! Account pages: sign-up, login and recovery (`auth`), the member's settings, password and
-//! sessions (`settings`), public profiles (`profile`), ID verification (`verification`).
+//! sessions (`settings`), two-factor login and API tokens (`security`, `tokens`), public
+//! profiles (`profile`), ID verification (`verification`).
 
 pub mod auth;
 pub mod profile;
+pub mod security;
 pub mod settings;
+pub mod tokens;
 pub mod verification;

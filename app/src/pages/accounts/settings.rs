@@ -68,6 +68,7 @@ fn AccountView(profile: Profile, update: ServerAction<UpdateProfile>) -> impl In
                 <nav class="card flex flex-col gap-2" aria-label="Account">
                     <a class="link" href="/account/password">"Change password"</a>
                     <a class="link" href="/account/sessions">"Devices and sessions"</a>
+                    <a class="link" href="/account/security">"Two-factor login and API tokens"</a>
                 </nav>
             </div>
             <div class="card md:col-span-2">

@@ -1,7 +1,9 @@
 //! Members, for admins: search by email or name; one member's account, sessions (revoke),
 //! bookings, balances, moderation history, role, and warn / suspend / ban.
 
-use crate::api::admin::{get_member, search_members, RevokeMemberSession, SetMemberRole};
+use crate::api::admin::{
+    get_member, search_members, ResetMemberTwoFactor, RevokeMemberSession, SetMemberRole,
+};
 use crate::api::moderation::ModerateMember;
 use crate::components::cards::loading;
 use crate::components::decision::ModerationFields;
@@ -60,12 +62,14 @@ pub fn MemberPage() -> impl IntoView {
     let moderate = ServerAction::<ModerateMember>::new();
     let revoke = ServerAction::<RevokeMemberSession>::new();
     let role = ServerAction::<SetMemberRole>::new();
+    let reset = ServerAction::<ResetMemberTwoFactor>::new();
     let member = Resource::new(
         move || {
             (
                 moderate.version().get(),
                 revoke.version().get(),
                 role.version().get(),
+                reset.version().get(),
             )
         },
         move |_| get_member(id),
@@ -76,7 +80,7 @@ pub fn MemberPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match member.await {
                     Err(e) => page_error(e),
-                    Ok(m) => view! { <Member m moderate revoke role/> }.into_any(),
+                    Ok(m) => view! { <Member m moderate revoke role reset/> }.into_any(),
                 }
             })}
         </Suspense>
@@ -90,12 +94,15 @@ fn Member(
     moderate: ServerAction<ModerateMember>,
     revoke: ServerAction<RevokeMemberSession>,
     role: ServerAction<SetMemberRole>,
+    reset: ServerAction<ResetMemberTwoFactor>,
 ) -> impl IntoView {
-    let (done, revoked, role_done) = (
+    let (done, revoked, role_done, reset_done) = (
         query_flag("done"),
         query_flag("revoked"),
         query_flag("role"),
+        query_flag("two_factor"),
     );
+    let reset_error = action_error(reset);
     let (mod_error, revoke_error, role_error) = (
         action_error(moderate),
         action_error(revoke),
@@ -111,6 +118,7 @@ fn Member(
         <Show when=move || done.get()><Notice>"Decision applied; the member was told why."</Notice></Show>
         <Show when=move || revoked.get()><Notice>"Session ended."</Notice></Show>
         <Show when=move || role_done.get()><Notice>"Role changed."</Notice></Show>
+        <Show when=move || reset_done.get()><Notice>"Two-factor login is off for this member; their sessions ended."</Notice></Show>
         <section class="card" data-testid="member">
             <h1 class="text-2xl font-bold">{m.member.name.clone()}</h1>
             <p class="text-slate-600">{m.member.email.clone()}</p>
@@ -204,6 +212,18 @@ fn Member(
                 }.into_any()
             }}
         </section>
+
+        {(m.two_factor && !m.is_me).then(|| view! {
+            <section class="card mt-6" data-testid="member-two-factor">
+                <h2 class="mb-2 font-semibold">"Two-factor login: on"</h2>
+                <p class="mb-3 text-sm text-slate-600">"If the member lost their phone and their recovery codes, and you have checked who they are, turn it off: they log in with their password and may set it up again."</p>
+                <FormError error=reset_error/>
+                <ActionForm action=reset>
+                    <input type="hidden" name="member" value=id.to_string()/>
+                    <button type="submit" class="btn-secondary">"Turn two-factor login off"</button>
+                </ActionForm>
+            </section>
+        })}
 
         {(!m.is_me && !m.banned).then(|| view! {
             <section class="card mt-6">

@@ -4,19 +4,45 @@
 
 use super::password;
 use super::sessions::{self, LoggedIn};
+use super::two_factor;
 use super::validate::Email;
 use crate::error::AppError;
 use crate::server::time;
 use crate::types::{UserId, UserStatus};
-use ::time::Duration;
 use sqlx::PgPool;
 
-pub const LOCKOUT_FAILURES: i64 = 5;
-pub const LOCKOUT_WINDOW: Duration = Duration::minutes(15);
+use super::lockout::{begin_attempt, finish_attempt};
+pub use super::lockout::{LOCKED_OUT, LOCKOUT_FAILURES, LOCKOUT_WINDOW};
 
 pub const WRONG_CREDENTIALS: &str =
     "That email and password don't match an account. Check them and try again.";
-pub const LOCKED_OUT: &str = "Too many failed attempts. Password login for this account is paused for 15 minutes. You can reset your password meanwhile.";
+
+/// What a right password leads to: a session, or (two-factor login on) the code step, whose
+/// challenge token goes in a cookie of its own.
+pub enum LoginStep {
+    Session(LoggedIn),
+    Code { challenge: String },
+}
+
+/// Never shows a token.
+impl std::fmt::Debug for LoginStep {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            LoginStep::Session(s) => f.debug_tuple("Session").field(s).finish(),
+            LoginStep::Code { .. } => f.write_str("Code"),
+        }
+    }
+}
+
+impl LoginStep {
+    /// The session, when the password was enough.
+    pub fn into_session(self) -> Option<LoggedIn> {
+        match self {
+            LoginStep::Session(s) => Some(s),
+            LoginStep::Code { .. } => None,
+        }
+    }
+}
 
 /// Password login. Every attempt is counted before the password is checked, under a lock per
 /// email, so parallel attempts cannot slip past the lock-out: with 5 failed or unfinished
@@ -30,7 +56,7 @@ pub async fn log_in(
     raw_password: &str,
     user_agent: &str,
     ip: &str,
-) -> Result<LoggedIn, AppError> {
+) -> Result<LoginStep, AppError> {
     let echo = [("email", raw_email)];
     let email =
         Email::parse(raw_email).map_err(|m| AppError::validation("email", m).with_values(&echo))?;
@@ -87,72 +113,14 @@ pub async fn log_in(
         }
         _ => {}
     }
+    if two_factor::is_on(pool, user.id).await? {
+        let challenge =
+            two_factor::challenge(pool, user.id, email.as_str(), user_agent, ip).await?;
+        return Ok(LoginStep::Code { challenge });
+    }
     let token = sessions::create(pool, user.id, user_agent, ip).await?;
-    Ok(LoggedIn {
+    Ok(LoginStep::Session(LoggedIn {
         user_id: user.id,
         token,
-    })
-}
-
-/// Records an attempt (pending) unless 5 failed or unfinished ones are already in the window;
-/// counted and inserted under a lock per email, so parallel attempts queue here.
-async fn begin_attempt(pool: &PgPool, email: &str) -> Result<Option<i64>, AppError> {
-    let mut tx = pool.begin().await?;
-    sqlx::query!(
-        "SELECT pg_advisory_xact_lock(hashtext('login:' || $1))",
-        email
-    )
-    .execute(&mut *tx)
-    .await?;
-    let counted = sqlx::query_scalar!(
-        r#"SELECT count(*) AS "n!" FROM login_failures
-           WHERE email = $1 AND outcome IN ('pending', 'failed')
-             AND failed_at > now() - make_interval(secs => $2)"#,
-        email,
-        LOCKOUT_WINDOW.as_seconds_f64()
-    )
-    .fetch_one(&mut *tx)
-    .await?;
-    if counted >= LOCKOUT_FAILURES {
-        return Ok(None);
-    }
-    let id = sqlx::query_scalar!(
-        "INSERT INTO login_failures (email, outcome) VALUES ($1, 'pending') RETURNING id",
-        email
-    )
-    .fetch_one(&mut *tx)
-    .await?;
-    tx.commit().await?;
-    Ok(Some(id))
-}
-
-/// Settles an attempt and answers the failed and unfinished attempts now in the window. A
-/// success erases nothing: failures stay counted for their 15 minutes, so logging in between
-/// guesses does not buy an attacker more of them (a password reset clears them).
-async fn finish_attempt(
-    pool: &PgPool,
-    email: &str,
-    attempt: i64,
-    ok: bool,
-) -> Result<i64, AppError> {
-    let mut tx = pool.begin().await?;
-    sqlx::query!(
-        "UPDATE login_failures SET outcome = CASE WHEN $2 THEN 'ok' ELSE 'failed' END
-         WHERE id = $1",
-        attempt,
-        ok
-    )
-    .execute(&mut *tx)
-    .await?;
-    let counted = sqlx::query_scalar!(
-        r#"SELECT count(*) AS "n!" FROM login_failures
-           WHERE email = $1 AND outcome IN ('pending', 'failed')
-             AND failed_at > now() - make_interval(secs => $2)"#,
-        email,
-        LOCKOUT_WINDOW.as_seconds_f64()
-    )
-    .fetch_one(&mut *tx)
-    .await?;
-    tx.commit().await?;
-    Ok(counted)
+    }))
 }

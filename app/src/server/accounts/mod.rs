@@ -2,6 +2,8 @@
 //! password reset, profiles, ID verification, and admin accounts.
 
 pub mod admins;
+pub mod api_tokens;
+pub mod lockout;
 pub mod login;
 pub mod password;
 pub mod profile;
@@ -9,5 +11,6 @@ pub mod recovery;
 pub mod sessions;
 pub mod signup;
 pub mod tokens;
+pub mod two_factor;
 pub mod validate;
 pub mod verification;

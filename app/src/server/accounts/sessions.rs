@@ -27,6 +27,15 @@ pub struct LoggedIn {
     pub token: String,
 }
 
+/// Never shows the token (it would end up in a log).
+impl std::fmt::Debug for LoggedIn {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LoggedIn")
+            .field("user_id", &self.user_id)
+            .finish_non_exhaustive()
+    }
+}
+
 /// Starts a session and gives back the token for the cookie. Every login gets a new one.
 pub async fn create(
     db: impl PgExecutor<'_>,

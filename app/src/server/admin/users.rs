@@ -56,7 +56,8 @@ pub async fn member(
         r#"SELECT id AS "id: UserId", display_name, email, role AS "role: Role",
                   status AS "status: UserStatus", suspended_until, created_at,
                   email_verified_at IS NOT NULL AS "email_verified!",
-                  id_verified_at IS NOT NULL AS "id_verified!"
+                  id_verified_at IS NOT NULL AS "id_verified!",
+                  totp_secret IS NOT NULL AS "two_factor!"
            FROM users WHERE id = $1"#,
         id as UserId
     )
@@ -96,6 +97,7 @@ pub async fn member(
         },
         email_verified: r.email_verified,
         id_verified: r.id_verified,
+        two_factor: r.two_factor,
         banned: r.status == UserStatus::Banned,
         sessions: sessions::list(pool, id, Uuid::nil(), tz).await?,
         bookings: bookings::list_mine(pool, id).await?,
