@@ -55,6 +55,22 @@ ensure_node_tools() {
   fi
 }
 
+# schemathesis (from PyPI) checks the public API against its OpenAPI document; it lives in a
+# virtual environment of its own (.data/venv), so nothing is installed into the system's Python.
+SCHEMATHESIS_VERSION=4.32.5
+SCHEMATHESIS="$ROOT/.data/venv/bin/schemathesis"
+ensure_schemathesis() {
+  if "$SCHEMATHESIS" --version 2>/dev/null | grep -q " $SCHEMATHESIS_VERSION\$"; then
+    return
+  fi
+  say "Installing schemathesis $SCHEMATHESIS_VERSION from PyPI (once)"
+  if ! command -v python3 >/dev/null; then apt_install python3 python3-venv; fi
+  mkdir -p "$ROOT/.data"
+  python3 -m venv "$ROOT/.data/venv" 2>/dev/null \
+    || { apt_install python3-venv && python3 -m venv "$ROOT/.data/venv"; }
+  "$ROOT/.data/venv/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
+}
+
 ensure_chromium() {
   CHROMIUM_PATH="${CHROMIUM_PATH:-/usr/bin/chromium}"
   if [ ! -x "$CHROMIUM_PATH" ]; then

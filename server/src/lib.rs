@@ -7,6 +7,7 @@ pub mod commands;
 pub mod http;
 pub mod leptos_config;
 pub mod live;
+pub mod rest;
 pub mod uploads;
 pub mod webhooks;
 
@@ -56,6 +57,7 @@ pub fn router(state: AppState, metrics: Arc<metrics::Metrics>) -> Router {
         .route("/api/ready", get(ops::ready))
         .route("/api/metrics", get(ops::metrics))
         .merge(assets::routes(&options))
+        .merge(rest::routes(&state))
         .merge(uploads::routes())
         .merge(webhooks::routes())
         .merge(live::routes());

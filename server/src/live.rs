@@ -28,6 +28,11 @@ async fn stream(State(state): State<AppState>, headers: HeaderMap) -> Response {
     let Some(me) = authed(&state, &headers).await else {
         return (StatusCode::UNAUTHORIZED, "Log in to receive live updates.").into_response();
     };
+    events_for(&state, me.id)
+}
+
+/// The stream of `user`'s live events (the site's pages, and API clients at `/api/v1/events`).
+pub fn events_for(state: &AppState, user: app::types::UserId) -> Response {
     let rx = state.live.subscribe();
     // The first event says the stream is open (a page that reconnects fetches what it missed).
     let hello = futures::stream::once(async {
@@ -36,7 +41,7 @@ async fn stream(State(state): State<AppState>, headers: HeaderMap) -> Response {
     let events = futures::stream::unfold(rx, move |mut rx| async move {
         loop {
             match rx.recv().await {
-                Ok(Envelope { user, event: e }) if user.is_none() || user == Some(me.id) => {
+                Ok(Envelope { user: to, event: e }) if to.is_none() || to == Some(user) => {
                     return Some((Ok::<_, Infallible>(event(&e)), rx));
                 }
                 Ok(_) => continue,

@@ -90,6 +90,31 @@ async fn run(command: Command) -> Result<(), String> {
             );
             Ok(())
         }
+        Command::ApiToken {
+            email,
+            name,
+            write,
+            days,
+        } => {
+            let user: Option<app::types::UserId> =
+                sqlx::query_scalar("SELECT id FROM users WHERE email = lower($1)")
+                    .bind(&email)
+                    .fetch_optional(&pool)
+                    .await
+                    .map_err(|e| e.to_string())?;
+            let user = user.ok_or_else(|| format!("no account with the email {email}"))?;
+            let form = app::server::accounts::api_tokens::NewToken {
+                name: &name,
+                read: true,
+                write,
+                days: &days,
+            };
+            let token = app::server::accounts::api_tokens::create(&pool, user, &form)
+                .await
+                .map_err(|e| e.to_string())?;
+            println!("{token}");
+            Ok(())
+        }
         Command::Demo { large } => {
             seed_demo(&pool).await?;
             if large {

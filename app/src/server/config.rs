@@ -17,6 +17,9 @@ pub struct SmtpConfig {
     pub security: String,
 }
 
+/// Requests per minute one API token may make, unless `API_RATE_PER_MINUTE` says otherwise.
+pub const DEFAULT_API_RATE_PER_MINUTE: i64 = 600;
+
 #[derive(Debug, Clone)]
 pub struct Config {
     /// The address users reach the site at; used in emailed links.
@@ -47,6 +50,8 @@ pub struct Config {
     /// `PER_IP_HOURLY_LIMIT` (default 20): sign-ups and reset requests from one network address
     /// per hour. The test command raises it: every browser test comes from 127.0.0.1.
     pub per_ip_hourly: i64,
+    /// `API_RATE_PER_MINUTE` (default 600): requests per minute one API token may make.
+    pub api_rate_per_minute: i64,
 }
 
 #[derive(Debug, Clone)]
@@ -106,6 +111,10 @@ impl Config {
                 .and_then(|v| v.parse().ok())
                 .filter(|n| *n > 0)
                 .unwrap_or(DEFAULT_PER_IP_HOURLY),
+            api_rate_per_minute: var("API_RATE_PER_MINUTE")
+                .and_then(|v| v.parse().ok())
+                .filter(|n| *n > 0)
+                .unwrap_or(DEFAULT_API_RATE_PER_MINUTE),
         }
     }
 
@@ -150,6 +159,7 @@ impl Config {
             seal_key,
             trust_forwarded_for: false,
             per_ip_hourly: DEFAULT_PER_IP_HOURLY,
+            api_rate_per_minute: DEFAULT_API_RATE_PER_MINUTE,
         }
     }
 

@@ -18,6 +18,9 @@ Usage:
                                            chat delivery between two running instances: N
                                            members (default 500) for S seconds (default 60)
   server ledger-check                      run the ledger's invariant check; exit 1 if broken
+  server api-token --email E [--name N] [--write] [--days D]
+                                           make a personal API token for an account (read, and
+                                           write with --write) and print it (once)
 ";
 
 #[derive(Debug, PartialEq, Eq)]
@@ -49,6 +52,12 @@ pub enum Command {
         seconds: u64,
     },
     LedgerCheck,
+    ApiToken {
+        email: String,
+        name: String,
+        write: bool,
+        days: String,
+    },
     Help,
 }
 
@@ -104,6 +113,12 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
             },
         }),
         ["ledger-check"] => Ok(Command::LedgerCheck),
+        ["api-token", ..] => Ok(Command::ApiToken {
+            email: flag("--email").ok_or("api-token needs --email")?,
+            name: flag("--name").unwrap_or_else(|| "Command line".into()),
+            write: args.iter().any(|a| a == "--write"),
+            days: flag("--days").unwrap_or_default(),
+        }),
         ["help" | "--help" | "-h"] => Ok(Command::Help),
         ["admin", "create", ..] => Ok(Command::AdminCreate {
             email: flag("--email").ok_or("admin create needs --email")?,
@@ -175,6 +190,16 @@ mod tests {
             Command::BenchEscrow { n: 2000 }
         );
         assert_eq!(parse(&args("ledger-check")).unwrap(), Command::LedgerCheck);
+        assert_eq!(
+            parse(&args("api-token --email a@b.co --write")).unwrap(),
+            Command::ApiToken {
+                email: "a@b.co".into(),
+                name: "Command line".into(),
+                write: true,
+                days: String::new()
+            }
+        );
+        assert!(parse(&args("api-token")).is_err());
         assert_eq!(
             parse(&args("bench-chat --a http://a --b http://b --clients 10")).unwrap(),
             Command::BenchChat {

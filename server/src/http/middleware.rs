@@ -87,7 +87,17 @@ async fn server_fn_error_status(req: Request, next: Next) -> Response {
 /// one is a bad request, answered as such instead of failing deeper down.
 async fn refuse_nul(req: Request, next: Next) -> Response {
     let has_nul = |s: &[u8]| s.contains(&0) || s.windows(3).any(|w| w.eq_ignore_ascii_case(b"%00"));
+    // The API answers every problem as problem details; the site as text.
+    let api = req.uri().path().starts_with("/api/v1/");
     let bad = || {
+        if api {
+            return crate::rest::problem::Problem::new(
+                StatusCode::BAD_REQUEST,
+                "bad-request",
+                "Text cannot contain NUL characters.",
+            )
+            .into_response();
+        }
         (
             StatusCode::BAD_REQUEST,
             [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
@@ -270,7 +280,10 @@ async fn same_origin_only(
     next: Next,
 ) -> Response {
     let safe = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
-    if !safe && !is_same_origin(&req, &state.config.origin()) {
+    // A bearer token is sent only by a client that holds it: no browser adds it by itself.
+    let bearer = req.uri().path().starts_with("/api/v1/")
+        && req.headers().contains_key(header::AUTHORIZATION);
+    if !safe && !bearer && !is_same_origin(&req, &state.config.origin()) {
         tracing::warn!(path = %req.uri().path(), "cross-site request refused");
         return (
             StatusCode::FORBIDDEN,

@@ -9,6 +9,7 @@
     clippy::cast_precision_loss
 )] // Tests unwrap (a failure is a failed test) and build test data freely.
 
+mod api;
 mod basics;
 mod hostile;
 mod leptos_toml;

@@ -169,8 +169,19 @@ fn paged<T>(mut ids: Vec<T>) -> (Vec<T>, bool) {
     (ids, has_next)
 }
 
-/// Published trips that still take bookings. Served by `trips_route_idx` / `trips_departs_idx`.
+/// Published trips that still take bookings, a page of cards.
 pub async fn trips(pool: &PgPool, f: &Filters) -> Result<Page<TripCard>, AppError> {
+    let (rows, has_next) = trip_rows(pool, f).await?;
+    Ok(Page {
+        items: rows.iter().map(TripRow::card).collect(),
+        page: f.page,
+        has_next,
+    })
+}
+
+/// Published trips that still take bookings: a page of rows and whether another follows.
+/// Served by `trips_route_idx` / `trips_departs_idx`.
+pub async fn trip_rows(pool: &PgPool, f: &Filters) -> Result<(Vec<TripRow>, bool), AppError> {
     let s = settings::current(pool).await?;
     let mut conn = pool.acquire().await?;
     let origin = metros(&mut conn, f.origin, s.match_radius_km).await?;
@@ -239,20 +250,22 @@ pub async fn trips(pool: &PgPool, f: &Filters) -> Result<Page<TripCard>, AppErro
         .push_bind(f.offset());
     let ids: Vec<TripId> = q.build_query_scalar().fetch_all(&mut *conn).await?;
     let (ids, has_next) = paged(ids);
+    Ok((trips::rows(&mut *conn, &ids).await?, has_next))
+}
+
+/// Open parcels, a page of cards.
+pub async fn parcels(pool: &PgPool, f: &Filters) -> Result<Page<ParcelCard>, AppError> {
+    let (rows, has_next) = parcel_rows(pool, f).await?;
     Ok(Page {
-        items: trips::rows(&mut *conn, &ids)
-            .await?
-            .iter()
-            .map(TripRow::card)
-            .collect(),
+        items: rows.iter().map(ParcelRow::card).collect(),
         page: f.page,
         has_next,
     })
 }
 
 /// Open parcels (approved, not booked, with a photo): ready by the end of the window and not
-/// due before its start.
-pub async fn parcels(pool: &PgPool, f: &Filters) -> Result<Page<ParcelCard>, AppError> {
+/// due before its start. A page of rows and whether another follows.
+pub async fn parcel_rows(pool: &PgPool, f: &Filters) -> Result<(Vec<ParcelRow>, bool), AppError> {
     let radius = settings::current(pool).await?.match_radius_km;
     let mut conn = pool.acquire().await?;
     let origin = metros(&mut conn, f.origin, radius).await?;
@@ -320,13 +333,5 @@ pub async fn parcels(pool: &PgPool, f: &Filters) -> Result<Page<ParcelCard>, App
         .push_bind(f.offset());
     let ids: Vec<ParcelId> = q.build_query_scalar().fetch_all(&mut *conn).await?;
     let (ids, has_next) = paged(ids);
-    Ok(Page {
-        items: parcels::rows(&mut *conn, &ids)
-            .await?
-            .iter()
-            .map(ParcelRow::card)
-            .collect(),
-        page: f.page,
-        has_next,
-    })
+    Ok((parcels::rows(&mut *conn, &ids).await?, has_next))
 }

@@ -256,6 +256,15 @@ pub async fn detail(
 }
 
 pub async fn list_mine(pool: &PgPool, user: UserId) -> Result<Vec<ParcelCard>, AppError> {
+    Ok(mine(pool, user)
+        .await?
+        .iter()
+        .map(ParcelRow::card)
+        .collect())
+}
+
+/// The sender's parcels (the latest 200), newest first.
+pub async fn mine(pool: &PgPool, user: UserId) -> Result<Vec<ParcelRow>, AppError> {
     let ids = sqlx::query_scalar!(
         r#"SELECT id AS "id: ParcelId" FROM parcels WHERE sender_id = $1
            ORDER BY created_at DESC LIMIT 200"#,
@@ -263,9 +272,5 @@ pub async fn list_mine(pool: &PgPool, user: UserId) -> Result<Vec<ParcelCard>, A
     )
     .fetch_all(pool)
     .await?;
-    Ok(store::rows(pool, &ids)
-        .await?
-        .iter()
-        .map(ParcelRow::card)
-        .collect())
+    store::rows(pool, &ids).await
 }

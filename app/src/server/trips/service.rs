@@ -221,6 +221,11 @@ fn edit_form(r: &TripRow, stopovers: String) -> TripForm {
 }
 
 pub async fn list_mine(pool: &PgPool, user: UserId) -> Result<Vec<TripCard>, AppError> {
+    Ok(mine(pool, user).await?.iter().map(TripRow::card).collect())
+}
+
+/// The traveler's trips (the latest 200), latest departure first.
+pub async fn mine(pool: &PgPool, user: UserId) -> Result<Vec<TripRow>, AppError> {
     let ids = sqlx::query_scalar!(
         r#"SELECT id AS "id: TripId" FROM trips WHERE traveler_id = $1
            ORDER BY departs_at DESC LIMIT 200"#,
@@ -228,9 +233,5 @@ pub async fn list_mine(pool: &PgPool, user: UserId) -> Result<Vec<TripCard>, App
     )
     .fetch_all(pool)
     .await?;
-    Ok(store::rows(pool, &ids)
-        .await?
-        .iter()
-        .map(TripRow::card)
-        .collect())
+    store::rows(pool, &ids).await
 }
