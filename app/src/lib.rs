@@ -112,6 +112,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/account/password") view={Lazy::<routes::ChangePasswordRoute>::new()} ssr=SsrMode::Async/>
                         <Route path=path!("/account/sessions") view={Lazy::<routes::SessionsRoute>::new()} ssr=SsrMode::Async/>
                         <Route path=path!("/account/security") view={Lazy::<routes::SecurityRoute>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("/account/privacy") view={Lazy::<routes::PrivacyRoute>::new()} ssr=SsrMode::Async/>
                         <Route path=path!("/account/verification") view={Lazy::<routes::VerificationRoute>::new()} ssr=SsrMode::Async/>
                         <Route path=path!("/u/:id") view={Lazy::<routes::PublicProfileRoute>::new()} ssr=SsrMode::Async/>
                         // trips

@@ -52,6 +52,7 @@ lazy_group!(account_pages, __preload_account_pages {
     ChangePasswordRoute => accounts::settings::ChangePasswordPage,
     SessionsRoute => accounts::settings::SessionsPage,
     SecurityRoute => accounts::security::SecurityPage,
+    PrivacyRoute => accounts::privacy::PrivacyPage,
     VerificationRoute => accounts::verification::VerificationPage,
     PublicProfileRoute => accounts::profile::PublicProfilePage,
     NotificationPrefsRoute => notifications::NotificationPrefsPage,

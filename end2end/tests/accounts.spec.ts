@@ -1,6 +1,6 @@
 // Accounts: sign-up, verification, login and its lock-out, reset, sessions; CSRF and 404s.
 import { expect, test } from '@playwright/test';
-import { askToSignUp, emailedLink, jsEnabled, logIn, logOut, open, PASSWORD, signUp, totp, uniqueEmail } from './helpers';
+import { askToSignUp, emailedLink, jsEnabled, logIn, logOut, open, openMenu, PASSWORD, PNG, signUp, totp, uniqueEmail } from './helpers';
 
 test('sign up, confirm the email from the outbox, log out, log in and see your name', async ({ page }, testInfo) => {
   test.setTimeout(120_000);
@@ -188,4 +188,75 @@ test('two-factor login: set up with the key, log in with a code from the app, th
       await expect(page.getByTestId('nav-user')).toHaveCount(0);
     }
   }
+});
+
+test('a profile picture appears on the public profile; languages and a home city too', async ({ page }, testInfo) => {
+  test.setTimeout(120_000);
+  const email = uniqueEmail(testInfo, 'avatar');
+  await signUp(page, email, 'Ava Tar');
+  await open(page, '/account');
+  await page.locator('#avatar-file').setInputFiles({ name: 'me.png', mimeType: 'image/png', buffer: PNG });
+  await page.getByRole('button', { name: 'Upload picture' }).click();
+  await expect(page).toHaveURL(/\/account\?avatar=1/);
+  await expect(page.getByTestId('my-avatar')).toBeVisible();
+  // Not a picture: a clear message, nothing changed.
+  await page.locator('#avatar-file').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('hello') });
+  await page.getByRole('button', { name: 'Upload picture' }).click();
+  await expect(page.getByTestId('avatar-error')).toContainText('JPEG, PNG or WebP');
+
+  await page.getByLabel('French').check();
+  await page.getByLabel('Wolof').check();
+  await page.getByLabel('Home city').fill('Dakar, Senegal');
+  await page.getByLabel('Phone (shown to the other side of an accepted booking)').fill('+221 77 123 45 67');
+  await page.getByRole('button', { name: 'Save profile' }).click();
+  await expect(page).toHaveURL(/\/account\?saved=1/);
+
+  await openMenu(page);
+  const href = await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Public profile', exact: true }).getAttribute('href');
+  await open(page, href!);
+  const img = page.getByTestId('public-profile').getByTestId('avatar');
+  await expect(img).toBeVisible();
+  const res = await page.request.get((await img.getAttribute('src'))!);
+  expect(res.status()).toBe(200);
+  expect(res.headers()['content-type']).toBe('image/jpeg');
+  expect(res.headers()['cache-control']).toContain('immutable');
+  await expect(page.getByTestId('languages')).toHaveText('Speaks French, Wolof');
+  await expect(page.getByTestId('public-profile')).toContainText('Dakar, Senegal');
+});
+
+test('download all my data, then delete the account: logged out, and the password no longer works', async ({ page }, testInfo) => {
+  test.setTimeout(150_000);
+  const email = uniqueEmail(testInfo, 'erase');
+  await signUp(page, email, 'Era Sure');
+  await open(page, '/account/privacy');
+  await page.getByRole('button', { name: 'Prepare a copy of my data' }).click();
+  await expect(page).toHaveURL(/\/account\/privacy\?requested=1/);
+  // The job queue makes it within a few seconds.
+  await expect.poll(async () => {
+    await open(page, '/account/privacy');
+    return page.getByTestId('export-download').count();
+  }, { timeout: 30_000 }).toBe(1);
+  const link = (await page.getByTestId('export-download').getAttribute('href'))!;
+  const res = await page.request.get(link);
+  expect(res.status()).toBe(200);
+  expect(res.headers()['content-disposition']).toContain('attachment');
+  const data = await res.json();
+  expect(data.account.email).toBe(email);
+  expect(data.account.display_name).toBe('Era Sure');
+  expect(Array.isArray(data.bookings)).toBe(true);
+
+  const form = page.getByTestId('delete-account');
+  await form.getByLabel('Your password').fill(PASSWORD);
+  await form.getByLabel('Type DELETE to confirm').fill('delete');
+  await form.getByRole('button', { name: 'Delete my account for good' }).click();
+  await expect(page.locator('[data-field-error="confirm"]')).toContainText('Type DELETE');
+  await form.getByLabel('Your password').fill(PASSWORD);
+  await form.getByLabel('Type DELETE to confirm').fill('DELETE');
+  await form.getByRole('button', { name: 'Delete my account for good' }).click();
+  await expect(page.getByTestId('account-deleted')).toBeVisible();
+  await expect(page.getByTestId('nav-user')).toHaveCount(0);
+  // The download is gone with the account.
+  expect((await page.request.get(link, { maxRedirects: 0 })).status()).not.toBe(200);
+  await logIn(page, email);
+  await expect(page.getByTestId('form-error')).toContainText("don't match");
 });

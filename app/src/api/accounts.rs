@@ -202,10 +202,18 @@ pub async fn update_profile(
     display_name: String,
     bio: String,
     home_city: String,
+    #[server(default)] languages: Vec<String>,
+    #[server(default)] phone: String,
 ) -> Result<(), AppError> {
     let me = ctx::require_user().await?;
-    accounts::profile::update_profile(&ctx::pool()?, me.user.id, &display_name, &bio, &home_city)
-        .await?;
+    let form = accounts::profile::ProfileForm {
+        display_name: &display_name,
+        bio: &bio,
+        home_city: &home_city,
+        languages: &languages,
+        phone: &phone,
+    };
+    accounts::profile::update_profile(&ctx::pool()?, me.user.id, &form).await?;
     leptos_axum::redirect("/account?saved=1");
     Ok(())
 }
@@ -296,5 +304,40 @@ pub async fn revoke_api_token(id: Uuid) -> Result<(), AppError> {
     let me = ctx::require_user().await?;
     accounts::api_tokens::revoke(&ctx::pool()?, me.user.id, id).await?;
     leptos_axum::redirect("/account/security?revoked=1#tokens");
+    Ok(())
+}
+
+/// The privacy page: copies of the member's data, and whether the account can be deleted now.
+#[server(prefix = "/api", endpoint = "account/privacy")]
+pub async fn my_privacy() -> Result<crate::types::accounts::Privacy, AppError> {
+    let me = ctx::require_user().await?;
+    let tz = ctx::viewer_zone(Some(&me));
+    accounts::privacy::page(&ctx::pool()?, me.user.id, &tz).await
+}
+
+/// "Download my data": the job queue makes a copy and the member is told when it is ready.
+#[server(prefix = "/api", endpoint = "account/export")]
+pub async fn request_data_export() -> Result<(), AppError> {
+    let me = ctx::require_user().await?;
+    accounts::privacy::request_export(&ctx::pool()?, me.user.id).await?;
+    leptos_axum::redirect("/account/privacy?requested=1");
+    Ok(())
+}
+
+/// "Delete my account": the password and the word DELETE.
+#[server(prefix = "/api", endpoint = "account/delete")]
+pub async fn delete_account(password: String, confirm: String) -> Result<(), AppError> {
+    let me = ctx::require_user().await?;
+    let state = ctx::state()?;
+    accounts::privacy::erase(
+        &state.pool,
+        &state.config.upload_dir,
+        me.user.id,
+        &password,
+        &confirm,
+    )
+    .await?;
+    ctx::clear_session_cookie();
+    leptos_axum::redirect("/?deleted=1");
     Ok(())
 }

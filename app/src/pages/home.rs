@@ -15,8 +15,14 @@ pub fn HomePage() -> impl IntoView {
         move || auth.refresh.get(),
         |_| async move { home_summary().await.ok().flatten() },
     );
+    let deleted = crate::url::query_flag("deleted");
     view! {
         <leptos_meta::Title text=""/>
+        <Show when=move || deleted.get()>
+            <crate::components::layout::Notice>
+                <span data-testid="account-deleted">"Your account was deleted. Thank you for carrying with us."</span>
+            </crate::components::layout::Notice>
+        </Show>
         <Suspense fallback=loading>
             {move || Suspend::new(async move {
                 match (auth.user.await, home.await) {

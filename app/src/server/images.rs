@@ -82,6 +82,29 @@ pub fn process(bytes: &[u8]) -> Result<Processed, String> {
     })
 }
 
+/// A square picture cropped from the middle of an upload (checked and re-encoded like every
+/// photo first), in each of `sizes` pixels: avatars.
+pub async fn square_sizes(bytes: Vec<u8>, sizes: &'static [u32]) -> Result<Vec<Vec<u8>>, String> {
+    let p = process_upload(bytes).await?;
+    tokio::task::spawn_blocking(move || {
+        let img = image::load_from_memory_with_format(&p.full, ImageFormat::Jpeg)
+            .map_err(|_| "This image could not be read. Try another photo.".to_string())?;
+        let side = img.width().min(img.height());
+        let square = img.crop_imm(
+            (img.width() - side) / 2,
+            (img.height() - side) / 2,
+            side,
+            side,
+        );
+        sizes
+            .iter()
+            .map(|s| jpeg(&square.resize_exact(*s, *s, image::imageops::FilterType::Lanczos3)))
+            .collect()
+    })
+    .await
+    .unwrap_or_else(|_| Err("This image could not be read. Try another photo.".into()))
+}
+
 fn flatten(img: &DynamicImage) -> image::RgbImage {
     let rgba = img.to_rgba8();
     let mut out = image::RgbImage::new(rgba.width(), rgba.height());

@@ -21,6 +21,7 @@ word_enum!(
         Sweep = "sweep": "Periodic housekeeping",
         MatchAlerts = "alerts.match": "Tell route alerts about a new listing",
         PublishReviews = "reviews.publish": "Publish a booking's reviews when the window closes",
+        ExportData = "accounts.export": "Make a copy of a member's data",
     }
 );
 

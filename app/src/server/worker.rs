@@ -29,6 +29,15 @@ impl Handler for Jobs {
                 Ok(())
             }
             Some(JobKind::Sweep) => sweep(conn).await,
+            Some(JobKind::ExportData) => {
+                let export = job
+                    .payload
+                    .get("export")
+                    .and_then(|v| v.as_str())
+                    .and_then(|s| s.parse().ok())
+                    .ok_or_else(|| AppError::internal("accounts.export without its export"))?;
+                crate::server::accounts::privacy::build(conn, export).await
+            }
             Some(JobKind::PublishReviews) => {
                 reviews::publish(conn, booking_of(job)?).await?;
                 Ok(())

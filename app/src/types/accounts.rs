@@ -36,9 +36,55 @@ pub struct SessionInfo {
 pub struct Profile {
     pub display_name: String,
     pub bio: String,
+    /// The home city as a place's label (chosen from the suggestions).
     pub home_city: String,
     pub email: String,
     pub email_verified: bool,
+    /// ISO 639-1 codes, from `LANGUAGES`.
+    pub languages: Vec<String>,
+    /// E.164 ("+33612345678"), shown to the other side of an accepted booking.
+    pub phone: String,
+    /// The avatar at 160 px, when there is one.
+    pub avatar: Option<String>,
+}
+
+/// The languages a profile may list: ISO 639-1 code and name.
+pub const LANGUAGES: &[(&str, &str)] = &[
+    ("en", "English"),
+    ("fr", "French"),
+    ("es", "Spanish"),
+    ("pt", "Portuguese"),
+    ("de", "German"),
+    ("it", "Italian"),
+    ("nl", "Dutch"),
+    ("ar", "Arabic"),
+    ("zh", "Chinese"),
+    ("hi", "Hindi"),
+    ("bn", "Bengali"),
+    ("ur", "Urdu"),
+    ("fa", "Persian"),
+    ("ru", "Russian"),
+    ("uk", "Ukrainian"),
+    ("pl", "Polish"),
+    ("ro", "Romanian"),
+    ("el", "Greek"),
+    ("tr", "Turkish"),
+    ("ja", "Japanese"),
+    ("ko", "Korean"),
+    ("vi", "Vietnamese"),
+    ("th", "Thai"),
+    ("id", "Indonesian"),
+    ("sw", "Swahili"),
+    ("am", "Amharic"),
+    ("yo", "Yoruba"),
+    ("ha", "Hausa"),
+    ("ig", "Igbo"),
+    ("wo", "Wolof"),
+];
+
+/// A language's name from its code.
+pub fn language_name(code: &str) -> Option<&'static str> {
+    LANGUAGES.iter().find(|(c, _)| *c == code).map(|(_, n)| *n)
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -47,6 +93,10 @@ pub struct PublicProfile {
     pub display_name: String,
     pub bio: String,
     pub home_city: String,
+    /// Language names.
+    pub languages: Vec<String>,
+    /// The avatar at 400 px, when there is one.
+    pub avatar: Option<String>,
     pub member_since: String,
     pub email_verified: bool,
     pub id_verified: bool,
@@ -151,4 +201,26 @@ pub struct ApiTokenInfo {
 pub struct ApiTokens {
     pub tokens: Vec<ApiTokenInfo>,
     pub new_token: Option<String>,
+}
+
+/// A copy of a member's data they asked for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DataExport {
+    pub id: Uuid,
+    pub requested: String,
+    /// When it was made (absent while the job makes it).
+    pub ready: Option<String>,
+    /// Until when it can be downloaded.
+    pub expires: Option<String>,
+    pub expired: bool,
+}
+
+/// What the privacy page shows.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Privacy {
+    pub exports: Vec<DataExport>,
+    /// Why the account cannot be deleted now, if it cannot.
+    pub cannot_delete: Option<String>,
+    /// Money left in the wallet, which stays with the anonymised account ("12.00 EUR").
+    pub balances_left: Vec<String>,
 }

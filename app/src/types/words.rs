@@ -214,6 +214,7 @@ word_enum!(
         Active = "active": "Active",
         Suspended = "suspended": "Suspended",
         Banned = "banned": "Banned",
+        Deleted = "deleted": "Account deleted",
     }
 );
 
@@ -313,6 +314,7 @@ word_enum!(
         Dispute = "booking.dispute": "Disputes",
         TicketCheck = "review.ticket": "Ticket check decisions",
         Moderation = "moderation": "Warnings and decisions about your account",
+        DataExport = "account.export": "Copies of your data, ready to download",
     }
 );
 

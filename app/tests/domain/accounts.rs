@@ -600,8 +600,19 @@ async fn guessing_the_current_password_is_throttled(pool: PgPool) {
 
 #[sqlx::test(migrations = "../migrations")]
 async fn profiles_validate_and_public_pages_hide_banned_members(pool: PgPool) {
+    super::support::setup(&pool).await;
     let a = sign_up(&pool, "ann@example.com").await;
-    let bad = profile::update_profile(&pool, a.user_id, "", &"x".repeat(2001), "Lyon")
+    let form = |name: &'static str, bio: &'static str| profile::ProfileForm {
+        display_name: name,
+        bio,
+        home_city: "Lyon",
+        languages: &[],
+        phone: "",
+    };
+    let long = "x".repeat(2001);
+    let mut too_long = form("", "");
+    too_long.bio = &long;
+    let bad = profile::update_profile(&pool, a.user_id, &too_long)
         .await
         .err()
         .unwrap();
@@ -609,16 +620,14 @@ async fn profiles_validate_and_public_pages_hide_banned_members(pool: PgPool) {
     profile::update_profile(
         &pool,
         a.user_id,
-        "Ann B.",
-        "I fly Lyon–Dakar monthly.",
-        "Lyon",
+        &form("Ann B.", "I fly Lyon–Dakar monthly."),
     )
     .await
     .unwrap();
     let p = profile::public_profile(&pool, a.user_id).await.unwrap();
     assert_eq!(
         (p.display_name.as_str(), p.home_city.as_str()),
-        ("Ann B.", "Lyon")
+        ("Ann B.", "Lyon, France")
     );
     sqlx::query("UPDATE users SET status = 'banned'")
         .execute(&pool)

@@ -23,6 +23,7 @@ mod notifications;
 mod operations;
 mod parcels;
 mod places;
+mod privacy;
 mod receipts;
 mod reviews;
 mod risk;

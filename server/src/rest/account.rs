@@ -41,6 +41,10 @@ pub struct Me {
     pub display_name: String,
     pub bio: String,
     pub home_city: String,
+    pub languages: Vec<String>,
+    pub phone: String,
+    /// The avatar's address on the site (160 px), when there is one.
+    pub avatar: Option<String>,
     /// The zone times are shown in.
     pub time_zone: Option<String>,
     /// The token's scopes: read, write.
@@ -56,6 +60,9 @@ async fn me(state: &AppState, caller: &Caller) -> ApiResult<Me> {
         display_name: p.display_name,
         bio: p.bio,
         home_city: p.home_city,
+        languages: p.languages,
+        phone: p.phone,
+        avatar: p.avatar,
         time_zone: caller.user.time_zone.clone(),
         scopes: caller.scopes.iter().map(|s| s.code().to_string()).collect(),
     })
@@ -79,8 +86,13 @@ pub struct ProfileInput {
     pub display_name: String,
     #[serde(default)]
     pub bio: String,
+    /// A city: a place's label, a name or an IATA code ("" for none).
     #[serde(default)]
     pub home_city: String,
+    /// ISO 639-1 codes (absent: unchanged).
+    pub languages: Option<Vec<String>>,
+    /// E.164, "+33612345678" ("" for none; absent: unchanged).
+    pub phone: Option<String>,
 }
 
 /// Changes the caller's profile.
@@ -93,14 +105,15 @@ pub async fn update_me(
     Extension(caller): Extension<Caller>,
     Json(p): Json<ProfileInput>,
 ) -> ApiResult<axum::Json<Me>> {
-    profile::update_profile(
-        &state.pool,
-        caller.id(),
-        &p.display_name,
-        &p.bio,
-        &p.home_city,
-    )
-    .await?;
+    let current = profile::profile(&state.pool, caller.id()).await?;
+    let form = profile::ProfileForm {
+        display_name: &p.display_name,
+        bio: &p.bio,
+        home_city: &p.home_city,
+        languages: p.languages.as_ref().unwrap_or(&current.languages),
+        phone: p.phone.as_deref().unwrap_or(&current.phone),
+    };
+    profile::update_profile(&state.pool, caller.id(), &form).await?;
     Ok(axum::Json(me(&state, &caller).await?))
 }
 

@@ -7,6 +7,7 @@ mod bookings;
 mod chat;
 mod disputes;
 mod parcels;
+mod profile;
 mod trips;
 
 use app::error::AppError;
@@ -30,6 +31,7 @@ pub fn is_upload(path: &str) -> bool {
         || path.ends_with("/ticket")
         || path.ends_with("/deliver")
         || path == "/account/verification"
+        || path == "/account/avatar"
 }
 
 pub fn routes() -> Router<AppState> {
@@ -56,6 +58,14 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/disputes/images/{name}", get(disputes::image))
         .route("/media/parcels/{name}", get(parcels::media))
+        .route("/account/avatar", post(profile::upload_avatar).layer(big()))
+        .route("/account/avatar/delete", post(profile::remove_avatar))
+        .route("/media/avatars/{name}", get(profile::avatar_file))
+        .route("/account/export/{file}", get(profile::export))
+        .route(
+            "/account/export/{id}/files/{kind}/{name}",
+            get(profile::export_file),
+        )
 }
 
 /// Who is asking, from the session cookie.

@@ -36,9 +36,14 @@ pub fn PublicProfilePage() -> impl IntoView {
                         <leptos_meta::Title text=p.display_name.clone()/>
                         <section class="card" data-testid="public-profile">
                             <div class="flex items-center gap-4">
-                                <div aria-hidden="true" class="flex h-16 w-16 items-center justify-center rounded-full bg-teal-100 text-2xl font-bold text-teal-800">
-                                    {p.display_name.chars().next().unwrap_or('?').to_uppercase().to_string()}
-                                </div>
+                                {match p.avatar.clone() {
+                                    Some(src) => view! { <img src=src alt=format!("{}'s picture", p.display_name) class="h-20 w-20 rounded-full object-cover" width="80" height="80" data-testid="avatar"/> }.into_any(),
+                                    None => view! {
+                                        <div aria-hidden="true" class="flex h-16 w-16 items-center justify-center rounded-full bg-teal-100 text-2xl font-bold text-teal-800">
+                                            {p.display_name.chars().next().unwrap_or('?').to_uppercase().to_string()}
+                                        </div>
+                                    }.into_any(),
+                                }}
                                 <div>
                                     <h1 class="text-2xl font-bold">{p.display_name.clone()}</h1>
                                     <p class="text-sm text-slate-600">
@@ -51,6 +56,7 @@ pub fn PublicProfilePage() -> impl IntoView {
                                 {p.email_verified.then(|| view! { <li class="badge-ok">"Email verified"</li> })}
                                 {p.id_verified.then(|| view! { <li class="badge-ok" data-testid="badge-id">"ID verified"</li> })}
                             </ul>
+                            {(!p.languages.is_empty()).then(|| view! { <p class="mt-3 text-sm text-slate-700" data-testid="languages">"Speaks "{p.languages.join(", ")}</p> })}
                             {(!p.bio.is_empty()).then(|| view! { <p class="mt-4 whitespace-pre-line text-slate-700">{p.bio.clone()}</p> })}
                         </section>
                         <RoleRecord title="As a traveler" rep=p.reputation.as_traveler.clone() testid="as-traveler"/>

@@ -3,10 +3,12 @@
 use crate::api::accounts::{
     my_profile, my_sessions, ChangePassword, ResendVerification, RevokeSession, UpdateProfile,
 };
-use crate::components::form::{action_error, Field, FormError, Submit, TextArea};
+use crate::components::form::{
+    action_error, CheckGroup, Field, FormError, PlaceInput, Submit, TextArea,
+};
 use crate::components::layout::{AuthState, Notice, PageHeader};
 use crate::pages::errors::page_error;
-use crate::types::accounts::{Profile, SessionInfo};
+use crate::types::accounts::{Profile, SessionInfo, LANGUAGES};
 use leptos::prelude::*;
 
 use crate::url::query_flag as flag;
@@ -65,10 +67,12 @@ fn AccountView(profile: Profile, update: ServerAction<UpdateProfile>) -> impl In
                         }.into_any()
                     }}
                 </div>
+                <AvatarCard avatar=profile.avatar.clone() name=profile.display_name.clone()/>
                 <nav class="card flex flex-col gap-2" aria-label="Account">
                     <a class="link" href="/account/password">"Change password"</a>
                     <a class="link" href="/account/sessions">"Devices and sessions"</a>
                     <a class="link" href="/account/security">"Two-factor login and API tokens"</a>
+                    <a class="link" href="/account/privacy">"Your data and deleting your account"</a>
                 </nav>
             </div>
             <div class="card md:col-span-2">
@@ -76,8 +80,10 @@ fn AccountView(profile: Profile, update: ServerAction<UpdateProfile>) -> impl In
                 <ActionForm action=update>
                     <FormError error/>
                     <Field label="Display name" name="display_name" value=profile.display_name.clone() required=true maxlength=60 error/>
-                    <Field label="Home city" name="home_city" value=profile.home_city.clone() maxlength=120 error/>
-                    <TextArea label="About you" name="bio" value=profile.bio.clone() maxlength=2000 hint="What you carry or send, languages you speak." error/>
+                    <PlaceInput label="Home city" name="home_city" value=profile.home_city.clone() hint="Choose from the suggestions." error/>
+                    <Field label="Phone (shown to the other side of an accepted booking)" name="phone" kind="tel" autocomplete="tel" value=profile.phone.clone() maxlength=40 hint="With the country code, e.g. +33 6 12 34 56 78." error/>
+                    <CheckGroup legend="Languages you speak" name="languages" options=LANGUAGES.iter().map(|(c, n)| (c.to_string(), n.to_string())).collect() checked=profile.languages.clone() error/>
+                    <TextArea label="About you" name="bio" value=profile.bio.clone() maxlength=2000 hint="What you carry or send, how to reach you on the day." error/>
                     <Submit label="Save profile" pending=update.pending().into()/>
                 </ActionForm>
             </div>
@@ -167,5 +173,44 @@ fn SessionRow(s: SessionInfo, revoke: ServerAction<RevokeSession>) -> impl IntoV
                 <button type="submit" class="btn-secondary">{label}</button>
             </ActionForm>
         </li>
+    }
+}
+
+/// The avatar: the picture (or the initial), and a plain multipart form to change it (it works
+/// without JavaScript; the upload route answers with a redirect back here).
+#[component]
+fn AvatarCard(avatar: Option<String>, name: String) -> impl IntoView {
+    let q = leptos_router::hooks::use_query_map();
+    let error = Memo::new(move |_| q.read().get("avatar_error"));
+    let changed = flag("avatar");
+    let initial = name
+        .chars()
+        .next()
+        .unwrap_or('?')
+        .to_uppercase()
+        .to_string();
+    let has = avatar.is_some();
+    view! {
+        <div class="card" data-testid="avatar-card">
+            <h2 class="font-semibold">"Profile picture"</h2>
+            <Show when=move || changed.get()><p class="mt-1 text-sm text-teal-800" role="status">"Picture saved."</p></Show>
+            <div class="mt-3 flex items-center gap-4">
+                {match avatar {
+                    Some(src) => view! { <img src=src alt="Your profile picture" class="h-20 w-20 rounded-full object-cover" width="80" height="80" data-testid="my-avatar"/> }.into_any(),
+                    None => view! { <div aria-hidden="true" class="flex h-20 w-20 items-center justify-center rounded-full bg-teal-100 text-3xl font-bold text-teal-800">{initial}</div> }.into_any(),
+                }}
+            </div>
+            <form method="post" action="/account/avatar" enctype="multipart/form-data" class="mt-3">
+                <label class="block text-sm font-medium" for="avatar-file">"A photo of you (JPEG, PNG or WebP, up to 8 MB)"</label>
+                <input id="avatar-file" type="file" name="image" accept="image/jpeg,image/png,image/webp" required=true class="mt-1 block w-full text-sm"/>
+                {move || error.get().map(|e| view! { <p class="mt-1 text-sm text-red-700" role="alert" data-testid="avatar-error">{e}</p> })}
+                <button type="submit" class="btn-secondary mt-3">"Upload picture"</button>
+            </form>
+            {has.then(|| view! {
+                <form method="post" action="/account/avatar/delete" class="mt-2">
+                    <button type="submit" class="btn-secondary">"Remove picture"</button>
+                </form>
+            })}
+        </div>
     }
 }

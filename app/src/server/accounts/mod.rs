@@ -3,9 +3,11 @@
 
 pub mod admins;
 pub mod api_tokens;
+pub mod avatar;
 pub mod lockout;
 pub mod login;
 pub mod password;
+pub mod privacy;
 pub mod profile;
 pub mod recovery;
 pub mod sessions;

@@ -1,12 +1,13 @@
 //! A member's own profile and password, and what anyone may see of them.
 
+use super::avatar;
 use super::login::LOCKOUT_WINDOW;
 use super::password;
 use super::sessions;
 use super::validate::{field, DisplayName, NewPassword};
 use crate::error::{printable, AppError, Problems};
-use crate::server::{ratelimit, time};
-use crate::types::accounts::{Profile, PublicProfile};
+use crate::server::{places, ratelimit, time};
+use crate::types::accounts::{language_name, Profile, PublicProfile};
 use crate::types::UserId;
 use sqlx::PgPool;
 use uuid::Uuid;
@@ -66,8 +67,9 @@ pub async fn change_password(
 
 pub async fn profile(pool: &PgPool, user_id: UserId) -> Result<Profile, AppError> {
     let r = sqlx::query!(
-        r#"SELECT display_name, bio, home_city, email, email_verified_at IS NOT NULL AS "verified!"
-           FROM users WHERE id = $1"#,
+        r#"SELECT u.display_name, u.bio, coalesce(p.label, u.home_city) AS "home_city!", u.email,
+                  u.email_verified_at IS NOT NULL AS "verified!", u.languages, u.phone, u.avatar_version
+           FROM users u LEFT JOIN places p ON p.id = u.home_place_id WHERE u.id = $1"#,
         user_id as UserId
     )
     .fetch_one(pool)
@@ -78,17 +80,52 @@ pub async fn profile(pool: &PgPool, user_id: UserId) -> Result<Profile, AppError
         home_city: r.home_city,
         email: r.email,
         email_verified: r.verified,
+        languages: r.languages,
+        phone: r.phone,
+        avatar: r.avatar_version.map(|v| avatar::url(user_id, v, 160)),
     })
 }
 
-#[tracing::instrument(skip(pool, display_name, bio, home_city))]
+/// A phone number as the profile keeps it: E.164 ("+33612345678"), checked with libphonenumber's
+/// rules; empty means none.
+pub fn phone_number(typed: &str) -> Result<String, &'static str> {
+    let typed = typed.trim();
+    if typed.is_empty() {
+        return Ok(String::new());
+    }
+    if !typed.starts_with('+') || typed.len() > 40 {
+        return Err("Start with + and the country code, e.g. +33 6 12 34 56 78.");
+    }
+    let parsed = phonenumber::parse(None, typed)
+        .map_err(|_| "This is not a phone number. Type it with + and the country code.")?;
+    if !parsed.is_valid() {
+        return Err("This number does not exist in that country. Check it.");
+    }
+    Ok(parsed.format().mode(phonenumber::Mode::E164).to_string())
+}
+
+/// What the profile form sends.
+pub struct ProfileForm<'a> {
+    pub display_name: &'a str,
+    pub bio: &'a str,
+    pub home_city: &'a str,
+    pub languages: &'a [String],
+    pub phone: &'a str,
+}
+
+#[tracing::instrument(skip(pool, form))]
 pub async fn update_profile(
     pool: &PgPool,
     user_id: UserId,
-    display_name: &str,
-    bio: &str,
-    home_city: &str,
+    form: &ProfileForm<'_>,
 ) -> Result<(), AppError> {
+    let ProfileForm {
+        display_name,
+        bio,
+        home_city,
+        languages,
+        phone,
+    } = *form;
     let mut p = Problems::new();
     let name = field(&mut p, "display_name", DisplayName::parse(display_name));
     p.check(
@@ -110,22 +147,56 @@ pub async fn update_profile(
         },
         "This has characters we can't show; type it again.",
     );
+    let unknown: Vec<&String> = languages
+        .iter()
+        .filter(|l| language_name(l).is_none())
+        .collect();
+    p.check(
+        unknown.is_empty() && languages.len() <= 12,
+        "languages",
+        "Choose languages from the list (at most 12).",
+    );
+    let phone = match phone_number(phone) {
+        Ok(n) => Some(n),
+        Err(m) => {
+            p.add("phone", m);
+            None
+        }
+    };
+    let place = if home_city.trim().is_empty() {
+        None
+    } else {
+        let found = places::resolve(pool, home_city).await?;
+        if found.is_none() {
+            p.add("home_city", places::UNKNOWN_PLACE);
+        }
+        found
+    };
     p.into_result().map_err(|e| {
         e.with_values(&[
             ("display_name", display_name),
             ("bio", bio),
             ("home_city", home_city),
+            ("phone", form.phone),
         ])
     })?;
     let Some(name) = name else {
         return Err(AppError::internal("display name checked"));
     };
+    let mut langs: Vec<String> = languages.to_vec();
+    langs.sort();
+    langs.dedup();
     sqlx::query!(
-        "UPDATE users SET display_name = $2, bio = $3, home_city = $4, updated_at = now() WHERE id = $1",
+        "UPDATE users SET display_name = $2, bio = $3, home_city = $4, home_place_id = $5,
+                languages = $6, phone = $7, updated_at = now()
+         WHERE id = $1",
         user_id as UserId,
         name.as_str(),
         bio.trim(),
-        home_city.trim()
+        place.as_ref().map(|p| p.label.as_str()).unwrap_or(""),
+        place.as_ref().map(|p| p.id),
+        &langs,
+        phone.unwrap_or_default()
     )
     .execute(pool)
     .await?;
@@ -135,9 +206,11 @@ pub async fn update_profile(
 /// What anyone may see of a member. Banned members have no public page.
 pub async fn public_profile(pool: &PgPool, user_id: UserId) -> Result<PublicProfile, AppError> {
     let r = sqlx::query!(
-        r#"SELECT id AS "id: UserId", display_name, bio, home_city, created_at, email_verified_at IS NOT NULL AS "verified!",
-                  id_verified_at IS NOT NULL AS "id_verified!"
-           FROM users WHERE id = $1 AND status <> 'banned'"#,
+        r#"SELECT u.id AS "id: UserId", u.display_name, u.bio, coalesce(p.label, u.home_city) AS "home_city!",
+                  u.created_at, u.email_verified_at IS NOT NULL AS "verified!",
+                  u.id_verified_at IS NOT NULL AS "id_verified!", u.languages, u.avatar_version
+           FROM users u LEFT JOIN places p ON p.id = u.home_place_id
+           WHERE u.id = $1 AND u.status NOT IN ('banned', 'deleted')"#,
         user_id as UserId
     )
     .fetch_optional(pool)
@@ -148,6 +221,13 @@ pub async fn public_profile(pool: &PgPool, user_id: UserId) -> Result<PublicProf
         display_name: r.display_name,
         bio: r.bio,
         home_city: r.home_city,
+        languages: r
+            .languages
+            .iter()
+            .filter_map(|l| language_name(l))
+            .map(str::to_string)
+            .collect(),
+        avatar: r.avatar_version.map(|v| avatar::url(r.id, v, 400)),
         member_since: time::month_year(r.created_at),
         email_verified: r.verified,
         id_verified: r.id_verified,
