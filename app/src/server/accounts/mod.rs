@@ -4,6 +4,7 @@
 pub mod admins;
 pub mod api_tokens;
 pub mod avatar;
+pub mod erasure;
 pub mod lockout;
 pub mod login;
 pub mod password;
