@@ -76,7 +76,7 @@ for url in "$E2E_BASE_URL" "$E2E_BASE_URL_B"; do
   done
   http_ok "$url/api/ready" || { cat target/e2e/server.log target/e2e/server-b.log; die "a server is not ready"; }
 done
-(cd end2end && npx playwright test) || { tail -50 target/e2e/server.log target/e2e/server-b.log; die "browser tests failed"; }
+(cd end2end && npx playwright test) || { tail -n 50 target/e2e/server.log target/e2e/server-b.log; die "browser tests failed"; }
 
 say "The public API against its OpenAPI document (schemathesis, every read endpoint)"
 # Every check but positive_data_acceptance: free text such as a place's name is valid in the
