@@ -3,6 +3,7 @@
 //! Users see clear messages; internal failures show only a reference (the request id), while the
 //! details are logged on the server with that id.
 
+use crate::i18n::tr;
 use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, IntoAppError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
@@ -24,9 +25,9 @@ pub enum AppError {
         fields: Vec<FieldError>,
         values: Vec<(String, String)>,
     },
-    #[error("Please log in to continue.")]
+    #[error("{}", crate::i18n::tr("Please log in to continue."))]
     Unauthenticated,
-    #[error("You do not have permission to do that.")]
+    #[error("{}", crate::i18n::tr("You do not have permission to do that."))]
     Forbidden,
     #[error("{0}")]
     NotFound(String),
@@ -44,7 +45,7 @@ pub enum AppError {
     /// The request itself could not be read (missing or malformed fields).
     #[error("{0}")]
     BadRequest(String),
-    #[error("Something went wrong on our side. Please try again. (Reference: {request_id})")]
+    #[error("{}", crate::trf!("Something went wrong on our side. Please try again. (Reference: {})", request_id))]
     Internal { request_id: String },
 }
 
@@ -145,7 +146,7 @@ impl Problems {
             let message = if self.0.len() == 1 {
                 self.0[0].message.clone()
             } else {
-                "Please correct the highlighted fields.".to_string()
+                tr("Please correct the highlighted fields.").to_string()
             };
             Err(AppError::Validation {
                 message,
@@ -163,12 +164,14 @@ impl FromServerFnError for AppError {
         match value {
             ServerFnErrorErr::Args(_) | ServerFnErrorErr::Deserialization(_) => {
                 AppError::BadRequest(
-                    "Some of the information sent was missing or not in the expected form."
-                        .to_string(),
+                    crate::i18n::tr(
+                        "Some of the information sent was missing or not in the expected form.",
+                    )
+                    .to_string(),
                 )
             }
             ServerFnErrorErr::Request(_) | ServerFnErrorErr::Response(_) => AppError::BadRequest(
-                "Could not reach Carry. Check your connection and try again.".to_string(),
+                tr("Could not reach Carry. Check your connection and try again.").to_string(),
             ),
             other => {
                 #[cfg(feature = "ssr")]

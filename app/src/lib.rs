@@ -5,6 +5,7 @@
 pub mod api;
 pub mod components;
 pub mod error;
+pub mod i18n;
 pub mod pages;
 mod routes;
 pub mod types;
@@ -22,6 +23,9 @@ use leptos_router::{
 };
 use pages::*;
 
+// The French of the pages' texts (`app/locales/ui/`), in the browser's bundle too.
+rust_i18n::i18n!("locales/ui");
+
 /// The product's name, in one place.
 pub const BRAND: &str = "Carry";
 
@@ -30,7 +34,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     server::csp::provide_request_nonce();
     view! {
         <!DOCTYPE html>
-        <html lang="en">
+        <html lang=i18n::current().code()>
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>

@@ -65,7 +65,7 @@ pub fn router(state: AppState, metrics: Arc<metrics::Metrics>) -> Router {
         app = app.merge(bench::routes());
     }
     let app = app
-        .leptos_routes(&state, routes, {
+        .leptos_routes_with_context(&state, routes, app::i18n::provide_from_request, {
             let options = options.clone();
             move || shell(options.clone())
         })

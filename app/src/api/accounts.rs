@@ -50,6 +50,7 @@ pub async fn log_in(email: String, password: String, next: Option<String>) -> Re
     match accounts::login::log_in(&state.pool, &email, &password, &ua, &ip).await? {
         accounts::login::LoginStep::Session(done) => {
             ctx::set_session_cookie(&done.token);
+            ctx::restore_locale(&state.pool, done.user_id).await?;
             leptos_axum::redirect(&next);
         }
         accounts::login::LoginStep::Code { challenge } => {
@@ -69,12 +70,28 @@ pub async fn log_in_with_code(code: String, next: Option<String>) -> Result<(), 
     let pool = ctx::pool()?;
     let Some(challenge) = ctx::challenge_token() else {
         return Err(AppError::Conflict(
-            accounts::two_factor::CHALLENGE_GONE.into(),
+            crate::i18n::tr(accounts::two_factor::CHALLENGE_GONE).into(),
         ));
     };
     let done = accounts::two_factor::complete_login(&pool, &challenge, &code).await?;
     ctx::clear_challenge_cookie();
     ctx::set_session_cookie(&done.token);
+    ctx::restore_locale(&pool, done.user_id).await?;
+    leptos_axum::redirect(&safe_next(next.as_deref().unwrap_or("/"), "/"));
+    Ok(())
+}
+
+/// The language switch in the footer: remembered in a cookie, and on the account of a member
+/// who is logged in; then back to the page it was used on (a full page load, in the new
+/// language).
+#[server(prefix = "/api", endpoint = "language")]
+pub async fn set_language(lang: String, next: Option<String>) -> Result<(), AppError> {
+    let locale = crate::i18n::Locale::parse(&lang)
+        .ok_or_else(|| AppError::BadRequest(crate::i18n::tr("Choose English or French.").into()))?;
+    if let Some(me) = ctx::current_user().await? {
+        accounts::profile::set_locale(&ctx::pool()?, me.user.id, locale).await?;
+    }
+    ctx::set_locale_cookie(locale);
     leptos_axum::redirect(&safe_next(next.as_deref().unwrap_or("/"), "/"));
     Ok(())
 }

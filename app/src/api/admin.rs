@@ -2,6 +2,8 @@
 //! check, the overdue deliveries and failed jobs, and the email outbox of development mode. Admins only, except the outbox.
 
 use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::i18n::tr;
 use crate::types::accounts::VerificationItem;
 use crate::types::admin::{AdminOverview, FailedJobItem, LedgerReport, OutboxEmail, OverdueItem};
 use crate::types::parcels::ReviewItem;
@@ -161,7 +163,7 @@ pub async fn get_ledger_report() -> Result<LedgerReport, AppError> {
 pub async fn dev_outbox(to: Option<String>) -> Result<Vec<OutboxEmail>, AppError> {
     let state = ctx::state()?;
     if !state.config.dev {
-        return Err(AppError::NotFound("This page does not exist.".into()));
+        return Err(AppError::NotFound(tr("This page does not exist.").into()));
     }
     email::list(&state.pool, to.as_deref(), 100, &state.config.public_url).await
 }

@@ -2,6 +2,8 @@
 //! alerts (saved searches).
 
 use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::i18n::tr;
 use crate::types::matching::{AlertItem, AlertKind, Page, ParcelMatch, SearchQuery, TripMatch};
 use crate::types::parcels::ParcelCard;
 use crate::types::trips::TripCard;
@@ -80,7 +82,7 @@ pub async fn change_alert(id: uuid::Uuid, what: String) -> Result<(), AppError> 
         "delete" => alerts::delete(&pool, me.user.id, id).await?,
         _ => {
             return Err(AppError::BadRequest(
-                "Choose pause, resume or delete.".into(),
+                tr("Choose pause, resume or delete.").into(),
             ))
         }
     }

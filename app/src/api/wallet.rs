@@ -2,6 +2,8 @@
 //! receipts.
 
 use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::i18n::tr;
 use crate::types::wallet::{CardForm, History, Receipt, WalletView};
 use crate::types::ReceiptKind;
 use leptos::prelude::*;
@@ -58,7 +60,7 @@ pub async fn top_up(
     }
     if !state.config.sandbox_payments {
         return Err(AppError::Conflict(
-            "Card payments are not available on this server yet.".into(),
+            tr("Card payments are not available on this server yet.").into(),
         ));
     }
     let done = cards::top_up_sandbox(&state.pool, me.user.id, &card, &key).await?;

@@ -1,5 +1,6 @@
 //! Pieces the pages share: option lists, status badges, listing cards, score breakdowns.
 
+use crate::i18n::tr;
 use crate::types::accounts::UserBrief;
 use crate::types::matching::ScorePart;
 use crate::types::parcels::ParcelCard;
@@ -79,7 +80,7 @@ fn Member(who: UserBrief, #[prop(optional)] confirmed_traveler: bool) -> impl In
             <span class="font-semibold text-amber-800" data-testid="rating">{format!("★ {r}")}</span>
         }
         .into_any(),
-        None => view! { <span class="text-slate-600">"New member"</span> }.into_any(),
+        None => view! { <span class="text-slate-600">{tr("New member")}</span> }.into_any(),
     };
     view! {
         <p class="mt-2 flex flex-wrap items-center gap-x-2 gap-y-1 text-sm">
@@ -88,8 +89,8 @@ fn Member(who: UserBrief, #[prop(optional)] confirmed_traveler: bool) -> impl In
             {(who.completed_deliveries > 0).then(|| view! {
                 <span class="text-slate-600">{format!("{} completed", who.completed_deliveries)}</span>
             })}
-            {who.id_verified.then(|| view! { <span class="badge-ok" data-testid="badge-id">"ID verified"</span> })}
-            {confirmed_traveler.then(|| view! { <span class="badge-ok" data-testid="badge-confirmed">"Confirmed traveler"</span> })}
+            {who.id_verified.then(|| view! { <span class="badge-ok" data-testid="badge-id">{tr("ID verified")}</span> })}
+            {confirmed_traveler.then(|| view! { <span class="badge-ok" data-testid="badge-confirmed">{tr("Confirmed traveler")}</span> })}
         </p>
     }
 }
@@ -108,13 +109,13 @@ pub fn TripRow(trip: TripCard, #[prop(optional)] children: Option<Children>) -> 
                 </div>
                 <p class="shrink-0 text-right">
                     <span class="block text-xl font-bold text-teal-800" data-testid="trip-price">{trip.price_per_kg.to_string()}</span>
-                    <span class="text-xs text-slate-600">"per kg"</span>
+                    <span class="text-xs text-slate-600">{tr("per kg")}</span>
                 </p>
             </div>
             <Member who=trip.traveler.clone() confirmed_traveler=trip.confirmed_traveler/>
             <p class="mt-1 flex flex-wrap items-center gap-x-2 text-xs text-slate-600">
-                <span>{trip.mode.label()}" · arrives "{trip.arrives.clone()}</span>
-                <span>{trip.remaining.clone()}" free of "{trip.capacity.clone()}</span>
+                <span>{trip.mode.label()}{tr(" · arrives ")}{trip.arrives.clone()}</span>
+                <span>{trip.remaining.clone()}{tr(" free of ")}{trip.capacity.clone()}</span>
                 {(trip.status != TripStatus::Published).then(|| trip_badge(trip.status))}
             </p>
             {children.map(|c| c())}
@@ -137,18 +138,18 @@ pub fn ParcelRow(
                 <div class="min-w-0 flex-1">
                     <div class="flex items-start justify-between gap-3">
                         <div class="min-w-0">
-                            <p class="font-semibold text-slate-900" data-testid="parcel-dates">"By "{parcel.deliver_by.clone()}</p>
+                            <p class="font-semibold text-slate-900" data-testid="parcel-dates">{tr("By ")}{parcel.deliver_by.clone()}</p>
                             <a class="link font-semibold" href=href>{parcel.title.clone()}</a>
                         </div>
                         <p class="shrink-0 text-right">
                             <span class="block text-xl font-bold text-teal-800" data-testid="parcel-reward">{parcel.reward.to_string()}</span>
-                            <span class="text-xs text-slate-600">"reward"</span>
+                            <span class="text-xs text-slate-600">{tr("reward")}</span>
                         </p>
                     </div>
                     <Member who=parcel.sender.clone()/>
                     <p class="mt-1 flex flex-wrap items-center gap-x-2 text-xs text-slate-600">
                         <span>{parcel.from.clone()}" → "{parcel.to.clone()}</span>
-                        <span>{parcel.category.label()}" · "{parcel.weight.clone()}" · ready "{parcel.ready_from.clone()}</span>
+                        <span>{parcel.category.label()}" · "{parcel.weight.clone()}{tr(" · ready ")}{parcel.ready_from.clone()}</span>
                         {(parcel.status != ParcelStatus::Open).then(|| parcel_badge(parcel.status))}
                     </p>
                 </div>
@@ -171,10 +172,10 @@ pub fn ScoreBreakdown(score: i32, parts: Vec<ScorePart>) -> impl IntoView {
         .join(" · ");
     view! {
         <div class="mt-2 text-sm" data-testid="match-reason">
-            <p class="text-slate-700"><strong class="text-teal-800">"Match "{score}"/100"</strong>
+            <p class="text-slate-700"><strong class="text-teal-800">{tr("Match ")}{score}"/100"</strong>
                 {(!summary.is_empty()).then(|| format!(" — {summary}"))}</p>
             <details class="text-slate-700">
-                <summary class="inline-flex min-h-11 cursor-pointer items-center text-teal-800">"Why this score"</summary>
+                <summary class="inline-flex min-h-11 cursor-pointer items-center text-teal-800">{tr("Why this score")}</summary>
                 <ul class="mt-1 space-y-0.5">
                     {parts
                         .into_iter()
@@ -188,5 +189,5 @@ pub fn ScoreBreakdown(score: i32, parts: Vec<ScorePart>) -> impl IntoView {
 
 /// Shown while a page's data loads.
 pub fn loading() -> impl IntoView {
-    view! { <p class="text-slate-500">"Loading…"</p> }
+    view! { <p class="text-slate-500">{tr("Loading…")}</p> }
 }

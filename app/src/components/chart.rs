@@ -1,6 +1,7 @@
 //! A line chart drawn as SVG on the server (no chart JavaScript: it shows before and without
 //! the WASM), with its numbers as a table for screen readers and anyone who wants them.
 
+use crate::i18n::tr;
 use crate::types::admin::Chart;
 use crate::types::Money;
 use leptos::prelude::*;
@@ -83,9 +84,9 @@ pub fn LineChart(chart: Chart, days: Vec<String>) -> impl IntoView {
             </svg>
             <div class="mt-1 flex justify-between text-xs text-slate-500"><span>{first_day}</span><span>{last_day}</span></div>
             <details class="mt-2 text-sm">
-                <summary class="cursor-pointer text-slate-600">"The numbers"</summary>
+                <summary class="cursor-pointer text-slate-600">{tr("The numbers")}</summary>
                 <table class="mt-2 w-full text-left">
-                    <thead><tr><th scope="col">"Day"</th><th scope="col">{chart.title.clone()}</th></tr></thead>
+                    <thead><tr><th scope="col">{tr("Day")}</th><th scope="col">{chart.title.clone()}</th></tr></thead>
                     <tbody>
                         {rows.into_iter().map(|(d, v)| view! { <tr><td>{d}</td><td>{v}</td></tr> }).collect_view()}
                     </tbody>

@@ -3,6 +3,7 @@
 //! queue and a member's admin page (the action, the days of a suspension, the reason the member
 //! reads); the caller wraps them in its own `ActionForm` with the ids of what is decided.
 
+use crate::i18n::tr;
 use crate::types::ModerationAction;
 use leptos::prelude::*;
 use leptos::server_fn::client::Client;
@@ -40,19 +41,19 @@ pub fn ModerationFields(
     );
     view! {
         <div class="grid gap-3 sm:grid-cols-[1fr_8rem]">
-            <label class="text-sm font-medium">"Action"
+            <label class="text-sm font-medium">{tr("Action")}
                 <select id=a_id name="action" class=INPUT>
                     {actions.into_iter().map(|a| view! { <option value=a.code()>{a.label()}</option> }).collect_view()}
                 </select>
             </label>
-            <label class="text-sm font-medium">"Days (suspension)"
+            <label class="text-sm font-medium">{tr("Days (suspension)")}
                 <input id=d_id name="days" type="number" min="1" max="365" value="7" inputmode="numeric" class=INPUT/>
             </label>
         </div>
-        <label class="mt-3 block text-sm font-medium">"Reason (the member reads it; not needed to dismiss)"
+        <label class="mt-3 block text-sm font-medium">{tr("Reason (the member reads it; not needed to dismiss)")}
             <textarea id=r_id name="reason" rows="2" maxlength="2000" class=INPUT></textarea>
         </label>
-        <button type="submit" class="btn-primary mt-3">"Apply"</button>
+        <button type="submit" class="btn-primary mt-3">{tr("Apply")}</button>
     }
 }
 
@@ -94,7 +95,7 @@ where
             <ActionForm action attr:class="flex flex-wrap items-end gap-2">
                 <input type="hidden" name="id" value=reject_id/>
                 <input type="hidden" name="decision" value="reject"/>
-                <label class="text-sm">"Reason "
+                <label class="text-sm">{tr("Reason ")}
                     <input name="reason" class="ml-1 rounded-md border border-slate-300 px-2 py-1" maxlength=reason_max/>
                 </label>
                 <button type="submit" class="btn-secondary text-red-700">{no_label}</button>

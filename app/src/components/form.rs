@@ -3,6 +3,7 @@
 //! (encoded in the address the plain form post is redirected back to).
 
 use crate::error::AppError;
+use crate::i18n::tr;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 
@@ -146,7 +147,7 @@ pub fn FormError(error: Signal<Option<AppError>>) -> impl IntoView {
                         " "
                         <a class="font-semibold underline" data-testid="top-up-offer"
                             href=format!("/wallet?amount={}&currency={}&next={next}", short.input_value(), short.currency.code())>
-                            "Top up "{short.to_string()}" and continue"
+                            {tr("Top up ")}{short.to_string()}{tr(" and continue")}
                         </a>
                     }
                 })}
@@ -186,7 +187,7 @@ pub fn IdemKey(#[prop(into)] version: Signal<usize>) -> impl IntoView {
 pub fn Submit(label: &'static str, pending: Signal<bool>) -> impl IntoView {
     view! {
         <button type="submit" class="btn-primary w-full sm:w-auto" disabled=move || pending.get()>
-            {move || if pending.get() { "Please wait…" } else { label }}
+            {move || if pending.get() { tr("Please wait…") } else { label }}
         </button>
     }
 }
@@ -352,14 +353,14 @@ pub fn PlaceInput(
                 required=required
                 maxlength="200"
                 class=INPUT
-                placeholder="City, airport or code (e.g. Paris, CDG)"
+                placeholder=tr("City, airport or code (e.g. Paris, CDG)")
                 aria-invalid=move || message.get().is_some().to_string()
                 aria-describedby=err_id.clone()
                 on:input=on_input
             />
             <datalist id=list_id data-testid=format!("suggestions-{name}")>
                 <For each=move || suggestions.get() key=|s| s.id let:s>
-                    <option value=s.label.clone()>{if s.airport { "Airport" } else { "City" }}</option>
+                    <option value=s.label.clone()>{if s.airport { tr("Airport") } else { tr("City") }}</option>
                 </For>
             </datalist>
             {(!hint.is_empty()).then(|| view! { <p class="mt-1 text-sm text-slate-500">{hint}</p> })}

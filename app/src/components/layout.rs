@@ -2,6 +2,7 @@
 //! headings and confirmation notices.
 
 use crate::api::accounts::{get_current_user, LogOut};
+use crate::i18n::tr;
 use crate::types::accounts::CurrentUser;
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -71,14 +72,14 @@ pub fn NavBar() -> impl IntoView {
     );
     view! {
         <header class="border-b border-slate-200 bg-white">
-            <nav class="mx-auto flex max-w-5xl items-center justify-between gap-2 px-4 py-1" aria-label="Main">
+            <nav class="mx-auto flex max-w-5xl items-center justify-between gap-2 px-4 py-1" aria-label=tr("Main")>
                 <A href="/" attr:class="flex items-center gap-2 text-lg font-bold text-teal-700">
                     <span aria-hidden="true" class="inline-block h-6 w-6 rounded-md bg-teal-600"></span>
                     {crate::BRAND}
                 </A>
                 <div class="flex items-center gap-x-1 text-sm sm:gap-x-3">
-                    <a href="/search/trips" class="nav-link hidden sm:inline-flex">"Find trips"</a>
-                    <a href="/search/parcels" class="nav-link hidden sm:inline-flex">"Find parcels"</a>
+                    <a href="/search/trips" class="nav-link hidden sm:inline-flex">{tr("Find trips")}</a>
+                    <a href="/search/parcels" class="nav-link hidden sm:inline-flex">{tr("Find parcels")}</a>
                     <Transition fallback=|| ()>
                         {move || Suspend::new(async move {
                             match auth.user.await {
@@ -87,9 +88,9 @@ pub fn NavBar() -> impl IntoView {
                                     view! { <UserMenu user unread/> }.into_any()
                                 }
                                 None => view! {
-                                    <A href="/login" attr:class="nav-link">"Log in"</A>
-                                    <A href="/signup" attr:class="btn-primary">"Sign up"</A>
-                                    <Menu label=view! { <MenuIcon/><span class="sr-only">"Menu"</span> }.into_any() phone_only=true>
+                                    <A href="/login" attr:class="nav-link">{tr("Log in")}</A>
+                                    <A href="/signup" attr:class="btn-primary">{tr("Sign up")}</A>
+                                    <Menu label=view! { <MenuIcon/><span class="sr-only">{tr("Menu")}</span> }.into_any() phone_only=true>
                                         <SearchLinks/>
                                     </Menu>
                                 }.into_any(),
@@ -106,8 +107,8 @@ pub fn NavBar() -> impl IntoView {
 #[component]
 fn SearchLinks() -> impl IntoView {
     view! {
-        <a href="/search/trips" class="menu-link sm:hidden">"Find trips"</a>
-        <a href="/search/parcels" class="menu-link sm:hidden">"Find parcels"</a>
+        <a href="/search/trips" class="menu-link sm:hidden">{tr("Find trips")}</a>
+        <a href="/search/parcels" class="menu-link sm:hidden">{tr("Find parcels")}</a>
     }
 }
 
@@ -143,26 +144,26 @@ fn UserMenu(user: CurrentUser, unread: crate::types::notifications::Unread) -> i
     let profile = format!("/u/{}", user.id);
     let label = view! {
         <MenuIcon/>
-        <span class="sr-only">"Menu for "</span>
+        <span class="sr-only">{tr("Menu for ")}</span>
         <span class="max-w-24 truncate sm:max-w-40" data-testid="nav-user">{user.display_name.clone()}</span>
     }
     .into_any();
     view! {
-        <a href="/bookings" class="nav-link hidden lg:inline-flex">"Bookings"</a>
-        <a href="/wallet" class="nav-link hidden lg:inline-flex">"Wallet"</a>
+        <a href="/bookings" class="nav-link hidden lg:inline-flex">{tr("Bookings")}</a>
+        <a href="/wallet" class="nav-link hidden lg:inline-flex">{tr("Wallet")}</a>
         <UnreadLinks unread/>
         <Menu label>
             <SearchLinks/>
-            {user.is_admin().then(|| view! { <A href="/admin" attr:class="menu-link">"Admin"</A> })}
-            <a href="/bookings" class="menu-link lg:hidden">"Bookings"</a>
-            <a href="/wallet" class="menu-link lg:hidden">"Wallet"</a>
-            <a href="/trips" class="menu-link">"My trips"</a>
-            <a href="/parcels" class="menu-link">"My parcels"</a>
-            <a href="/alerts" class="menu-link">"Route alerts"</a>
-            <A href="/account" attr:class="menu-link">"Account"</A>
-            <a href=profile class="menu-link">"Public profile"</a>
+            {user.is_admin().then(|| view! { <A href="/admin" attr:class="menu-link">{tr("Admin")}</A> })}
+            <a href="/bookings" class="menu-link lg:hidden">{tr("Bookings")}</a>
+            <a href="/wallet" class="menu-link lg:hidden">{tr("Wallet")}</a>
+            <a href="/trips" class="menu-link">{tr("My trips")}</a>
+            <a href="/parcels" class="menu-link">{tr("My parcels")}</a>
+            <a href="/alerts" class="menu-link">{tr("Route alerts")}</a>
+            <A href="/account" attr:class="menu-link">{tr("Account")}</A>
+            <a href=profile class="menu-link">{tr("Public profile")}</a>
             <ActionForm action=logout attr:class="contents">
-                <button type="submit" class="menu-link text-left">"Log out"</button>
+                <button type="submit" class="menu-link text-left">{tr("Log out")}</button>
             </ActionForm>
         </Menu>
     }
@@ -177,11 +178,11 @@ fn UnreadLinks(unread: crate::types::notifications::Unread) -> impl IntoView {
             view! { <span class="ml-1 rounded-full bg-teal-600 px-1.5 text-xs font-semibold text-white" data-testid=id>{n}</span> }
         })
     };
-    let messages = format!("Messages ({} unread)", unread.messages);
-    let label = format!("Notifications ({} unread)", unread.notifications);
+    let messages = crate::trf!("Messages ({} unread)", unread.messages);
+    let label = crate::trf!("Notifications ({} unread)", unread.notifications);
     view! {
         <a href="/messages" class="nav-link" aria-label=messages data-testid="nav-messages">
-            <span class="sm:hidden"><ChatIcon/></span><span class="hidden sm:inline">"Messages"</span>
+            <span class="sm:hidden"><ChatIcon/></span><span class="hidden sm:inline">{tr("Messages")}</span>
             {badge(unread.messages, "unread-messages")}
         </a>
         <a href="/notifications" class="nav-link" aria-label=label data-testid="bell"><BellIcon/>{badge(unread.notifications, "unread-notifications")}</a>
@@ -224,10 +225,39 @@ pub fn Footer() -> impl IntoView {
     view! {
         <footer class="border-t border-slate-200 bg-white">
             <div class="mx-auto flex max-w-5xl flex-col gap-2 px-4 py-6 text-sm text-slate-500 sm:flex-row sm:justify-between">
-                <p>{crate::BRAND}" — parcels travel with people already making the trip."</p>
-                <div class="flex gap-4"><a class="underline" href="/track">"Track a parcel"</a><a class="underline" href="/about">"About and credits"</a></div>
+                <p>{crate::BRAND}{tr(" — parcels travel with people already making the trip.")}</p>
+                <div class="flex flex-wrap items-center gap-4">
+                    <a class="underline" href="/track">{tr("Track a parcel")}</a>
+                    <a class="underline" href="/about">{tr("About and credits")}</a>
+                    <LanguageSwitch/>
+                </div>
             </div>
         </footer>
+    }
+}
+
+/// English or French: a plain form, so the page loads again in the chosen language (with or
+/// without JavaScript) and comes back to where it was.
+#[component]
+fn LanguageSwitch() -> impl IntoView {
+    let location = leptos_router::hooks::use_location();
+    let here = move || format!("{}{}", location.pathname.get(), location.search.get());
+    let now = crate::i18n::current();
+    view! {
+        <form method="post" action="/api/language" class="flex items-center gap-1" data-testid="language-switch">
+            <input type="hidden" name="next" prop:value=here value=here/>
+            <span class="sr-only">{tr("Language")}</span>
+            {crate::i18n::Locale::ALL.map(|l| {
+                let current = l == now;
+                view! {
+                    <button type="submit" name="lang" value=l.code() lang=l.code()
+                        class="rounded px-2 py-1 underline-offset-2 hover:underline aria-[current=true]:font-semibold aria-[current=true]:text-slate-900"
+                        aria-current=current.then_some("true")>
+                        {l.name()}
+                    </button>
+                }
+            })}
+        </form>
     }
 }
 
@@ -240,7 +270,7 @@ pub fn DemoBanner() -> impl IntoView {
             {move || Suspend::new(async move {
                 demo.await.unwrap_or(false).then(|| view! {
                     <p role="note" class="bg-amber-100 px-4 py-2 text-center text-sm text-amber-950" data-testid="demo-banner">
-                        "This is a demo: payments are simulated and no real money moves."
+                        {tr("This is a demo: payments are simulated and no real money moves.")}
                     </p>
                 })
             })}
@@ -279,7 +309,7 @@ pub fn TopUpNotice() -> impl IntoView {
     let show = move || topped_up.get() && location.pathname.get() != "/wallet";
     view! {
         <Show when=show>
-            <Notice>"Money added to your wallet. You can go ahead now."</Notice>
+            <Notice>{tr("Money added to your wallet. You can go ahead now.")}</Notice>
         </Show>
     }
 }

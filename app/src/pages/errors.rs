@@ -1,6 +1,7 @@
 //! The error pages (404, 403, log in first) and the page shown when loading a page's data fails.
 
 use crate::error::AppError;
+use crate::i18n::tr;
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
@@ -15,12 +16,12 @@ fn status(code: u16) {
 pub fn NotFound() -> impl IntoView {
     status(404);
     view! {
-        <leptos_meta::Title text="Page not found"/>
+        <leptos_meta::Title text=tr("Page not found")/>
         <section class="mx-auto max-w-lg py-10 text-center" data-testid="not-found">
             <p class="text-sm font-semibold text-teal-700">"404"</p>
-            <h1 class="mt-2 text-3xl font-bold">"We couldn't find that page"</h1>
-            <p class="mt-3 text-slate-600">"The address may be mistyped, or the page has moved."</p>
-            <a href="/" class="btn-primary mt-6 inline-block">"Go to the home page"</a>
+            <h1 class="mt-2 text-3xl font-bold">{tr("We couldn't find that page")}</h1>
+            <p class="mt-3 text-slate-600">{tr("The address may be mistyped, or the page has moved.")}</p>
+            <a href="/" class="btn-primary mt-6 inline-block">{tr("Go to the home page")}</a>
         </section>
     }
 }
@@ -29,12 +30,12 @@ pub fn NotFound() -> impl IntoView {
 pub fn Forbidden() -> impl IntoView {
     status(403);
     view! {
-        <leptos_meta::Title text="Not allowed"/>
+        <leptos_meta::Title text=tr("Not allowed")/>
         <section class="mx-auto max-w-lg py-10 text-center" data-testid="forbidden">
             <p class="text-sm font-semibold text-red-700">"403"</p>
-            <h1 class="mt-2 text-3xl font-bold">"You don't have access to this page"</h1>
-            <p class="mt-3 text-slate-600">"If you think you should, contact the Carry team."</p>
-            <a href="/" class="btn-primary mt-6 inline-block">"Go to the home page"</a>
+            <h1 class="mt-2 text-3xl font-bold">{tr("You don't have access to this page")}</h1>
+            <p class="mt-3 text-slate-600">{tr("If you think you should, contact the Carry team.")}</p>
+            <a href="/" class="btn-primary mt-6 inline-block">{tr("Go to the home page")}</a>
         </section>
     }
 }
@@ -54,13 +55,13 @@ pub fn LoginRequired() -> impl IntoView {
         format!("/login?next={}", crate::url::urlencode(&target))
     };
     view! {
-        <leptos_meta::Title text="Log in"/>
+        <leptos_meta::Title text=tr("Log in")/>
         <section class="mx-auto max-w-lg py-10 text-center" data-testid="login-required">
-            <h1 class="text-2xl font-bold">"Log in to continue"</h1>
-            <p class="mt-3 text-slate-600">"This page is only for members. Log in, or create a free account."</p>
+            <h1 class="text-2xl font-bold">{tr("Log in to continue")}</h1>
+            <p class="mt-3 text-slate-600">{tr("This page is only for members. Log in, or create a free account.")}</p>
             <div class="mt-6 flex justify-center gap-3">
-                <a href=next class="btn-primary">"Log in"</a>
-                <a href="/signup" class="btn-secondary">"Sign up"</a>
+                <a href=next class="btn-primary">{tr("Log in")}</a>
+                <a href="/signup" class="btn-secondary">{tr("Sign up")}</a>
             </div>
         </section>
     }
@@ -76,7 +77,7 @@ pub fn page_error(e: AppError) -> AnyView {
             status(other.status());
             view! {
                 <section class="mx-auto max-w-lg py-10 text-center" data-testid="page-error">
-                    <h1 class="text-2xl font-bold">"Something went wrong"</h1>
+                    <h1 class="text-2xl font-bold">{tr("Something went wrong")}</h1>
                     <p class="mt-3 text-slate-600">{other.to_string()}</p>
                 </section>
             }

@@ -177,6 +177,31 @@ pub fn set_zone_cookie(tz: &str) {
     }
 }
 
+/// Remembers the chosen language for a year (read back by `i18n::from_headers`).
+pub fn set_locale_cookie(locale: crate::i18n::Locale) {
+    let secure = state().map(|s| s.config.cookie_secure()).unwrap_or(true);
+    let cookie = format!(
+        "{}={}; Path=/; SameSite=Lax; Max-Age=31536000{}",
+        crate::i18n::COOKIE,
+        locale.code(),
+        if secure { "; Secure" } else { "" }
+    );
+    if let (Some(res), Ok(v)) = (response(), http::HeaderValue::from_str(&cookie)) {
+        res.append_header(header::SET_COOKIE, v);
+    }
+}
+
+/// Gives a member who logs in their language, unless this browser already chose one.
+pub async fn restore_locale(pool: &PgPool, user_id: crate::types::UserId) -> Result<(), AppError> {
+    let chosen = parts().and_then(|p| cookie_value(&p.headers, crate::i18n::COOKIE));
+    if chosen.is_none() {
+        let mut conn = pool.acquire().await?;
+        let locale = super::accounts::profile::locale(&mut conn, user_id).await?;
+        set_locale_cookie(locale);
+    }
+    Ok(())
+}
+
 /// Set the status of a page render (a 404 for a missing profile, a 403 for a forbidden page).
 pub fn set_page_status(code: u16) {
     if let (Some(res), Ok(code)) = (response(), http::StatusCode::from_u16(code)) {

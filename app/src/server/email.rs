@@ -4,6 +4,7 @@
 use super::config::SmtpConfig;
 use super::time;
 use crate::error::AppError;
+use crate::i18n::tr;
 use crate::types::admin::OutboxEmail;
 use sqlx::{PgExecutor, PgPool};
 
@@ -88,10 +89,10 @@ pub async fn outbox(
         .map(|r| {
             let failed = r.sent_at.is_none() && r.attempts >= MAX_ATTEMPTS;
             let status = match (r.sent_at, r.attempts) {
-                (Some(_), _) => "Sent",
-                (None, _) if failed => "Failed",
-                (None, 0) => "Waiting",
-                (None, _) => "Retrying",
+                (Some(_), _) => tr("Sent"),
+                (None, _) if failed => tr("Failed"),
+                (None, 0) => tr("Waiting"),
+                (None, _) => tr("Retrying"),
             };
             crate::types::admin::OutboxItem {
                 id: r.id,

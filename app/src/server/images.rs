@@ -5,6 +5,7 @@
 //! 40 megapixels is refused before decoding, the decoder's memory is capped, and at most two
 //! images are decoded at once per server, on the blocking pool (`process_upload`).
 
+use crate::i18n::tr;
 use image::{DynamicImage, ImageFormat, ImageReader};
 use std::io::Cursor;
 
@@ -12,11 +13,11 @@ pub const MAX_BYTES: usize = 8 * 1024 * 1024;
 const FULL_PX: u32 = 1600;
 const THUMB_PX: u32 = 400;
 
-pub const WRONG_TYPE: &str = "Photos must be JPEG, PNG or WebP images.";
+pub const WRONG_TYPE: &str = crate::i18n::key("Photos must be JPEG, PNG or WebP images.");
 /// The most pixels an upload may have (a 40 MP photo is bigger than any phone takes).
 pub const MAX_PIXELS: u64 = 40_000_000;
 pub const TOO_BIG: &str =
-    "This image is too large (more than 40 megapixels). Send a smaller photo.";
+    crate::i18n::key("This image is too large (more than 40 megapixels). Send a smaller photo.");
 /// Images decoded at once by one server: each can take a few hundred MB while it is decoded.
 const DECODING_AT_ONCE: usize = 2;
 static DECODING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(DECODING_AT_ONCE);
@@ -26,10 +27,10 @@ pub async fn process_upload(bytes: Vec<u8>) -> Result<Processed, String> {
     let _turn = DECODING
         .acquire()
         .await
-        .map_err(|_| "The server is shutting down. Try again in a moment.".to_string())?;
+        .map_err(|_| tr("The server is shutting down. Try again in a moment.").to_string())?;
     tokio::task::spawn_blocking(move || process(&bytes))
         .await
-        .unwrap_or_else(|_| Err("This image could not be read. Try another photo.".into()))
+        .unwrap_or_else(|_| Err(tr("This image could not be read. Try another photo.").into()))
 }
 
 /// A photo ready to store: the re-encoded image and thumbnail.
@@ -43,19 +44,19 @@ pub struct Processed {
 /// Decodes, checks and re-encodes one upload. CPU work: call it from a blocking thread.
 pub fn process(bytes: &[u8]) -> Result<Processed, String> {
     if bytes.is_empty() {
-        return Err("The file is empty.".into());
+        return Err(tr("The file is empty.").into());
     }
     if bytes.len() > MAX_BYTES {
-        return Err("Each photo can be at most 8 MB.".into());
+        return Err(tr("Each photo can be at most 8 MB.").into());
     }
-    let format = image::guess_format(bytes).map_err(|_| WRONG_TYPE.to_string())?;
+    let format = image::guess_format(bytes).map_err(|_| crate::i18n::tr(WRONG_TYPE).to_string())?;
     if !matches!(
         format,
         ImageFormat::Jpeg | ImageFormat::Png | ImageFormat::WebP
     ) {
         return Err(WRONG_TYPE.into());
     }
-    let unreadable = || "This image could not be read. Try another photo.".to_string();
+    let unreadable = || tr("This image could not be read. Try another photo.").to_string();
     let (w, h) = ImageReader::with_format(Cursor::new(bytes), format)
         .into_dimensions()
         .map_err(|_| unreadable())?;
@@ -88,7 +89,7 @@ pub async fn square_sizes(bytes: Vec<u8>, sizes: &'static [u32]) -> Result<Vec<V
     let p = process_upload(bytes).await?;
     tokio::task::spawn_blocking(move || {
         let img = image::load_from_memory_with_format(&p.full, ImageFormat::Jpeg)
-            .map_err(|_| "This image could not be read. Try another photo.".to_string())?;
+            .map_err(|_| tr("This image could not be read. Try another photo.").to_string())?;
         let side = img.width().min(img.height());
         let square = img.crop_imm(
             (img.width() - side) / 2,
@@ -102,7 +103,7 @@ pub async fn square_sizes(bytes: Vec<u8>, sizes: &'static [u32]) -> Result<Vec<V
             .collect()
     })
     .await
-    .unwrap_or_else(|_| Err("This image could not be read. Try another photo.".into()))
+    .unwrap_or_else(|_| Err(tr("This image could not be read. Try another photo.").into()))
 }
 
 fn flatten(img: &DynamicImage) -> image::RgbImage {
@@ -242,20 +243,32 @@ mod tests {
     fn decompression_bombs_are_refused_before_decoding() {
         let started = std::time::Instant::now();
         // 8000 × 8000: 64 MP, about 256 MB once decoded, from a file of a few dozen bytes.
-        assert_eq!(process(&png_claiming(8000, 8000)).err().unwrap(), TOO_BIG);
+        assert_eq!(
+            process(&png_claiming(8000, 8000)).err().unwrap(),
+            crate::i18n::tr(TOO_BIG)
+        );
         assert_eq!(
             process(&png_claiming(20_000, 2_500)).err().unwrap(),
-            TOO_BIG
+            crate::i18n::tr(TOO_BIG)
         );
         assert!(started.elapsed() < std::time::Duration::from_secs(1));
         // Under the limit the header is believed, and the missing pixels make it unreadable.
-        assert_ne!(process(&png_claiming(100, 100)).err().unwrap(), TOO_BIG);
+        assert_ne!(
+            process(&png_claiming(100, 100)).err().unwrap(),
+            crate::i18n::tr(TOO_BIG)
+        );
     }
 
     #[test]
     fn other_files_are_refused() {
-        assert_eq!(process(b"GIF89a....").err().unwrap(), WRONG_TYPE);
-        assert_eq!(process(b"%PDF-1.7 hello").err().unwrap(), WRONG_TYPE);
+        assert_eq!(
+            process(b"GIF89a....").err().unwrap(),
+            crate::i18n::tr(WRONG_TYPE)
+        );
+        assert_eq!(
+            process(b"%PDF-1.7 hello").err().unwrap(),
+            crate::i18n::tr(WRONG_TYPE)
+        );
         assert!(process(&[]).is_err());
         assert!(process(&vec![0xFF; MAX_BYTES + 1]).is_err());
         // A JPEG header with garbage after it.

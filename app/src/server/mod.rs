@@ -30,6 +30,10 @@ pub mod reviews;
 pub mod secrets;
 pub mod settings;
 pub mod testkit;
+/// The French of the texts only the server writes (`app/locales/server/`).
+pub mod texts {
+    rust_i18n::i18n!("locales/server");
+}
 pub mod time;
 pub mod trips;
 pub mod wallet;

@@ -5,6 +5,7 @@
 //! role, which the match score and the search's "min rating" read.
 
 use crate::error::{printable, AppError};
+use crate::i18n::tr;
 use crate::server::notifications::{self, Note};
 use crate::server::{settings, time};
 use crate::types::reviews::{BookingReviews, Reputation, ReviewView, RoleReputation};
@@ -48,7 +49,7 @@ fn validate(i: &ReviewInput) -> Result<Valid, AppError> {
     let stars = match score(&i.stars) {
         Ok(Some(n)) => n,
         _ => {
-            p.add("stars", "Choose from 1 to 5 stars.");
+            p.add("stars", tr("Choose from 1 to 5 stars."));
             0
         }
     };
@@ -69,7 +70,7 @@ fn validate(i: &ReviewInput) -> Result<Valid, AppError> {
             "This has characters we can't show; type it again.",
         );
     } else if comment.chars().count() > MAX_COMMENT {
-        p.add("comment", "A comment can be at most 2,000 characters.");
+        p.add("comment", tr("A comment can be at most 2,000 characters."));
     }
     p.into_result().map_err(|e| {
         e.with_values(&[
@@ -111,7 +112,7 @@ async fn lock(conn: &mut PgConnection, id: BookingId) -> Result<Locked, AppError
 }
 
 fn not_found() -> AppError {
-    AppError::NotFound("This booking does not exist, or it is not yours.".into())
+    AppError::NotFound(tr("This booking does not exist, or it is not yours.").into())
 }
 
 /// When the review window of a booking completed at `at` closes.
@@ -143,11 +144,11 @@ pub async fn write(
         .filter(|_| b.status == BookingStatus::Completed)
     else {
         return Err(AppError::Conflict(
-            "You can review once the booking is completed.".into(),
+            tr("You can review once the booking is completed.").into(),
         ));
     };
     if OffsetDateTime::now_utc() > window_end(done, s.review_window_days) {
-        return Err(AppError::Conflict(format!(
+        return Err(AppError::Conflict(crate::trf!(
             "Reviews close {} days after completion; this one has closed.",
             s.review_window_days
         )));
@@ -172,7 +173,7 @@ pub async fn write(
     .rows_affected();
     if inserted == 0 {
         return Err(AppError::Conflict(
-            "You have already reviewed this booking.".into(),
+            tr("You have already reviewed this booking.").into(),
         ));
     }
     let written = sqlx::query_scalar!(
@@ -206,21 +207,23 @@ async fn publish_locked(conn: &mut PgConnection, booking: BookingId) -> Result<u
     for r in &published {
         recompute(conn, r.subject).await?;
         let link = format!("/bookings/{booking}");
-        notifications::notify(
-            conn,
-            r.subject,
-            Note {
-                kind: NotificationKind::Review,
-                title: "A review about you is published",
-                body: &format!(
+        notifications::notify(conn, r.subject, || {
+            let (title, body) = (
+                tr("A review about you is published").to_string(),
+                crate::trf!(
                     "You received {} out of 5 as a {}. It is on your public profile.",
                     r.stars,
                     r.role.label().to_lowercase()
                 ),
-                link: &link,
+            );
+            Note {
+                kind: NotificationKind::Review,
+                title,
+                body,
+                link,
                 dedupe: None,
-            },
-        )
+            }
+        })
         .await?;
     }
     Ok(published.len() as u64)

@@ -3,6 +3,7 @@
 //! see the same numbers. `load` reads them fresh (inside a transaction that moves money);
 //! `current` serves them from memory on an instance that `watch`es for changes.
 
+use crate::i18n::tr;
 use crate::types::{Currency, Money};
 use sqlx::{PgExecutor, PgPool};
 
@@ -431,11 +432,11 @@ pub fn parse_value(key: &str, raw: &str) -> Result<i64, String> {
     let (min, max) = match EDITABLE.iter().find(|(k, ..)| *k == key) {
         Some((_, _, min, max)) => (*min, *max),
         None if rate_keys().iter().any(|k| k == key) => (1, 1_000_000_000),
-        None => return Err("There is no such setting.".into()),
+        None => return Err(tr("There is no such setting.").into()),
     };
     match raw.trim().parse::<i64>() {
         Ok(v) if (min..=max).contains(&v) => Ok(v),
-        _ => Err(format!("Enter a whole number from {min} to {max}.")),
+        _ => Err(crate::trf!("Enter a whole number from {} to {}.", min, max)),
     }
 }
 

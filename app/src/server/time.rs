@@ -3,6 +3,8 @@
 //! are shown in the viewer's own zone (`datetime_in`), times for admins and emails in UTC. All
 //! are formatted on the server so the server and the browser render the same text.
 
+use crate::i18n::tr;
+use crate::i18n::{Locale, FR_MONTHS, FR_MONTHS_LONG, FR_WEEKDAYS};
 use jiff::{civil, tz::TimeZone, Timestamp};
 use time::{macros::format_description, Date, OffsetDateTime};
 
@@ -30,10 +32,18 @@ pub fn valid_zone(tz: &str) -> Option<String> {
     .then(|| tz.to_string())
 }
 
-/// "December 2026".
+/// "December 2026" ("décembre 2026").
 pub fn month_year(t: OffsetDateTime) -> String {
+    if french() {
+        let m = FR_MONTHS_LONG[usize::from(u8::from(t.month())) - 1];
+        return format!("{m} {}", t.year());
+    }
     let f = format_description!("[month repr:long] [year]");
     t.format(&f).unwrap_or_default()
+}
+
+fn french() -> bool {
+    crate::i18n::current() == Locale::Fr
 }
 
 fn zone(tz: &str) -> TimeZone {
@@ -45,16 +55,16 @@ fn zone(tz: &str) -> TimeZone {
 pub fn parse_local(input: &str, tz: &str) -> Result<OffsetDateTime, &'static str> {
     let input = input.trim();
     if input.is_empty() {
-        return Err("Enter a date and time.");
+        return Err(tr("Enter a date and time."));
     }
     let dt: civil::DateTime = input
         .parse()
-        .map_err(|_| "Enter a date and time such as 2026-12-01 10:30.")?;
+        .map_err(|_| tr("Enter a date and time such as 2026-12-01 10:30."))?;
     let zoned = dt
         .to_zoned(zone(tz))
-        .map_err(|_| "That time does not exist there.")?;
+        .map_err(|_| tr("That time does not exist there."))?;
     OffsetDateTime::from_unix_timestamp(zoned.timestamp().as_second())
-        .map_err(|_| "That date is out of range.")
+        .map_err(|_| tr("That date is out of range."))
 }
 
 fn zoned(t: OffsetDateTime, tz: &str) -> jiff::Zoned {
@@ -63,9 +73,20 @@ fn zoned(t: OffsetDateTime, tz: &str) -> jiff::Zoned {
         .to_zoned(zone(tz))
 }
 
-/// "Tue 1 Dec 2026, 10:30" in the place's local time.
+/// "Tue 1 Dec 2026, 10:30" ("mar. 1 déc. 2026, 10:30") in the place's local time.
 pub fn show(t: OffsetDateTime, tz: &str) -> String {
-    zoned(t, tz).strftime("%a %-d %b %Y, %H:%M").to_string()
+    let z = zoned(t, tz);
+    if french() {
+        let day = FR_WEEKDAYS[usize::from(z.weekday().to_monday_zero_offset().unsigned_abs())];
+        let month = FR_MONTHS[usize::from(z.month().unsigned_abs()) - 1];
+        return format!(
+            "{day} {} {month} {}, {}",
+            z.day(),
+            z.year(),
+            z.strftime("%H:%M")
+        );
+    }
+    z.strftime("%a %-d %b %Y, %H:%M").to_string()
 }
 
 /// The value of a `datetime-local` input for this instant at this place.
@@ -76,14 +97,18 @@ pub fn input_value(t: OffsetDateTime, tz: &str) -> String {
 pub fn parse_date(input: &str) -> Result<Date, &'static str> {
     let input = input.trim();
     if input.is_empty() {
-        return Err("Enter a date.");
+        return Err(tr("Enter a date."));
     }
     Date::parse(input, format_description!("[year]-[month]-[day]"))
-        .map_err(|_| "Enter a date such as 2026-12-01.")
+        .map_err(|_| tr("Enter a date such as 2026-12-01."))
 }
 
-/// "1 Dec 2026".
+/// "1 Dec 2026" ("1 déc. 2026").
 pub fn show_date(d: Date) -> String {
+    if french() {
+        let m = FR_MONTHS[usize::from(u8::from(d.month())) - 1];
+        return format!("{} {m} {}", d.day(), d.year());
+    }
     d.format(format_description!(
         "[day padding:none] [month repr:short] [year]"
     ))

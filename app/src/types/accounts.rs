@@ -50,41 +50,44 @@ pub struct Profile {
 
 /// The languages a profile may list: ISO 639-1 code and name.
 pub const LANGUAGES: &[(&str, &str)] = &[
-    ("en", "English"),
-    ("fr", "French"),
-    ("es", "Spanish"),
-    ("pt", "Portuguese"),
-    ("de", "German"),
-    ("it", "Italian"),
-    ("nl", "Dutch"),
-    ("ar", "Arabic"),
-    ("zh", "Chinese"),
-    ("hi", "Hindi"),
-    ("bn", "Bengali"),
-    ("ur", "Urdu"),
-    ("fa", "Persian"),
-    ("ru", "Russian"),
-    ("uk", "Ukrainian"),
-    ("pl", "Polish"),
-    ("ro", "Romanian"),
-    ("el", "Greek"),
-    ("tr", "Turkish"),
-    ("ja", "Japanese"),
-    ("ko", "Korean"),
-    ("vi", "Vietnamese"),
-    ("th", "Thai"),
-    ("id", "Indonesian"),
-    ("sw", "Swahili"),
-    ("am", "Amharic"),
-    ("yo", "Yoruba"),
-    ("ha", "Hausa"),
-    ("ig", "Igbo"),
-    ("wo", "Wolof"),
+    ("en", crate::i18n::key("English")),
+    ("fr", crate::i18n::key("French")),
+    ("es", crate::i18n::key("Spanish")),
+    ("pt", crate::i18n::key("Portuguese")),
+    ("de", crate::i18n::key("German")),
+    ("it", crate::i18n::key("Italian")),
+    ("nl", crate::i18n::key("Dutch")),
+    ("ar", crate::i18n::key("Arabic")),
+    ("zh", crate::i18n::key("Chinese")),
+    ("hi", crate::i18n::key("Hindi")),
+    ("bn", crate::i18n::key("Bengali")),
+    ("ur", crate::i18n::key("Urdu")),
+    ("fa", crate::i18n::key("Persian")),
+    ("ru", crate::i18n::key("Russian")),
+    ("uk", crate::i18n::key("Ukrainian")),
+    ("pl", crate::i18n::key("Polish")),
+    ("ro", crate::i18n::key("Romanian")),
+    ("el", crate::i18n::key("Greek")),
+    ("tr", crate::i18n::key("Turkish")),
+    ("ja", crate::i18n::key("Japanese")),
+    ("ko", crate::i18n::key("Korean")),
+    ("vi", crate::i18n::key("Vietnamese")),
+    ("th", crate::i18n::key("Thai")),
+    ("id", crate::i18n::key("Indonesian")),
+    ("sw", crate::i18n::key("Swahili")),
+    ("am", crate::i18n::key("Amharic")),
+    ("yo", crate::i18n::key("Yoruba")),
+    ("ha", crate::i18n::key("Hausa")),
+    ("ig", crate::i18n::key("Igbo")),
+    ("wo", crate::i18n::key("Wolof")),
 ];
 
-/// A language's name from its code.
+/// A language's name from its code, in the reader's language.
 pub fn language_name(code: &str) -> Option<&'static str> {
-    LANGUAGES.iter().find(|(c, _)| *c == code).map(|(_, n)| *n)
+    LANGUAGES
+        .iter()
+        .find(|(c, _)| *c == code)
+        .map(|(_, n)| crate::i18n::tr(n))
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,5 +1,6 @@
 //! Search and matching results: pages of listings, and matches with the parts of their score.
 
+use crate::i18n::tr;
 use crate::types::parcels::ParcelCard;
 use crate::types::trips::TripCard;
 use crate::types::Money;
@@ -104,8 +105,8 @@ impl AlertKind {
     }
     pub fn label(self) -> &'static str {
         match self {
-            AlertKind::Trips => "Trips",
-            AlertKind::Parcels => "Parcels",
+            AlertKind::Trips => tr("Trips"),
+            AlertKind::Parcels => tr("Parcels"),
         }
     }
     /// The search page it saves.

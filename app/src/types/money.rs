@@ -1,5 +1,6 @@
 //! Money in integer minor units with its currency, and weights in whole grams. Never floats.
 
+use crate::i18n::tr;
 use serde::{Deserialize, Serialize};
 
 /// Currencies the marketplace accepts, with their minor-unit exponent (ISO 4217).
@@ -88,13 +89,17 @@ impl Money {
     /// Parses what a user types: "12", "12.5", "12.50", "1,234.50". At most the currency's
     /// number of decimals; no sign; no exponent.
     pub fn parse(input: &str, currency: Currency) -> Result<Money, &'static str> {
+        // In French the comma is the decimal mark ("12,50"); a point is still understood.
+        let french = crate::i18n::current() == crate::i18n::Locale::Fr && input.contains(',');
         let s: String = input
             .trim()
             .chars()
-            .filter(|c| *c != ',' && *c != ' ')
+            .filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}'))
+            .filter(|c| if french { *c != '.' } else { *c != ',' })
+            .map(|c| if c == ',' { '.' } else { c })
             .collect();
         if s.is_empty() {
-            return Err("Enter an amount.");
+            return Err(tr("Enter an amount."));
         }
         let (whole, frac) = match s.split_once('.') {
             Some((w, f)) => (w, f),
@@ -106,30 +111,31 @@ impl Money {
             || !digits_only(frac)
             || (s.contains('.') && frac.is_empty())
         {
-            return Err("Enter an amount such as 12.50.");
+            return Err(tr("Enter an amount such as 12.50."));
         }
         let exp = currency.exponent() as usize;
         if frac.len() > exp {
             return Err(if exp == 0 {
-                "This currency has no decimals."
+                tr("This currency has no decimals.")
             } else {
-                "Use at most two decimals."
+                tr("Use at most two decimals.")
             });
         }
         if whole.len() > 9 {
-            return Err("That amount is too large.");
+            return Err(tr("That amount is too large."));
         }
         let whole: i64 = if whole.is_empty() {
             0
         } else {
             whole
                 .parse()
-                .map_err(|_| "Enter an amount such as 12.50.")?
+                .map_err(|_| tr("Enter an amount such as 12.50."))?
         };
         let mut frac_val: i64 = if frac.is_empty() {
             0
         } else {
-            frac.parse().map_err(|_| "Enter an amount such as 12.50.")?
+            frac.parse()
+                .map_err(|_| tr("Enter an amount such as 12.50."))?
         };
         for _ in frac.len()..exp {
             frac_val *= 10;
@@ -172,9 +178,32 @@ fn group(n: i64) -> String {
     out
 }
 
+impl Money {
+    /// The amount written for `locale`: "1,234.56 EUR" in English, "1 234,56 €" in French
+    /// (narrow no-break space between thousands, no-break space before the symbol).
+    pub fn show_in(&self, locale: crate::i18n::Locale) -> String {
+        match locale {
+            crate::i18n::Locale::En => format!("{} {}", self.amount(), self.currency.code()),
+            crate::i18n::Locale::Fr => {
+                let digits = self.amount().replace(',', "");
+                let symbol = match self.currency {
+                    Currency::Eur => "€",
+                    Currency::Gbp => "£",
+                    Currency::Usd => "$",
+                    other => other.code(),
+                };
+                format!(
+                    "{}\u{a0}{symbol}",
+                    crate::i18n::group_digits(locale, &digits)
+                )
+            }
+        }
+    }
+}
+
 impl std::fmt::Display for Money {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} {}", self.amount(), self.currency.code())
+        f.write_str(&self.show_in(crate::i18n::current()))
     }
 }
 
@@ -182,7 +211,7 @@ impl std::fmt::Display for Money {
 pub fn parse_kg(input: &str) -> Result<i32, &'static str> {
     let s = input.trim().replace(',', ".");
     if s.is_empty() {
-        return Err("Enter a weight in kg.");
+        return Err(tr("Enter a weight in kg."));
     }
     let (whole, frac) = s.split_once('.').unwrap_or((s.as_str(), ""));
     let ok = |p: &str| p.chars().all(|c| c.is_ascii_digit());
@@ -192,7 +221,7 @@ pub fn parse_kg(input: &str) -> Result<i32, &'static str> {
         || whole.len() > 4
         || (whole.is_empty() && frac.is_empty())
     {
-        return Err("Enter a weight in kg, such as 1.5.");
+        return Err(tr("Enter a weight in kg, such as 1.5."));
     }
     let w: i32 = if whole.is_empty() {
         0
@@ -218,7 +247,11 @@ pub fn format_kg(grams: i32) -> String {
         format!("{kg} kg")
     } else {
         let frac = format!("{rest:03}");
-        format!("{kg}.{} kg", frac.trim_end_matches('0'))
+        let mark = match crate::i18n::current() {
+            crate::i18n::Locale::En => '.',
+            crate::i18n::Locale::Fr => ',',
+        };
+        format!("{kg}{mark}{} kg", frac.trim_end_matches('0'))
     }
 }
 

@@ -3,6 +3,7 @@
 //! from Postgres text strictly: an unknown word is a decode error, never a silent default.
 //! The entities with a life cycle say which moves they allow (`can_become`).
 
+use crate::i18n::tr;
 use serde::{Deserialize, Serialize};
 
 /// Postgres text (or `char(n)`) encoding for a type with `code()` and `parse()`.
@@ -61,7 +62,7 @@ macro_rules! word_enum {
             }
             /// What users read.
             pub fn label(self) -> &'static str {
-                match self { $($name::$variant => $label),+ }
+                match self { $($name::$variant => $crate::i18n::tr($label)),+ }
             }
             pub fn parse(s: &str) -> Option<$name> {
                 match s { $($code => Some($name::$variant),)+ _ => None }
@@ -459,13 +460,13 @@ impl EventKind {
     /// What the public tracking page says of this event; `None` for what it does not show.
     pub fn tracking_label(self) -> Option<&'static str> {
         match self {
-            EventKind::Accepted => Some("Booked with a traveler"),
-            EventKind::PickedUp => Some("Picked up and inspected by the traveler"),
-            EventKind::Delivered => Some("Delivered to the recipient"),
-            EventKind::Completed => Some("Completed"),
-            EventKind::Refused => Some("Refused at pickup"),
-            EventKind::Cancelled => Some("Cancelled"),
-            EventKind::Overdue => Some("Delayed: Carry's team is looking into it"),
+            EventKind::Accepted => Some(tr("Booked with a traveler")),
+            EventKind::PickedUp => Some(tr("Picked up and inspected by the traveler")),
+            EventKind::Delivered => Some(tr("Delivered to the recipient")),
+            EventKind::Completed => Some(tr("Completed")),
+            EventKind::Refused => Some(tr("Refused at pickup")),
+            EventKind::Cancelled => Some(tr("Cancelled")),
+            EventKind::Overdue => Some(tr("Delayed: Carry's team is looking into it")),
             _ => None,
         }
     }

@@ -30,5 +30,6 @@ mod risk;
 mod security;
 mod support;
 mod tickets;
+mod translations;
 mod trips;
 mod wallet;

@@ -4,6 +4,7 @@ use crate::api::accounts::get_public_profile;
 use crate::api::moderation::Report;
 use crate::components::report::ReportBox;
 use crate::error::AppError;
+use crate::i18n::tr;
 use crate::pages::errors::page_error;
 use crate::pages::reviews::RoleRecord;
 use crate::types::{ReportSubject, UserId};
@@ -24,12 +25,12 @@ pub fn PublicProfilePage() -> impl IntoView {
         match id {
             Some(id) => get_public_profile(id).await,
             None => Err(AppError::NotFound(
-                "There is no member at this address.".into(),
+                tr("There is no member at this address.").into(),
             )),
         }
     });
     view! {
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+        <Suspense fallback=|| view! { <p>{tr("Loading…")}</p> }>
             {move || Suspend::new(async move {
                 match profile.await {
                     Ok(p) => view! {
@@ -47,20 +48,20 @@ pub fn PublicProfilePage() -> impl IntoView {
                                 <div>
                                     <h1 class="text-2xl font-bold">{p.display_name.clone()}</h1>
                                     <p class="text-sm text-slate-600">
-                                        "Member since "{p.member_since.clone()}
+                                        {tr("Member since ")}{p.member_since.clone()}
                                         {(!p.home_city.is_empty()).then(|| format!(" · {}", p.home_city))}
                                     </p>
                                 </div>
                             </div>
-                            <ul class="mt-4 flex flex-wrap gap-2" aria-label="Badges">
-                                {p.email_verified.then(|| view! { <li class="badge-ok">"Email verified"</li> })}
-                                {p.id_verified.then(|| view! { <li class="badge-ok" data-testid="badge-id">"ID verified"</li> })}
+                            <ul class="mt-4 flex flex-wrap gap-2" aria-label=tr("Badges")>
+                                {p.email_verified.then(|| view! { <li class="badge-ok">{tr("Email verified")}</li> })}
+                                {p.id_verified.then(|| view! { <li class="badge-ok" data-testid="badge-id">{tr("ID verified")}</li> })}
                             </ul>
-                            {(!p.languages.is_empty()).then(|| view! { <p class="mt-3 text-sm text-slate-700" data-testid="languages">"Speaks "{p.languages.join(", ")}</p> })}
+                            {(!p.languages.is_empty()).then(|| view! { <p class="mt-3 text-sm text-slate-700" data-testid="languages">{tr("Speaks ")}{p.languages.join(", ")}</p> })}
                             {(!p.bio.is_empty()).then(|| view! { <p class="mt-4 whitespace-pre-line text-slate-700">{p.bio.clone()}</p> })}
                         </section>
-                        <RoleRecord title="As a traveler" rep=p.reputation.as_traveler.clone() testid="as-traveler"/>
-                        <RoleRecord title="As a sender" rep=p.reputation.as_sender.clone() testid="as-sender"/>
+                        <RoleRecord title=tr("As a traveler") rep=p.reputation.as_traveler.clone() testid="as-traveler"/>
+                        <RoleRecord title=tr("As a sender") rep=p.reputation.as_sender.clone() testid="as-sender"/>
                         {(!p.is_me).then(|| view! { <ReportBox action=report subject=ReportSubject::Member id=p.id.0/> })}
                     }.into_any(),
                     Err(e) => page_error(e),

@@ -6,6 +6,7 @@ use crate::api::admin::{failed_jobs, overdue_deliveries, RetryJob};
 use crate::components::cards::loading;
 use crate::components::form::{action_error, FormError};
 use crate::components::layout::{Notice, PageHeader};
+use crate::i18n::tr;
 use crate::pages::errors::page_error;
 use crate::url::query_flag;
 use leptos::prelude::*;
@@ -18,22 +19,22 @@ pub fn AttentionPage() -> impl IntoView {
     let overdue = Resource::new(|| (), |_| overdue_deliveries());
     let failed = Resource::new(move || retry.version().get(), |_| failed_jobs());
     view! {
-        <leptos_meta::Title text="Needs attention"/>
-        <PageHeader title="Needs attention" lead="Deliveries that did not happen in time, and background work that failed. Money stays in escrow until each is sorted out."/>
-        <h2 class="mb-2 mt-6 text-lg font-semibold">"Overdue deliveries"</h2>
+        <leptos_meta::Title text=tr("Needs attention")/>
+        <PageHeader title=tr("Needs attention") lead=tr("Deliveries that did not happen in time, and background work that failed. Money stays in escrow until each is sorted out.")/>
+        <h2 class="mb-2 mt-6 text-lg font-semibold">{tr("Overdue deliveries")}</h2>
         <Suspense fallback=loading>
             {move || Suspend::new(async move {
                 match overdue.await {
                     Err(e) => page_error(e),
-                    Ok(items) if items.is_empty() => view! { <p class="text-slate-600" data-testid="overdue-empty">"No delivery is overdue."</p> }.into_any(),
+                    Ok(items) if items.is_empty() => view! { <p class="text-slate-600" data-testid="overdue-empty">{tr("No delivery is overdue.")}</p> }.into_any(),
                     Ok(items) => view! {
                         <ul class="space-y-3">
                             {items.into_iter().map(|o| view! {
                                 <li class="card" data-testid="overdue-item">
                                     <p class="font-semibold">{o.title}" · "{o.route}</p>
-                                    <p class="text-sm text-slate-700"><span class="font-mono">{o.tracking_no}</span>" · due by "{o.deliver_by}" · flagged "{o.flagged_at}" · "{o.held.to_string()}" in escrow"</p>
-                                    <p class="text-sm text-slate-700">"Sender: "{o.sender}" ("<a class="link" href=format!("mailto:{}", o.sender_email)>{o.sender_email.clone()}</a>")"</p>
-                                    <p class="text-sm text-slate-700">"Traveler: "{o.traveler}" ("<a class="link" href=format!("mailto:{}", o.traveler_email)>{o.traveler_email.clone()}</a>")"</p>
+                                    <p class="text-sm text-slate-700"><span class="font-mono">{o.tracking_no}</span>{tr(" · due by ")}{o.deliver_by}{tr(" · flagged ")}{o.flagged_at}" · "{o.held.to_string()}{tr(" in escrow")}</p>
+                                    <p class="text-sm text-slate-700">{tr("Sender: ")}{o.sender}" ("<a class="link" href=format!("mailto:{}", o.sender_email)>{o.sender_email.clone()}</a>")"</p>
+                                    <p class="text-sm text-slate-700">{tr("Traveler: ")}{o.traveler}" ("<a class="link" href=format!("mailto:{}", o.traveler_email)>{o.traveler_email.clone()}</a>")"</p>
                                 </li>
                             }).collect_view()}
                         </ul>
@@ -41,14 +42,14 @@ pub fn AttentionPage() -> impl IntoView {
                 }
             })}
         </Suspense>
-        <h2 class="mb-2 mt-8 text-lg font-semibold">"Failed jobs"</h2>
-        <Show when=move || retried.get()><Notice>"The job is queued again."</Notice></Show>
+        <h2 class="mb-2 mt-8 text-lg font-semibold">{tr("Failed jobs")}</h2>
+        <Show when=move || retried.get()><Notice>{tr("The job is queued again.")}</Notice></Show>
         <FormError error/>
         <Suspense fallback=loading>
             {move || Suspend::new(async move {
                 match failed.await {
                     Err(e) => page_error(e),
-                    Ok(items) if items.is_empty() => view! { <p class="text-slate-600" data-testid="failed-jobs-empty">"No job has failed."</p> }.into_any(),
+                    Ok(items) if items.is_empty() => view! { <p class="text-slate-600" data-testid="failed-jobs-empty">{tr("No job has failed.")}</p> }.into_any(),
                     Ok(items) => view! {
                         <ul class="space-y-3">
                             {items.into_iter().map(|j| view! {
@@ -56,10 +57,10 @@ pub fn AttentionPage() -> impl IntoView {
                                     <p class="font-semibold">{j.what}</p>
                                     <p class="break-all font-mono text-xs text-slate-600">{j.payload}</p>
                                     <p class="text-sm text-red-800">{j.last_error}</p>
-                                    <p class="text-sm text-slate-500">{j.attempts}" attempts · failed "{j.failed_at}</p>
+                                    <p class="text-sm text-slate-500">{j.attempts}{tr(" attempts · failed ")}{j.failed_at}</p>
                                     <ActionForm action=retry attr:class="mt-2">
                                         <input type="hidden" name="id" value=j.id.to_string()/>
-                                        <button type="submit" class="btn-primary">"Retry now"</button>
+                                        <button type="submit" class="btn-primary">{tr("Retry now")}</button>
                                     </ActionForm>
                                 </li>
                             }).collect_view()}

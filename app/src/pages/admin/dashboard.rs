@@ -3,6 +3,7 @@
 use crate::api::admin::{dashboard_charts, get_admin_overview};
 use crate::components::chart::LineChart;
 use crate::components::layout::PageHeader;
+use crate::i18n::tr;
 use crate::pages::errors::page_error;
 use crate::types::admin::Charts;
 use leptos::prelude::*;
@@ -23,30 +24,30 @@ pub fn AdminPage() -> impl IntoView {
     };
     let charts = Resource::new(span, dashboard_charts);
     view! {
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+        <Suspense fallback=|| view! { <p>{tr("Loading…")}</p> }>
             {move || Suspend::new(async move {
                 match overview.await {
                     Ok(o) => view! {
-                        <PageHeader title="Admin dashboard"/>
+                        <PageHeader title=tr("Admin dashboard")/>
                         <dl class="grid grid-cols-2 gap-4 md:grid-cols-5" data-testid="admin-stats">
-                            <Stat label="Members" value=o.users_total/>
-                            <Stat label="Verified emails" value=o.users_verified/>
-                            <Stat label="Admins" value=o.admins/>
-                            <Stat label="Sign-ups, last 7 days" value=o.signups_last_7_days/>
-                            <Stat label="Active sessions" value=o.active_sessions/>
+                            <Stat label=tr("Members") value=o.users_total/>
+                            <Stat label=tr("Verified emails") value=o.users_verified/>
+                            <Stat label=tr("Admins") value=o.admins/>
+                            <Stat label=tr("Sign-ups, last 7 days") value=o.signups_last_7_days/>
+                            <Stat label=tr("Active sessions") value=o.active_sessions/>
                         </dl>
-                        <h2 class="mb-2 mt-8 text-lg font-semibold">"Waiting for you"</h2>
+                        <h2 class="mb-2 mt-8 text-lg font-semibold">{tr("Waiting for you")}</h2>
                         <nav class="grid grid-cols-1 gap-3 sm:grid-cols-3" data-testid="admin-queues">
-                            <Queue href="/admin/parcels/review" label="Parcels to review" count=o.parcels_in_review/>
-                            <Queue href="/admin/verifications" label="ID checks" count=o.id_checks_waiting/>
-                            <Queue href="/admin/payouts" label="Payouts" count=o.payouts_waiting/>
-                            <Queue href="/admin/attention" label="Overdue deliveries" count=o.overdue_deliveries/>
-                            <Queue href="/admin/attention" label="Failed jobs" count=o.failed_jobs/>
-                            <Queue href="/admin/reports" label="Reports" count=o.reports_waiting/>
-                            <Queue href="/admin/disputes" label="Open disputes" count=o.disputes_open/>
-                            <Queue href="/admin/tickets" label="Trip tickets" count=o.tickets_waiting/>
+                            <Queue href="/admin/parcels/review" label=tr("Parcels to review") count=o.parcels_in_review/>
+                            <Queue href="/admin/verifications" label=tr("ID checks") count=o.id_checks_waiting/>
+                            <Queue href="/admin/payouts" label=tr("Payouts") count=o.payouts_waiting/>
+                            <Queue href="/admin/attention" label=tr("Overdue deliveries") count=o.overdue_deliveries/>
+                            <Queue href="/admin/attention" label=tr("Failed jobs") count=o.failed_jobs/>
+                            <Queue href="/admin/reports" label=tr("Reports") count=o.reports_waiting/>
+                            <Queue href="/admin/disputes" label=tr("Open disputes") count=o.disputes_open/>
+                            <Queue href="/admin/tickets" label=tr("Trip tickets") count=o.tickets_waiting/>
                         </nav>
-                        <div class="mt-6 flex flex-wrap gap-4"><a class="link" href="/admin/ledger">"Run the ledger check"</a><a class="link" href="/admin/audit">"Audit log"</a><a class="link" href="/admin/users">"Members"</a><a class="link" href="/admin/emails">"Emails"</a><a class="link" href="/admin/settings">"Settings"</a><a class="link" href="/admin/bookings">"Bookings inspector"</a><a class="link" href="/admin/ledger/transactions">"Ledger explorer"</a></div>
+                        <div class="mt-6 flex flex-wrap gap-4"><a class="link" href="/admin/ledger">{tr("Run the ledger check")}</a><a class="link" href="/admin/audit">{tr("Audit log")}</a><a class="link" href="/admin/users">{tr("Members")}</a><a class="link" href="/admin/emails">{tr("Emails")}</a><a class="link" href="/admin/settings">{tr("Settings")}</a><a class="link" href="/admin/bookings">{tr("Bookings inspector")}</a><a class="link" href="/admin/ledger/transactions">{tr("Ledger explorer")}</a></div>
                     }.into_any(),
                     Err(e) => page_error(e),
                 }
@@ -77,17 +78,17 @@ fn ChartsView(c: Charts) -> impl IntoView {
     view! {
         <section class="mt-10" data-testid="charts">
             <div class="mb-4 flex flex-wrap items-center justify-between gap-3">
-                <h2 class="text-lg font-semibold">"Over time (UTC days)"</h2>
-                <nav class="flex gap-2" aria-label="Period">
+                <h2 class="text-lg font-semibold">{tr("Over time (UTC days)")}</h2>
+                <nav class="flex gap-2" aria-label=tr("Period")>
                     {SPANS.into_iter().map(|d| view! {
-                        <a class=tab(d) href=format!("/admin?days={d}") aria-current=(d == span).then_some("page")>{format!("Last {d} days")}</a>
+                        <a class=tab(d) href=format!("/admin?days={d}") aria-current=(d == span).then_some("page")>{crate::trf!("Last {} days", d)}</a>
                     }).collect_view()}
                 </nav>
             </div>
             <section class="card mb-4" data-testid="funnel">
-                <h3 class="mb-2 font-semibold">"Bookings funnel"</h3>
+                <h3 class="mb-2 font-semibold">{tr("Bookings funnel")}</h3>
                 <table class="w-full text-left text-sm">
-                    <thead><tr><th scope="col">"Stage"</th><th scope="col">"Bookings"</th><th scope="col" class="w-1/2"><span class="sr-only">"Share of requests"</span></th></tr></thead>
+                    <thead><tr><th scope="col">{tr("Stage")}</th><th scope="col">{tr("Bookings")}</th><th scope="col" class="w-1/2"><span class="sr-only">{tr("Share of requests")}</span></th></tr></thead>
                     <tbody>
                         {c.funnel.into_iter().map(|(stage, n)| {
                             let pct = n.saturating_mul(100) / top;

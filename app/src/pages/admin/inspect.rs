@@ -5,6 +5,7 @@ use crate::api::admin::{inspect_booking, ledger_transactions};
 use crate::components::cards::loading;
 use crate::components::layout::PageHeader;
 use crate::error::AppError;
+use crate::i18n::tr;
 use crate::pages::errors::page_error;
 use crate::types::admin::TxItem;
 use leptos::prelude::*;
@@ -28,7 +29,7 @@ const INPUT: &str = "mt-1 block w-full rounded-md border border-slate-300 px-3 p
 #[component]
 pub fn TxList(txs: Vec<TxItem>) -> impl IntoView {
     if txs.is_empty() {
-        return view! { <p class="text-slate-600" data-testid="no-transactions">"No transaction matches."</p> }.into_any();
+        return view! { <p class="text-slate-600" data-testid="no-transactions">{tr("No transaction matches.")}</p> }.into_any();
     }
     view! {
         <ul class="space-y-2" data-testid="transactions">
@@ -36,11 +37,11 @@ pub fn TxList(txs: Vec<TxItem>) -> impl IntoView {
                 <li class="card text-sm" data-testid="transaction">
                     <p>
                         <strong class="capitalize">{t.kind}</strong>" · #"{t.id}" · "{t.at}
-                        {t.booking.map(|b| view! { " · "<a class="link" href=format!("/admin/bookings?q={b}")>"booking"</a> })}
+                        {t.booking.map(|b| view! { " · "<a class="link" href=format!("/admin/bookings?q={b}")>{tr("booking")}</a> })}
                     </p>
                     {(!t.memo.is_empty()).then(|| view! { <p class="text-slate-600">{t.memo}</p> })}
                     <table class="mt-1 w-full text-left">
-                        <thead class="sr-only"><tr><th scope="col">"Account"</th><th scope="col">"Amount"</th></tr></thead>
+                        <thead class="sr-only"><tr><th scope="col">{tr("Account")}</th><th scope="col">{tr("Amount")}</th></tr></thead>
                         <tbody>
                             {t.entries.into_iter().map(|e| {
                                 let tone = if e.amount.minor < 0 { "text-right text-red-800" } else { "text-right text-teal-800" };
@@ -71,24 +72,24 @@ pub fn LedgerExplorerPage() -> impl IntoView {
     let txs = Resource::new(filter, |(b, e, a, f, t)| ledger_transactions(b, e, a, f, t));
     let (booking, email, account, from, to) = filter();
     view! {
-        <PageHeader title="Ledger explorer" lead="Transactions and their entries, newest first (at most 100). Every filter is optional."/>
-        <div class="mb-4 text-sm"><a class="link" href="/admin/ledger">"Run the ledger check"</a></div>
+        <PageHeader title=tr("Ledger explorer") lead=tr("Transactions and their entries, newest first (at most 100). Every filter is optional.")/>
+        <div class="mb-4 text-sm"><a class="link" href="/admin/ledger">{tr("Run the ledger check")}</a></div>
         <form method="get" class="card mb-6 grid gap-3 sm:grid-cols-3">
-            <label class="text-sm">"Booking (id or tracking number)"<input name="booking" value=booking maxlength="64" class=INPUT/></label>
-            <label class="text-sm">"Member's email"<input name="email" type="email" value=email maxlength="254" class=INPUT/></label>
-            <label class="text-sm">"Account"
+            <label class="text-sm">{tr("Booking (id or tracking number)")}<input name="booking" value=booking maxlength="64" class=INPUT/></label>
+            <label class="text-sm">{tr("Member's email")}<input name="email" type="email" value=email maxlength="254" class=INPUT/></label>
+            <label class="text-sm">{tr("Account")}
                 <select name="account" class=INPUT>
-                    <option value="">"Any"</option>
-                    {[("user", "Member wallets"), ("escrow", "Escrow"), ("fees", "Fees"), ("protection", "Protection pool"),
-                      ("provider", "Card payments"), ("payouts_pending", "Payouts pending"), ("payouts", "Payouts paid")]
+                    <option value="">{tr("Any")}</option>
+                    {[("user", tr("Member wallets")), ("escrow", tr("Escrow")), ("fees", tr("Fees")), ("protection", tr("Protection pool")),
+                      ("provider", tr("Card payments")), ("payouts_pending", tr("Payouts pending")), ("payouts", tr("Payouts paid"))]
                         .into_iter()
                         .map(|(k, l)| view! { <option value=k selected=account == k>{l}</option> })
                         .collect_view()}
                 </select>
             </label>
-            <label class="text-sm">"From (date)"<input name="from" type="date" value=from class=INPUT/></label>
-            <label class="text-sm">"To (date)"<input name="to" type="date" value=to class=INPUT/></label>
-            <div class="flex items-end"><button type="submit" class="btn-primary">"Show"</button></div>
+            <label class="text-sm">{tr("From (date)")}<input name="from" type="date" value=from class=INPUT/></label>
+            <label class="text-sm">{tr("To (date)")}<input name="to" type="date" value=to class=INPUT/></label>
+            <div class="flex items-end"><button type="submit" class="btn-primary">{tr("Show")}</button></div>
         </form>
         <Suspense fallback=loading>
             {move || Suspend::new(async move {
@@ -114,12 +115,12 @@ pub fn BookingInspectorPage() -> impl IntoView {
     });
     let initial = query();
     view! {
-        <PageHeader title="Bookings inspector" lead="Any booking's timeline, escrow and ledger transactions."/>
+        <PageHeader title=tr("Bookings inspector") lead=tr("Any booking's timeline, escrow and ledger transactions.")/>
         <form method="get" class="mb-6 flex flex-col gap-2 sm:flex-row sm:items-end" role="search">
-            <label class="grow text-sm">"Booking id or tracking number"
+            <label class="grow text-sm">{tr("Booking id or tracking number")}
                 <input name="q" value=initial maxlength="64" class=INPUT/>
             </label>
-            <button type="submit" class="btn-secondary">"Inspect"</button>
+            <button type="submit" class="btn-secondary">{tr("Inspect")}</button>
         </form>
         <Suspense fallback=loading>
             {move || Suspend::new(async move {
@@ -131,20 +132,20 @@ pub fn BookingInspectorPage() -> impl IntoView {
                             <h2 class="text-xl font-bold">{b.parcel_title.clone()}</h2>
                             <p class="text-slate-600">{b.route.clone()}" · "{b.tracking_no.clone()}</p>
                             <p class="mt-2 text-sm">
-                                "Sender "<a class="link" href=format!("/admin/users/{}", b.sender.0)>{b.sender.1.clone()}</a>
-                                " · traveler "<a class="link" href=format!("/admin/users/{}", b.traveler.0)>{b.traveler.1.clone()}</a>
+                                {tr("Sender ")}<a class="link" href=format!("/admin/users/{}", b.sender.0)>{b.sender.1.clone()}</a>
+                                {tr(" · traveler ")}<a class="link" href=format!("/admin/users/{}", b.traveler.0)>{b.traveler.1.clone()}</a>
                             </p>
                             <p class="mt-1 text-sm">
                                 <span data-testid="inspected-status">{b.status.label()}</span>
-                                " · price "{b.price.to_string()}" · in escrow "<span data-testid="inspected-held">{b.held.to_string()}</span>
-                                {b.dispute.map(|d| view! { " · "<a class="link" href=format!("/admin/disputes/{d}")>"dispute"</a> })}
+                                {tr(" · price ")}{b.price.to_string()}{tr(" · in escrow ")}<span data-testid="inspected-held">{b.held.to_string()}</span>
+                                {b.dispute.map(|d| view! { " · "<a class="link" href=format!("/admin/disputes/{d}")>{tr("dispute")}</a> })}
                             </p>
                         </section>
-                        <h3 class="mb-2 mt-6 font-semibold">"Timeline"</h3>
+                        <h3 class="mb-2 mt-6 font-semibold">{tr("Timeline")}</h3>
                         <ol class="card space-y-1 text-sm" data-testid="inspected-timeline">
                             {b.events.into_iter().map(|e| view! { <li>{e.at}" · "{e.actor}" · "{e.what}</li> }).collect_view()}
                         </ol>
-                        <h3 class="mb-2 mt-6 font-semibold">"Ledger"</h3>
+                        <h3 class="mb-2 mt-6 font-semibold">{tr("Ledger")}</h3>
                         <TxList txs=b.transactions/>
                     }.into_any(),
                 }

@@ -3,6 +3,7 @@
 use crate::api::admin::get_ledger_report;
 use crate::components::cards::loading;
 use crate::components::layout::PageHeader;
+use crate::i18n::tr;
 use crate::pages::errors::page_error;
 use leptos::prelude::*;
 
@@ -11,9 +12,9 @@ use leptos::prelude::*;
 pub fn LedgerPage() -> impl IntoView {
     let report = Resource::new(|| (), |_| get_ledger_report());
     view! {
-        <leptos_meta::Title text="Ledger check"/>
-        <PageHeader title="Ledger check" lead="Every load runs the full check against the database."/>
-        <div class="mb-4 text-sm"><a class="link" href="/admin/ledger/transactions">"Browse transactions and entries"</a></div>
+        <leptos_meta::Title text=tr("Ledger check")/>
+        <PageHeader title=tr("Ledger check") lead=tr("Every load runs the full check against the database.")/>
+        <div class="mb-4 text-sm"><a class="link" href="/admin/ledger/transactions">{tr("Browse transactions and entries")}</a></div>
         <Suspense fallback=loading>
             {move || Suspend::new(async move {
                 match report.await {
@@ -22,7 +23,7 @@ pub fn LedgerPage() -> impl IntoView {
                         let all_ok = r.checks.iter().all(|c| c.ok);
                         view! {
                             <p class=if all_ok { "mb-4 font-semibold text-teal-800" } else { "mb-4 font-semibold text-red-800" } data-testid="ledger-verdict">
-                                {if all_ok { "All invariants hold." } else { "Some invariants are broken." }}" Checked "{r.at.clone()}
+                                {if all_ok { "All invariants hold." } else { "Some invariants are broken." }}{tr(" Checked ")}{r.at.clone()}
                             </p>
                             <ul class="card mb-6 space-y-2 text-sm" data-testid="ledger-checks">
                                 {r.checks.into_iter().map(|c| view! {
@@ -30,7 +31,7 @@ pub fn LedgerPage() -> impl IntoView {
                                         <strong>{c.check}</strong>{(!c.detail.is_empty()).then(|| format!(" — {}", c.detail))}</li>
                                 }).collect_view()}
                             </ul>
-                            <h2 class="mb-2 text-lg font-semibold">"Platform accounts"</h2>
+                            <h2 class="mb-2 text-lg font-semibold">{tr("Platform accounts")}</h2>
                             <table class="card w-full text-sm" data-testid="system-balances">
                                 <tbody>
                                     {r.system.into_iter().map(|(kind, m)| view! {

@@ -5,6 +5,7 @@ use crate::api::admin::{admin_outbox, dev_outbox, RetryEmail};
 use crate::components::form::{action_error, FormError};
 use crate::components::layout::Notice;
 use crate::components::layout::PageHeader;
+use crate::i18n::tr;
 use crate::pages::errors::page_error;
 use crate::types::admin::OutboxEmail;
 use crate::url::query_flag;
@@ -18,17 +19,17 @@ pub fn OutboxPage() -> impl IntoView {
     let to = move || q.read().get("to");
     let emails = Resource::new(to, dev_outbox);
     view! {
-        <PageHeader title="Email outbox (development)" lead="What would have been emailed. Absent in production."/>
+        <PageHeader title=tr("Email outbox (development)") lead=tr("What would have been emailed. Absent in production.")/>
         <form method="get" class="mb-6 flex flex-col gap-2 sm:flex-row">
-            <label for="to" class="sr-only">"Recipient"</label>
-            <input id="to" name="to" type="email" placeholder="Filter by recipient" value=to
+            <label for="to" class="sr-only">{tr("Recipient")}</label>
+            <input id="to" name="to" type="email" placeholder=tr("Filter by recipient") value=to
                 class="w-full rounded-md border border-slate-300 px-3 py-2 sm:max-w-sm"/>
-            <button type="submit" class="btn-secondary">"Filter"</button>
+            <button type="submit" class="btn-secondary">{tr("Filter")}</button>
         </form>
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+        <Suspense fallback=|| view! { <p>{tr("Loading…")}</p> }>
             {move || Suspend::new(async move {
                 match emails.await {
-                    Ok(list) if list.is_empty() => view! { <p class="text-slate-600">"No emails yet."</p> }.into_any(),
+                    Ok(list) if list.is_empty() => view! { <p class="text-slate-600">{tr("No emails yet.")}</p> }.into_any(),
                     Ok(list) => view! {
                         <ul class="space-y-4">{list.into_iter().map(|m| view! { <Email m/> }).collect_view()}</ul>
                     }.into_any(),
@@ -44,10 +45,10 @@ fn Email(m: OutboxEmail) -> impl IntoView {
     let link = m.link();
     view! {
         <li class="card" data-testid="email" data-to=m.to_email.clone() data-kind=m.kind.clone()>
-            <p class="text-sm text-slate-600">"To "{m.to_email.clone()}" · "{m.created_at.clone()}{m.sent.then_some(" · sent")}</p>
+            <p class="text-sm text-slate-600">{tr("To ")}{m.to_email.clone()}" · "{m.created_at.clone()}{m.sent.then_some(" · sent")}</p>
             <h2 class="mt-1 font-semibold">{m.subject.clone()}</h2>
             <pre class="mt-2 whitespace-pre-wrap break-words font-sans text-sm text-slate-700">{m.body_text.clone()}</pre>
-            {link.map(|l| view! { <a class="btn-primary mt-3 inline-block" href=l data-testid="email-link">"Open the link"</a> })}
+            {link.map(|l| view! { <a class="btn-primary mt-3 inline-block" href=l data-testid="email-link">{tr("Open the link")}</a> })}
         </li>
     }
 }
@@ -68,20 +69,20 @@ pub fn AdminEmailsPage() -> impl IntoView {
     );
     let initial = to();
     view! {
-        <PageHeader title="Emails" lead="What Carry sent or is sending, to whom, and how it went. Bodies are not shown: they may hold a member's private links."/>
-        <Show when=move || retried.get()><Notice>"The email is queued again."</Notice></Show>
+        <PageHeader title=tr("Emails") lead=tr("What Carry sent or is sending, to whom, and how it went. Bodies are not shown: they may hold a member's private links.")/>
+        <Show when=move || retried.get()><Notice>{tr("The email is queued again.")}</Notice></Show>
         <FormError error/>
         <form method="get" class="mb-6 flex flex-col gap-2 sm:flex-row sm:items-end">
-            <label class="text-sm">"Recipient"
+            <label class="text-sm">{tr("Recipient")}
                 <input name="to" type="email" value=initial class="mt-1 block w-full rounded-md border border-slate-300 px-3 py-2 sm:w-80"/>
             </label>
-            <button type="submit" class="btn-secondary">"Filter"</button>
+            <button type="submit" class="btn-secondary">{tr("Filter")}</button>
         </form>
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+        <Suspense fallback=|| view! { <p>{tr("Loading…")}</p> }>
             {move || Suspend::new(async move {
                 match emails.await {
                     Err(e) => page_error(e),
-                    Ok(list) if list.is_empty() => view! { <p class="text-slate-600">"No email."</p> }.into_any(),
+                    Ok(list) if list.is_empty() => view! { <p class="text-slate-600">{tr("No email.")}</p> }.into_any(),
                     Ok(list) => view! {
                         <ul class="space-y-2" data-testid="emails">
                             {list.into_iter().map(|m| view! {
@@ -93,7 +94,7 @@ pub fn AdminEmailsPage() -> impl IntoView {
                                     {m.can_retry.then(|| view! {
                                         <ActionForm action=retry attr:class="mt-2">
                                             <input type="hidden" name="id" value=m.id.to_string()/>
-                                            <button type="submit" class="btn-secondary">"Send again"</button>
+                                            <button type="submit" class="btn-secondary">{tr("Send again")}</button>
                                         </ActionForm>
                                     })}
                                 </li>

@@ -8,6 +8,7 @@ use crate::components::decision::ModerationFields;
 use crate::components::form::{action_error, FormError};
 use crate::components::layout::Notice;
 use crate::components::layout::PageHeader;
+use crate::i18n::tr;
 use crate::pages::errors::{page_error, NotFound};
 use crate::types::chat::ConversationId;
 use crate::types::moderation::ReportItem;
@@ -26,15 +27,15 @@ pub fn ReportsPage() -> impl IntoView {
     let list = Resource::new(move || resolve.version().get(), |_| message_reports());
     let listings = Resource::new(move || decide.version().get(), |_| listing_reports());
     view! {
-        <PageHeader title="Reports" lead="Members, trips, parcels and messages that members reported. Decide each: dismiss, warn, remove the listing, suspend or ban. The member reads your reason; the reporter is told it was handled."/>
-        <Show when=move || done.get()><Notice>"Report handled."</Notice></Show>
-        <h2 class="mb-2 mt-4 text-lg font-semibold">"Members and listings"</h2>
+        <PageHeader title=tr("Reports") lead=tr("Members, trips, parcels and messages that members reported. Decide each: dismiss, warn, remove the listing, suspend or ban. The member reads your reason; the reporter is told it was handled.")/>
+        <Show when=move || done.get()><Notice>{tr("Report handled.")}</Notice></Show>
+        <h2 class="mb-2 mt-4 text-lg font-semibold">{tr("Members and listings")}</h2>
         <FormError error=decide_error/>
         <Suspense fallback=loading>
             {move || Suspend::new(async move {
                 match listings.await {
                     Err(e) => page_error(e),
-                    Ok(items) if items.is_empty() => view! { <p class="text-slate-600" data-testid="listing-reports-empty">"No report is waiting."</p> }.into_any(),
+                    Ok(items) if items.is_empty() => view! { <p class="text-slate-600" data-testid="listing-reports-empty">{tr("No report is waiting.")}</p> }.into_any(),
                     Ok(items) => view! {
                         <ul class="space-y-3">
                             {items.into_iter().map(|r| view! { <ListingReport r decide/> }).collect_view()}
@@ -43,25 +44,25 @@ pub fn ReportsPage() -> impl IntoView {
                 }
             })}
         </Suspense>
-        <h2 class="mb-2 mt-8 text-lg font-semibold">"Messages"</h2>
+        <h2 class="mb-2 mt-8 text-lg font-semibold">{tr("Messages")}</h2>
         <FormError error/>
         <Suspense fallback=loading>
             {move || Suspend::new(async move {
                 match list.await {
                     Err(e) => page_error(e),
-                    Ok(items) if items.is_empty() => view! { <p class="text-slate-600" data-testid="queue-empty">"No report is waiting."</p> }.into_any(),
+                    Ok(items) if items.is_empty() => view! { <p class="text-slate-600" data-testid="queue-empty">{tr("No report is waiting.")}</p> }.into_any(),
                     Ok(items) => view! {
                         <ul class="space-y-3">
                             {items.into_iter().map(|r| view! {
                                 <li class="card" data-testid="report">
-                                    <p class="text-sm text-slate-500">{r.at.clone()}" · reported by "{r.reporter.clone()}</p>
+                                    <p class="text-sm text-slate-500">{r.at.clone()}{tr(" · reported by ")}{r.reporter.clone()}</p>
                                     <p class="mt-1"><strong>{r.author.clone()}": "</strong><span class="whitespace-pre-line">{r.message.clone()}</span></p>
-                                    <p class="mt-1 text-sm text-red-800">"Reason: "{r.reason.clone()}</p>
+                                    <p class="mt-1 text-sm text-red-800">{tr("Reason: ")}{r.reason.clone()}</p>
                                     <div class="mt-2 flex flex-wrap items-center gap-3">
-                                        <a class="link" href=format!("/admin/conversations/{}", r.conversation)>"Read the conversation"</a>
+                                        <a class="link" href=format!("/admin/conversations/{}", r.conversation)>{tr("Read the conversation")}</a>
                                         <ActionForm action=resolve>
                                             <input type="hidden" name="id" value=r.id.to_string()/>
-                                            <button type="submit" class="btn-secondary">"Mark handled"</button>
+                                            <button type="submit" class="btn-secondary">{tr("Mark handled")}</button>
                                         </ActionForm>
                                     </div>
                                 </li>
@@ -80,17 +81,17 @@ fn ListingReport(r: ReportItem, decide: ServerAction<DecideReport>) -> impl Into
     let listing = r.subject != ReportSubject::Member;
     view! {
         <li class="card" data-testid="listing-report">
-            <p class="text-sm text-slate-500">{r.at.clone()}" · reported by "{r.reporter.clone()}</p>
+            <p class="text-sm text-slate-500">{r.at.clone()}{tr(" · reported by ")}{r.reporter.clone()}</p>
             <p class="mt-1">
                 <span class="inline-block rounded-full bg-slate-100 px-2 py-0.5 text-xs font-semibold text-slate-700">{r.subject.label()}</span>" "
                 <a class="link font-semibold" href=r.subject_link.clone()>{r.subject_title.clone()}</a>
             </p>
             <p class="mt-1 text-sm">
-                "Member: "<a class="link" href=format!("/admin/users/{}", r.member)>{r.member_name.clone()}</a>
+                {tr("Member: ")}<a class="link" href=format!("/admin/users/{}", r.member)>{r.member_name.clone()}</a>
                 " · "<span data-testid="member-standing">{r.member_status.clone()}</span>
                 {(r.upheld_before > 0).then(|| format!(" · {} earlier report(s) upheld", r.upheld_before))}
             </p>
-            <p class="mt-1 text-sm text-red-800">"Reason: "{r.reason.label()}</p>
+            <p class="mt-1 text-sm text-red-800">{tr("Reason: ")}{r.reason.label()}</p>
             {(!r.note.is_empty()).then(|| view! { <p class="mt-1 whitespace-pre-line text-sm">{r.note.clone()}</p> })}
             <ActionForm action=decide attr:class="mt-3 border-t border-slate-200 pt-3">
                 <input type="hidden" name="id" value=r.id.to_string()/>
@@ -107,7 +108,7 @@ pub fn AdminConversationPage() -> impl IntoView {
     };
     let conv = Resource::new(move || id, admin_conversation);
     view! {
-        <div class="mb-4 text-sm"><a class="link" href="/admin/reports">"← Reports"</a></div>
+        <div class="mb-4 text-sm"><a class="link" href="/admin/reports">{tr("← Reports")}</a></div>
         <Suspense fallback=loading>
             {move || Suspend::new(async move {
                 match conv.await {
@@ -121,7 +122,7 @@ pub fn AdminConversationPage() -> impl IntoView {
                                     <li class="rounded-md bg-slate-50 p-2" data-testid="message">
                                         <p class="text-xs text-slate-500">{m.author.clone()}" · "{m.at.clone()}</p>
                                         <p class="whitespace-pre-line">{m.body.clone()}</p>
-                                        {m.image.clone().map(|src| view! { <img src=src alt="Photo sent in the conversation" class="mt-1 max-h-48 rounded"/> })}
+                                        {m.image.clone().map(|src| view! { <img src=src alt=tr("Photo sent in the conversation") class="mt-1 max-h-48 rounded"/> })}
                                     </li>
                                 }).collect_view()}
                             </ol>

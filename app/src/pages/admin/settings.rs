@@ -8,6 +8,7 @@ use crate::api::admin::{
 use crate::components::cards::loading;
 use crate::components::form::{action_error, FormError};
 use crate::components::layout::{Notice, PageHeader};
+use crate::i18n::tr;
 use crate::pages::errors::page_error;
 use crate::types::admin::RiskRuleItem;
 use crate::url::query_flag;
@@ -38,8 +39,8 @@ pub fn SettingsPage() -> impl IntoView {
         action_error(country),
     );
     view! {
-        <PageHeader title="Settings" lead="The numbers of the rules. A change takes effect at once on every server and is written to the audit log."/>
-        <Show when=move || saved.get()><Notice>"Setting saved."</Notice></Show>
+        <PageHeader title=tr("Settings") lead=tr("The numbers of the rules. A change takes effect at once on every server and is written to the audit log.")/>
+        <Show when=move || saved.get()><Notice>{tr("Setting saved.")}</Notice></Show>
         <FormError error/>
         <Suspense fallback=loading>
             {move || Suspend::new(async move {
@@ -60,7 +61,7 @@ pub fn SettingsPage() -> impl IntoView {
                                             </label>
                                             <input id=id name="value" type="number" inputmode="numeric" min=s.min max=s.max value=s.value
                                                 class="w-full rounded-md border border-slate-300 px-3 py-2 sm:w-40"/>
-                                            <button type="submit" class="btn-secondary">"Save"</button>
+                                            <button type="submit" class="btn-secondary">{tr("Save")}</button>
                                         </ActionForm>
                                     </li>
                                 }
@@ -75,8 +76,8 @@ pub fn SettingsPage() -> impl IntoView {
                 match risk.await {
                     Err(e) => page_error(e),
                     Ok(r) => view! {
-                        <h2 id="risk" class="mb-2 mt-10 text-lg font-semibold">"Risk rules"</h2>
-                        <p class="mb-3 text-sm text-slate-600">"Points added to a parcel's risk score; a parcel at the review threshold or above waits for an admin."</p>
+                        <h2 id="risk" class="mb-2 mt-10 text-lg font-semibold">{tr("Risk rules")}</h2>
+                        <p class="mb-3 text-sm text-slate-600">{tr("Points added to a parcel's risk score; a parcel at the review threshold or above waits for an admin.")}</p>
                         <FormError error=rule_error/>
                         <ul class="space-y-2" data-testid="risk-rules">
                             {r.rules.into_iter().map(|x| {
@@ -87,33 +88,33 @@ pub fn SettingsPage() -> impl IntoView {
                                         <ActionForm action=rule attr:class="flex flex-col gap-2 sm:flex-row sm:flex-wrap sm:items-end">
                                             <input type="hidden" name="code" value=code/>
                                             <p class="grow text-sm font-medium">{label}</p>
-                                            <label class="text-sm">"Points"
+                                            <label class="text-sm">{tr("Points")}
                                                 <input name="points" type="number" min="0" max="100" value=points class="mt-1 block w-24 rounded-md border border-slate-300 px-3 py-2"/>
                                             </label>
                                             {param.map(|v| view! {
-                                                <label class="text-sm">"Threshold"
+                                                <label class="text-sm">{tr("Threshold")}
                                                     <input name="param" type="number" min="0" value=v class="mt-1 block w-36 rounded-md border border-slate-300 px-3 py-2"/>
                                                 </label>
                                             })}
                                             <label class="flex items-center gap-2 text-sm">
-                                                <input type="checkbox" name="enabled" value="on" checked=enabled/>"Applies"
+                                                <input type="checkbox" name="enabled" value="on" checked=enabled/>{tr("Applies")}
                                             </label>
-                                            <button type="submit" class="btn-secondary">"Save"</button>
+                                            <button type="submit" class="btn-secondary">{tr("Save")}</button>
                                         </ActionForm>
                                     </li>
                                 }
                             }).collect_view()}
                         </ul>
 
-                        <h2 id="keywords" class="mb-2 mt-10 text-lg font-semibold">"Prohibited keywords"</h2>
-                        <p class="mb-3 text-sm text-slate-600">"A parcel whose title or description mentions one is flagged for review."</p>
+                        <h2 id="keywords" class="mb-2 mt-10 text-lg font-semibold">{tr("Prohibited keywords")}</h2>
+                        <p class="mb-3 text-sm text-slate-600">{tr("A parcel whose title or description mentions one is flagged for review.")}</p>
                         <FormError error=keyword_error/>
                         <ActionForm action=keyword attr:class="mb-3 flex flex-col gap-2 sm:flex-row sm:items-end">
                             <input type="hidden" name="action" value="add"/>
-                            <label for="new-keyword" class="text-sm">"New keyword"
+                            <label for="new-keyword" class="text-sm">{tr("New keyword")}
                                 <input id="new-keyword" name="keyword" maxlength="40" class="mt-1 block w-full rounded-md border border-slate-300 px-3 py-2 sm:w-64"/>
                             </label>
-                            <button type="submit" class="btn-secondary">"Add"</button>
+                            <button type="submit" class="btn-secondary">{tr("Add")}</button>
                         </ActionForm>
                         <ul class="flex flex-wrap gap-2" data-testid="keywords">
                             {r.keywords.into_iter().map(|k| view! {
@@ -122,20 +123,20 @@ pub fn SettingsPage() -> impl IntoView {
                                     <ActionForm action=keyword>
                                         <input type="hidden" name="action" value="remove"/>
                                         <input type="hidden" name="keyword" value=k.clone()/>
-                                        <button type="submit" class="rounded-full px-3 py-1 text-red-700" aria-label=format!("Remove {k}")>"×"</button>
+                                        <button type="submit" class="rounded-full px-3 py-1 text-red-700" aria-label=crate::trf!("Remove {}", k)>"×"</button>
                                     </ActionForm>
                                 </li>
                             }).collect_view()}
                         </ul>
 
-                        <h2 id="countries" class="mb-2 mt-10 text-lg font-semibold">"High-risk countries"</h2>
+                        <h2 id="countries" class="mb-2 mt-10 text-lg font-semibold">{tr("High-risk countries")}</h2>
                         <FormError error=country_error/>
                         <ActionForm action=country attr:class="mb-3 flex flex-col gap-2 sm:flex-row sm:items-end">
                             <input type="hidden" name="action" value="add"/>
-                            <label for="new-country" class="text-sm">"Country code (two letters)"
+                            <label for="new-country" class="text-sm">{tr("Country code (two letters)")}
                                 <input id="new-country" name="country" maxlength="2" class="mt-1 block w-24 rounded-md border border-slate-300 px-3 py-2 uppercase"/>
                             </label>
-                            <button type="submit" class="btn-secondary">"Add"</button>
+                            <button type="submit" class="btn-secondary">{tr("Add")}</button>
                         </ActionForm>
                         <ul class="flex flex-wrap gap-2" data-testid="countries">
                             {r.countries.into_iter().map(|(code, name)| view! {
@@ -144,7 +145,7 @@ pub fn SettingsPage() -> impl IntoView {
                                     <ActionForm action=country>
                                         <input type="hidden" name="action" value="remove"/>
                                         <input type="hidden" name="country" value=code.clone()/>
-                                        <button type="submit" class="rounded-full px-3 py-1 text-red-700" aria-label=format!("Remove {name}")>"×"</button>
+                                        <button type="submit" class="rounded-full px-3 py-1 text-red-700" aria-label=crate::trf!("Remove {}", name)>"×"</button>
                                     </ActionForm>
                                 </li>
                             }).collect_view()}

@@ -9,6 +9,7 @@ use crate::components::cards::loading;
 use crate::components::decision::ModerationFields;
 use crate::components::form::{action_error, FormError};
 use crate::components::layout::{Notice, PageHeader};
+use crate::i18n::tr;
 use crate::pages::errors::{page_error, NotFound};
 use crate::types::admin::MemberAdmin;
 use crate::types::{Role, UserId};
@@ -23,25 +24,25 @@ pub fn UsersPage() -> impl IntoView {
     let found = Resource::new(query, search_members);
     let initial = query();
     view! {
-        <PageHeader title="Members" lead="Find a member by email or name."/>
+        <PageHeader title=tr("Members") lead=tr("Find a member by email or name.")/>
         <form method="get" class="mb-6 flex flex-col gap-2 sm:flex-row sm:items-end" role="search">
-            <label class="grow text-sm">"Email or name"
+            <label class="grow text-sm">{tr("Email or name")}
                 <input name="q" type="search" value=initial maxlength="200" class="mt-1 block w-full rounded-md border border-slate-300 px-3 py-2"/>
             </label>
-            <button type="submit" class="btn-secondary">"Search"</button>
+            <button type="submit" class="btn-secondary">{tr("Search")}</button>
         </form>
         <Suspense fallback=loading>
             {move || Suspend::new(async move {
                 match found.await {
                     Err(e) => page_error(e),
-                    Ok(list) if list.is_empty() => view! { <p class="text-slate-600">"No member matches."</p> }.into_any(),
+                    Ok(list) if list.is_empty() => view! { <p class="text-slate-600">{tr("No member matches.")}</p> }.into_any(),
                     Ok(list) => view! {
                         <ul class="space-y-2" data-testid="members">
                             {list.into_iter().map(|m| view! {
                                 <li class="card flex flex-wrap items-center justify-between gap-2" data-testid="member-row">
                                     <div>
                                         <a class="link font-semibold" href=format!("/admin/users/{}", m.id)>{m.name}</a>
-                                        <p class="text-sm text-slate-600">{m.email}" · joined "{m.joined}</p>
+                                        <p class="text-sm text-slate-600">{m.email}{tr(" · joined ")}{m.joined}</p>
                                     </div>
                                     <p class="text-sm">{m.role.label()}" · "{m.standing}</p>
                                 </li>
@@ -75,7 +76,7 @@ pub fn MemberPage() -> impl IntoView {
         move |_| get_member(id),
     );
     view! {
-        <div class="mb-4 text-sm"><a class="link" href="/admin/users">"← Members"</a></div>
+        <div class="mb-4 text-sm"><a class="link" href="/admin/users">{tr("← Members")}</a></div>
         <Suspense fallback=loading>
             {move || Suspend::new(async move {
                 match member.await {
@@ -115,25 +116,25 @@ fn Member(
     };
     view! {
         <leptos_meta::Title text=m.member.name.clone()/>
-        <Show when=move || done.get()><Notice>"Decision applied; the member was told why."</Notice></Show>
-        <Show when=move || revoked.get()><Notice>"Session ended."</Notice></Show>
-        <Show when=move || role_done.get()><Notice>"Role changed."</Notice></Show>
-        <Show when=move || reset_done.get()><Notice>"Two-factor login is off for this member; their sessions ended."</Notice></Show>
+        <Show when=move || done.get()><Notice>{tr("Decision applied; the member was told why.")}</Notice></Show>
+        <Show when=move || revoked.get()><Notice>{tr("Session ended.")}</Notice></Show>
+        <Show when=move || role_done.get()><Notice>{tr("Role changed.")}</Notice></Show>
+        <Show when=move || reset_done.get()><Notice>{tr("Two-factor login is off for this member; their sessions ended.")}</Notice></Show>
         <section class="card" data-testid="member">
             <h1 class="text-2xl font-bold">{m.member.name.clone()}</h1>
             <p class="text-slate-600">{m.member.email.clone()}</p>
             <p class="mt-2 text-sm">
                 {m.member.role.label()}" · "<span data-testid="standing">{m.member.standing.clone()}</span>
-                " · joined "{m.member.joined.clone()}
+                {tr(" · joined ")}{m.member.joined.clone()}
                 {m.email_verified.then_some(" · email confirmed")}
                 {m.id_verified.then_some(" · ID verified")}
             </p>
-            <p class="mt-2 text-sm"><a class="link" href=format!("/u/{id}")>"Public profile"</a></p>
+            <p class="mt-2 text-sm"><a class="link" href=format!("/u/{id}")>{tr("Public profile")}</a></p>
         </section>
 
         {(!m.is_me && !m.banned).then(|| view! {
             <section class="card mt-6" data-testid="moderate">
-                <h2 class="mb-2 font-semibold">"Warn, suspend or ban"</h2>
+                <h2 class="mb-2 font-semibold">{tr("Warn, suspend or ban")}</h2>
                 <FormError error=mod_error/>
                 <ActionForm action=moderate>
                     <input type="hidden" name="member" value=id.to_string()/>
@@ -143,20 +144,20 @@ fn Member(
         })}
 
         <section class="card mt-6">
-            <h2 class="mb-2 font-semibold">"Sessions"</h2>
+            <h2 class="mb-2 font-semibold">{tr("Sessions")}</h2>
             <FormError error=revoke_error/>
             {if m.sessions.is_empty() {
-                view! { <p class="text-sm text-slate-600" data-testid="no-sessions">"No active session."</p> }.into_any()
+                view! { <p class="text-sm text-slate-600" data-testid="no-sessions">{tr("No active session.")}</p> }.into_any()
             } else {
                 view! {
                     <ul class="space-y-2" data-testid="sessions">
                         {m.sessions.into_iter().map(|s| view! {
                             <li class="flex flex-wrap items-center justify-between gap-2 text-sm">
-                                <span>{s.device}" · "{s.ip}" · last seen "{s.last_seen_at}</span>
+                                <span>{s.device}" · "{s.ip}{tr(" · last seen ")}{s.last_seen_at}</span>
                                 <ActionForm action=revoke>
                                     <input type="hidden" name="member" value=id.to_string()/>
                                     <input type="hidden" name="session" value=s.id.to_string()/>
-                                    <button type="submit" class="btn-secondary">"End session"</button>
+                                    <button type="submit" class="btn-secondary">{tr("End session")}</button>
                                 </ActionForm>
                             </li>
                         }).collect_view()}
@@ -166,14 +167,14 @@ fn Member(
         </section>
 
         <section class="card mt-6">
-            <h2 class="mb-2 font-semibold">"Wallet"</h2>
+            <h2 class="mb-2 font-semibold">{tr("Wallet")}</h2>
             {if m.balances.is_empty() {
-                view! { <p class="text-sm text-slate-600">"No money yet."</p> }.into_any()
+                view! { <p class="text-sm text-slate-600">{tr("No money yet.")}</p> }.into_any()
             } else {
                 view! {
                     <ul class="text-sm">
                         {m.balances.into_iter().map(|b| view! {
-                            <li>{b.available.to_string()}" available · "{b.in_escrow.to_string()}" in escrow · "{b.pending_withdrawals.to_string()}" being withdrawn"</li>
+                            <li>{b.available.to_string()}{tr(" available · ")}{b.in_escrow.to_string()}{tr(" in escrow · ")}{b.pending_withdrawals.to_string()}{tr(" being withdrawn")}</li>
                         }).collect_view()}
                     </ul>
                 }.into_any()
@@ -181,9 +182,9 @@ fn Member(
         </section>
 
         <section class="card mt-6">
-            <h2 class="mb-2 font-semibold">"Bookings"</h2>
+            <h2 class="mb-2 font-semibold">{tr("Bookings")}</h2>
             {if m.bookings.is_empty() {
-                view! { <p class="text-sm text-slate-600">"No booking."</p> }.into_any()
+                view! { <p class="text-sm text-slate-600">{tr("No booking.")}</p> }.into_any()
             } else {
                 view! {
                     <ul class="space-y-1 text-sm">
@@ -199,14 +200,14 @@ fn Member(
         </section>
 
         <section class="card mt-6">
-            <h2 class="mb-2 font-semibold">"Moderation history"</h2>
+            <h2 class="mb-2 font-semibold">{tr("Moderation history")}</h2>
             {if m.history.is_empty() {
-                view! { <p class="text-sm text-slate-600">"Nothing recorded."</p> }.into_any()
+                view! { <p class="text-sm text-slate-600">{tr("Nothing recorded.")}</p> }.into_any()
             } else {
                 view! {
                     <ul class="space-y-1 text-sm" data-testid="history">
                         {m.history.into_iter().map(|h| view! {
-                            <li>{h.at}" · "<strong>{h.action}</strong>" by "{h.by}{(!h.reason.is_empty()).then(|| format!(": {}", h.reason))}</li>
+                            <li>{h.at}" · "<strong>{h.action}</strong>{tr(" by ")}{h.by}{(!h.reason.is_empty()).then(|| format!(": {}", h.reason))}</li>
                         }).collect_view()}
                     </ul>
                 }.into_any()
@@ -215,24 +216,24 @@ fn Member(
 
         {(m.two_factor && !m.is_me).then(|| view! {
             <section class="card mt-6" data-testid="member-two-factor">
-                <h2 class="mb-2 font-semibold">"Two-factor login: on"</h2>
-                <p class="mb-3 text-sm text-slate-600">"If the member lost their phone and their recovery codes, and you have checked who they are, turn it off: they log in with their password and may set it up again."</p>
+                <h2 class="mb-2 font-semibold">{tr("Two-factor login: on")}</h2>
+                <p class="mb-3 text-sm text-slate-600">{tr("If the member lost their phone and their recovery codes, and you have checked who they are, turn it off: they log in with their password and may set it up again.")}</p>
                 <FormError error=reset_error/>
                 <ActionForm action=reset>
                     <input type="hidden" name="member" value=id.to_string()/>
-                    <button type="submit" class="btn-secondary">"Turn two-factor login off"</button>
+                    <button type="submit" class="btn-secondary">{tr("Turn two-factor login off")}</button>
                 </ActionForm>
             </section>
         })}
 
         {(!m.is_me && !m.banned).then(|| view! {
             <section class="card mt-6">
-                <h2 class="mb-2 font-semibold">"Role"</h2>
+                <h2 class="mb-2 font-semibold">{tr("Role")}</h2>
                 <FormError error=role_error/>
                 <ActionForm action=role>
                     <input type="hidden" name="member" value=id.to_string()/>
                     <input type="hidden" name="role" value=other_role.code()/>
-                    <button type="submit" class="btn-secondary">{match other_role { Role::Admin => "Make admin", Role::User => "Remove the admin role" }}</button>
+                    <button type="submit" class="btn-secondary">{match other_role { Role::Admin => tr("Make admin"), Role::User => tr("Remove the admin role") }}</button>
                 </ActionForm>
             </section>
         })}

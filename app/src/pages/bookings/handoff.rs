@@ -4,6 +4,7 @@
 use super::view::Acts;
 use crate::components::form::{action_error, FormError};
 use crate::components::layout::Notice;
+use crate::i18n::tr;
 use crate::types::bookings::{BookingMoney, Handoff};
 use crate::types::{BookingId, Side};
 use crate::url::query_value;
@@ -26,32 +27,42 @@ pub fn HandoffPanel(
     let flag = |name: &str| !query_value(name).is_empty();
     let notice = {
         if flag("picked_up") {
-            Some("Picked up. Deliver it, then enter the recipient's delivery code.")
+            Some(tr(tr(
+                "Picked up. Deliver it, then enter the recipient's delivery code.",
+            )))
         } else if flag("delivered") {
-            Some("Delivered. The sender confirms receipt, or it completes by itself.")
+            Some(tr(tr(
+                "Delivered. The sender confirms receipt, or it completes by itself.",
+            )))
         } else if flag("confirm") {
-            Some("Thank you: the booking is complete and the traveler was paid.")
+            Some(tr(tr(
+                "Thank you: the booking is complete and the traveler was paid.",
+            )))
         } else if flag("cancel") {
-            Some("The booking was cancelled and the refund is in the sender's wallet.")
+            Some(tr(tr(
+                "The booking was cancelled and the refund is in the sender's wallet.",
+            )))
         } else if flag("refuse") {
-            Some("You refused the parcel; the sender was refunded in full.")
+            Some(tr(tr(
+                "You refused the parcel; the sender was refunded in full.",
+            )))
         } else {
             None
         }
     };
     view! {
         <section class="card mt-6 space-y-4" data-testid="handoff">
-            <h2 class="font-semibold">"Handoff"</h2>
+            <h2 class="font-semibold">{tr("Handoff")}</h2>
             {notice.map(|n| view! { <Notice>{n}</Notice> })}
             {h.tracking_no.clone().map(|t| view! {
-                <p class="text-sm">"Tracking number: "<a class="link font-mono" data-testid="tracking-no" href=format!("/track?number={t}")>{t.clone()}</a>" (share it with the recipient)"</p>
+                <p class="text-sm">{tr("Tracking number: ")}<a class="link font-mono" data-testid="tracking-no" href=format!("/track?number={t}")>{t.clone()}</a>{tr(" (share it with the recipient)")}</p>
             })}
             {h.pickup_code.clone().map(|c| view! {
                 <div class="rounded-md bg-slate-50 p-3">
-                    <p class="text-sm text-slate-700">"Pickup code: show it to the traveler when you hand the parcel over (or let them scan it)."</p>
+                    <p class="text-sm text-slate-700">{tr("Pickup code: show it to the traveler when you hand the parcel over (or let them scan it).")}</p>
                     <p class="my-2 font-mono text-3xl font-bold tracking-widest" data-testid="pickup-code">{c}</p>
                     {h.pickup_qr.clone().map(|svg| view! { <div class="w-40" inner_html=svg></div> })}
-                    {h.pickup_valid_until.clone().map(|u| view! { <p class="text-xs text-slate-500">"Valid until "{u}</p> })}
+                    {h.pickup_valid_until.clone().map(|u| view! { <p class="text-xs text-slate-500">{tr("Valid until ")}{u}</p> })}
                 </div>
             })}
             {h.overdue.clone().map(|o| view! {
@@ -60,8 +71,8 @@ pub fn HandoffPanel(
             {h.delivery_code.clone().map(|c| {
                 let recipient = h.recipient.clone();
                 let intro = match &recipient {
-                    None => "Delivery code: you are the recipient; give it to the traveler when you receive the parcel.".to_string(),
-                    Some(r) => format!("Delivery code for {}: pass it on to them. They give it to the traveler only when they have the parcel in their hands.", r.name),
+                    None => tr("Delivery code: you are the recipient; give it to the traveler when you receive the parcel.").to_string(),
+                    Some(r) => crate::trf!("Delivery code for {}: pass it on to them. They give it to the traveler only when they have the parcel in their hands.", r.name),
                 };
                 view! {
                     <div class="rounded-md bg-slate-50 p-3">
@@ -77,24 +88,24 @@ pub fn HandoffPanel(
                 <ActionForm action=acts.pick_up attr:class="space-y-2" attr:data-testid="pickup-form">
                     <FormError error=pick_error/>
                     <input type="hidden" name="id" value=id.to_string()/>
-                    <p class="text-sm font-medium">"Inspect the parcel before you take it:"</p>
-                    <label class="flex items-center gap-2 text-sm"><input type="checkbox" name="contents_match" class="h-4 w-4"/>"The contents match the listing"</label>
-                    <label class="flex items-center gap-2 text-sm"><input type="checkbox" name="nothing_prohibited" class="h-4 w-4"/>"Nothing prohibited is inside"</label>
-                    <label class="flex items-center gap-2 text-sm"><input type="checkbox" name="electronics_power_on" class="h-4 w-4"/>"Electronics power on (if any)"</label>
-                    <label class="block text-sm">"Pickup code from the sender"
+                    <p class="text-sm font-medium">{tr("Inspect the parcel before you take it:")}</p>
+                    <label class="flex items-center gap-2 text-sm"><input type="checkbox" name="contents_match" class="h-4 w-4"/>{tr("The contents match the listing")}</label>
+                    <label class="flex items-center gap-2 text-sm"><input type="checkbox" name="nothing_prohibited" class="h-4 w-4"/>{tr("Nothing prohibited is inside")}</label>
+                    <label class="flex items-center gap-2 text-sm"><input type="checkbox" name="electronics_power_on" class="h-4 w-4"/>{tr("Electronics power on (if any)")}</label>
+                    <label class="block text-sm">{tr("Pickup code from the sender")}
                         <input name="code" inputmode="numeric" autocomplete="one-time-code" maxlength="6" value=scanned_pickup required
                             class="mt-1 block w-40 rounded-md border border-slate-300 px-3 py-2 font-mono text-lg tracking-widest"/>
                     </label>
                     <p class="text-sm text-red-700" data-field-error="code">{move || pick_error.get().and_then(|e| e.field("code"))}</p>
-                    <button type="submit" class="btn-primary">"Confirm pickup"</button>
+                    <button type="submit" class="btn-primary">{tr("Confirm pickup")}</button>
                 </ActionForm>
                 <ActionForm action=acts.settle attr:class="flex flex-wrap items-end gap-2 border-t border-slate-100 pt-3">
                     <input type="hidden" name="id" value=id.to_string()/>
                     <input type="hidden" name="what" value="refuse"/>
-                    <label class="text-sm">"Something wrong? Reason "
+                    <label class="text-sm">{tr("Something wrong? Reason ")}
                         <input name="reason" class="ml-1 rounded-md border border-slate-300 px-2 py-1" maxlength="500"/>
                     </label>
-                    <button type="submit" class="btn-secondary text-red-700">"Refuse the parcel"</button>
+                    <button type="submit" class="btn-secondary text-red-700">{tr("Refuse the parcel")}</button>
                 </ActionForm>
             })}
             {h.can_deliver.then(|| view! {
@@ -103,47 +114,47 @@ pub fn HandoffPanel(
                     {(!deliver_error.is_empty()).then(|| view! {
                         <div role="alert" class="rounded-md border border-red-200 bg-red-50 p-3 text-sm text-red-800" data-testid="deliver-error">{deliver_error.clone()}</div>
                     })}
-                    <label class="block text-sm">"Delivery code from the recipient"
+                    <label class="block text-sm">{tr("Delivery code from the recipient")}
                         <input name="code" inputmode="numeric" autocomplete="one-time-code" maxlength="6" value=scanned_delivery.clone() required
                             class="mt-1 block w-40 rounded-md border border-slate-300 px-3 py-2 font-mono text-lg tracking-widest"/>
                     </label>
-                    <label class="block text-sm">"Photo of the delivered parcel (optional)"
+                    <label class="block text-sm">{tr("Photo of the delivered parcel (optional)")}
                         <input type="file" name="photo" accept="image/jpeg,image/png,image/webp" capture="environment" class="mt-1 block w-full text-sm"/>
                     </label>
-                    {h.delivery_valid_until.clone().map(|u| view! { <p class="text-xs text-slate-500">"The code is valid until "{u}</p> })}
-                    <button type="submit" class="btn-primary">"Confirm delivery"</button>
+                    {h.delivery_valid_until.clone().map(|u| view! { <p class="text-xs text-slate-500">{tr("The code is valid until ")}{u}</p> })}
+                    <button type="submit" class="btn-primary">{tr("Confirm delivery")}</button>
                 </form>
             })}
             {h.delivery_photo.clone().map(|src| view! {
-                <div class="text-sm"><a class="link" data-testid="delivery-photo" href=src>"Photo taken at delivery"</a></div>
+                <div class="text-sm"><a class="link" data-testid="delivery-photo" href=src>{tr("Photo taken at delivery")}</a></div>
             })}
             {h.can_confirm.then(|| view! {
                 <ActionForm action=acts.settle attr:class="space-y-2">
                     <FormError error=settle_error/>
                     <input type="hidden" name="id" value=id.to_string()/>
                     <input type="hidden" name="what" value="confirm"/>
-                    <p class="text-sm">"Did the parcel arrive in good order? Confirming pays the traveler."</p>
-                    {h.auto_complete_at.clone().map(|a| view! { <p class="text-xs text-slate-500">"Without an answer it completes by itself on "{a}"."</p> })}
-                    <button type="submit" class="btn-primary">"Confirm receipt"</button>
+                    <p class="text-sm">{tr("Did the parcel arrive in good order? Confirming pays the traveler.")}</p>
+                    {h.auto_complete_at.clone().map(|a| view! { <p class="text-xs text-slate-500">{tr("Without an answer it completes by itself on ")}{a}"."</p> })}
+                    <button type="submit" class="btn-primary">{tr("Confirm receipt")}</button>
                 </ActionForm>
             })}
             {h.can_cancel.then(|| view! {
                 <details class="border-t border-slate-100 pt-3">
-                    <summary class="cursor-pointer text-sm text-red-700">"Cancel this booking"</summary>
+                    <summary class="cursor-pointer text-sm text-red-700">{tr("Cancel this booking")}</summary>
                     <ActionForm action=acts.settle attr:class="mt-2 space-y-2">
                         <FormError error=settle_error/>
                         <input type="hidden" name="id" value=id.to_string()/>
                         <input type="hidden" name="what" value="cancel"/>
                         <p class="text-sm text-slate-700">
                             {match side {
-                                Side::Sender => format!("You get back {}. More than 24 hours before departure the refund is full; later, the service fee is kept.", money.cancel_refund.map(|m| m.to_string()).unwrap_or_default()),
-                                Side::Traveler => "The sender gets a full refund, and cancelling counts against your reliability.".to_string(),
+                                Side::Sender => crate::trf!("You get back {}. More than 24 hours before departure the refund is full; later, the service fee is kept.", money.cancel_refund.map(|m| m.to_string()).unwrap_or_default()),
+                                Side::Traveler => tr("The sender gets a full refund, and cancelling counts against your reliability.").to_string(),
                             }}
                         </p>
-                        <label class="block text-sm">"Reason (shown to the other side)"
+                        <label class="block text-sm">{tr("Reason (shown to the other side)")}
                             <input name="reason" class="mt-1 block w-full rounded-md border border-slate-300 px-2 py-1" maxlength="500"/>
                         </label>
-                        <button type="submit" class="btn-secondary text-red-700">"Cancel booking"</button>
+                        <button type="submit" class="btn-secondary text-red-700">{tr("Cancel booking")}</button>
                     </ActionForm>
                 </details>
             })}
@@ -166,18 +177,18 @@ fn RecipientForward(r: crate::types::bookings::RecipientShare) -> impl IntoView 
         format!(
             "mailto:{}?subject={}&body={}",
             urlencode(&r.email),
-            urlencode("Your Carry delivery code"),
+            urlencode(tr("Your Carry delivery code")),
             urlencode(&r.message)
         )
     });
     let emailed = (!r.email.is_empty()).then(|| r.email.clone());
     view! {
         <div class="mt-3 space-y-2 border-t border-slate-200 pt-3" data-testid="recipient-forward">
-            {emailed.map(|to| view! { <p class="text-sm text-slate-700">"We also emailed it to "{to}"."</p> })}
+            {emailed.map(|to| view! { <p class="text-sm text-slate-700">{tr("We also emailed it to ")}{to}"."</p> })}
             <p class="select-all rounded border border-slate-200 bg-white p-2 text-sm" data-testid="forward-message">{r.message.clone()}</p>
             <div class="flex flex-wrap gap-2">
-                {sms.map(|href| view! { <a class="btn-secondary" href=href data-testid="forward-sms">"Send by text message"</a> })}
-                {mail.map(|href| view! { <a class="btn-secondary" href=href data-testid="forward-email">"Send by email"</a> })}
+                {sms.map(|href| view! { <a class="btn-secondary" href=href data-testid="forward-sms">{tr("Send by text message")}</a> })}
+                {mail.map(|href| view! { <a class="btn-secondary" href=href data-testid="forward-email">{tr("Send by email")}</a> })}
             </div>
         </div>
     }

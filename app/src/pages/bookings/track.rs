@@ -3,6 +3,7 @@
 use crate::api::bookings::track;
 use crate::components::cards::{booking_badge, loading};
 use crate::components::layout::PageHeader;
+use crate::i18n::tr;
 use crate::url::query_value;
 use leptos::prelude::*;
 
@@ -22,12 +23,12 @@ pub fn TrackPage() -> impl IntoView {
     );
     let initial = query_value("number");
     view! {
-        <leptos_meta::Title text="Track a parcel"/>
-        <PageHeader title="Track a parcel"/>
+        <leptos_meta::Title text=tr("Track a parcel")/>
+        <PageHeader title=tr("Track a parcel")/>
         <form method="get" action="/track" class="mb-6 flex flex-wrap gap-2">
-            <label class="sr-only" for="track-number">"Tracking number"</label>
-            <input id="track-number" name="number" value=initial placeholder="CR-XXXXXXXXXX" required class="rounded-md border border-slate-300 px-3 py-2"/>
-            <button type="submit" class="btn-primary">"Track"</button>
+            <label class="sr-only" for="track-number">{tr("Tracking number")}</label>
+            <input id="track-number" name="number" value=initial placeholder=tr("CR-XXXXXXXXXX") required class="rounded-md border border-slate-300 px-3 py-2"/>
+            <button type="submit" class="btn-primary">{tr("Track")}</button>
         </form>
         <Suspense fallback=loading>
             {move || Suspend::new(async move {

@@ -9,6 +9,7 @@ use crate::components::cards::{booking_badge, loading};
 use crate::components::form::{action_error, FormError};
 use crate::components::layout::Notice;
 use crate::error::AppError;
+use crate::i18n::tr;
 use crate::pages::disputes::DisputePanel;
 use crate::pages::errors::page_error;
 use crate::pages::reviews::ReviewPanel;
@@ -49,7 +50,9 @@ pub fn BookingPage() -> impl IntoView {
         |(id, _)| async move {
             match id {
                 Some(id) => get_booking(id).await,
-                None => Err(AppError::NotFound("This booking does not exist.".into())),
+                None => Err(AppError::NotFound(
+                    tr("This booking does not exist.").into(),
+                )),
             }
         },
     );
@@ -121,42 +124,42 @@ fn BookingView(
     let protect_box = move || {
         protect_offer.map(|p| view! {
             <label class="flex items-center gap-1 text-sm">
-                <input type="checkbox" name="protect" class="h-4 w-4"/>"Add protection ("{p.to_string()}")"
+                <input type="checkbox" name="protect" class="h-4 w-4"/>{tr("Add protection (")}{p.to_string()}")"
             </label>
         })
     };
     let accept_label = if sender_turn {
-        format!("Accept and pay {}", money.total)
+        crate::trf!("Accept and pay {}", money.total)
     } else {
-        format!("Accept at {}", booking.summary.price)
+        crate::trf!("Accept at {}", booking.summary.price)
     };
     let b = booking.clone();
     let s = b.summary.clone();
     let id = s.id;
     let hidden = |v: &'static str| view! { <input type="hidden" name="answer" value=v/> };
     let other_role = match s.my_side {
-        Side::Sender => "Traveler",
-        Side::Traveler => "Sender",
+        Side::Sender => tr("Traveler"),
+        Side::Traveler => tr("Sender"),
     };
     view! {
-        <leptos_meta::Title text=format!("Booking: {}", s.parcel_title)/>
-        <Show when=move || sent.get()><Notice>"Your request was sent. You will see the answer here."</Notice></Show>
+        <leptos_meta::Title text=crate::trf!("Booking: {}", s.parcel_title)/>
+        <Show when=move || sent.get()><Notice>{tr("Your request was sent. You will see the answer here.")}</Notice></Show>
         <div class="mb-6 flex flex-wrap items-start justify-between gap-3">
             <div>
                 <h1 class="text-2xl font-bold tracking-tight sm:text-3xl">{s.parcel_title.clone()}</h1>
-                <p class="mt-1 text-slate-600">{s.route.clone()}" · departs "{s.departs.clone()}</p>
+                <p class="mt-1 text-slate-600">{s.route.clone()}{tr(" · departs ")}{s.departs.clone()}</p>
             </div>
             <span data-testid="booking-status">{booking_badge(s.status)}</span>
         </div>
         <div class="grid gap-6 md:grid-cols-3">
             <div class="card space-y-2 md:col-span-2">
-                <p><strong>"Price: "</strong><span data-testid="booking-price">{s.price.to_string()}</span>" for "{b.weight.clone()}</p>
+                <p><strong>{tr("Price: ")}</strong><span data-testid="booking-price">{s.price.to_string()}</span>{tr(" for ")}{b.weight.clone()}</p>
                 <p class="text-sm text-slate-600">
-                    {match b.initiator { Side::Sender => "Requested by the sender", Side::Traveler => "Offered by the traveler" }}
-                    " · "{b.counters}" of "{b.max_counters}" counter-offers used"
+                    {match b.initiator { Side::Sender => tr("Requested by the sender"), Side::Traveler => tr("Offered by the traveler") }}
+                    " · "{b.counters}{tr(" of ")}{b.max_counters}{tr(" counter-offers used")}
                 </p>
-                {b.expires.clone().map(|e| view! { <p class="text-sm text-slate-600">"Waiting for an answer until "{e}</p> })}
-                <p class="text-sm"><a class="link" href=format!("/parcels/{}", b.parcel_id)>"The parcel"</a>" · "<a class="link" href=format!("/trips/{}", b.trip_id)>"The trip"</a></p>
+                {b.expires.clone().map(|e| view! { <p class="text-sm text-slate-600">{tr("Waiting for an answer until ")}{e}</p> })}
+                <p class="text-sm"><a class="link" href=format!("/parcels/{}", b.parcel_id)>{tr("The parcel")}</a>" · "<a class="link" href=format!("/trips/{}", b.trip_id)>{tr("The trip")}</a></p>
                 <FormError error/>
                 {b.can_accept.then(|| view! {
                     <div class="flex flex-wrap gap-2 pt-2">
@@ -167,28 +170,28 @@ fn BookingView(
                         </ActionForm>
                         <ActionForm action=answer>
                             <input type="hidden" name="id" value=id.to_string()/>{hidden("decline")}
-                            <button type="submit" class="btn-secondary">"Decline"</button>
+                            <button type="submit" class="btn-secondary">{tr("Decline")}</button>
                         </ActionForm>
                     </div>
                 })}
                 {b.can_counter.then(|| view! {
                     <ActionForm action=answer attr:class="flex flex-wrap items-end gap-2 pt-2">
                         <input type="hidden" name="id" value=id.to_string()/>{hidden("counter")}
-                        <label class="text-sm">"Propose another price ("{s.price.currency.code()}")"
+                        <label class="text-sm">{tr("Propose another price (")}{s.price.currency.code()}")"
                             <input name="price" required class="ml-1 w-28 rounded-md border border-slate-300 px-2 py-1"/>
                         </label>
                         {protect_box()}
-                        <button type="submit" class="btn-secondary">"Counter"</button>
+                        <button type="submit" class="btn-secondary">{tr("Counter")}</button>
                     </ActionForm>
                 })}
                 {b.can_withdraw.then(|| view! {
                     <ActionForm action=answer attr:class="pt-2">
                         <input type="hidden" name="id" value=id.to_string()/>{hidden("withdraw")}
-                        <button type="submit" class="btn-secondary text-red-700">"Withdraw request"</button>
+                        <button type="submit" class="btn-secondary text-red-700">{tr("Withdraw request")}</button>
                     </ActionForm>
                 })}
                 {(s.status == BookingStatus::Pending && !s.my_turn).then(|| view! {
-                    <p class="text-sm text-slate-600">"Waiting for the other side to answer."</p>
+                    <p class="text-sm text-slate-600">{tr("Waiting for the other side to answer.")}</p>
                 })}
             </div>
             <div class="card space-y-2">
@@ -202,9 +205,9 @@ fn BookingView(
                 })}
                 {b.private.clone().map(|p| view! {
                     <div class="border-t border-slate-200 pt-2 text-sm" data-testid="private-details">
-                        <p><strong>"Pickup: "</strong>{p.pickup_address}</p>
-                        <p><strong>"Delivery: "</strong>{p.delivery_address}</p>
-                        <p><strong>"Recipient: "</strong>{p.recipient}" "{p.recipient_contact}</p>
+                        <p><strong>{tr("Pickup: ")}</strong>{p.pickup_address}</p>
+                        <p><strong>{tr("Delivery: ")}</strong>{p.delivery_address}</p>
+                        <p><strong>{tr("Recipient: ")}</strong>{p.recipient}" "{p.recipient_contact}</p>
                     </div>
                 })}
             </div>
@@ -216,7 +219,7 @@ fn BookingView(
         {(s.status == BookingStatus::Completed).then(|| reviews.map(|r| view! { <ReviewPanel booking=id r write=trust.write/> }))}
         <BookingChat parcel=b.parcel_id trip=b.trip_id booking=id conversation=b.conversation/>
         <section class="card mt-6">
-            <h2 class="mb-2 font-semibold">"Timeline"</h2>
+            <h2 class="mb-2 font-semibold">{tr("Timeline")}</h2>
             <ol class="space-y-1 text-sm" data-testid="timeline">
                 {b.events.iter().map(|e| view! {
                     <li><span class="text-slate-500">{e.at.clone()}</span>" — "<strong>{e.actor.clone()}</strong>" "{e.what.clone()}</li>
@@ -236,23 +239,23 @@ fn MoneyPanel(money: BookingMoney, side: Side, status: BookingStatus) -> impl In
     let pending = status == BookingStatus::Pending;
     view! {
         <section class="card mt-6" data-testid="booking-money">
-            <h2 class="mb-2 font-semibold">"Payment"</h2>
+            <h2 class="mb-2 font-semibold">{tr("Payment")}</h2>
             <dl class="divide-y divide-slate-100 text-sm">
-                {row("Price (to the traveler)", money.price.to_string(), "money-price")}
+                {row(tr("Price (to the traveler)"), money.price.to_string(), "money-price")}
                 {(side == Side::Sender).then(|| view! {
-                    {row("Service fee", money.fee.to_string(), "money-fee")}
-                    {money.protected.then(|| row("Protection", money.protection.to_string(), "money-protection"))}
-                    {row("Total for the sender", money.total.to_string(), "money-total")}
+                    {row(tr("Service fee"), money.fee.to_string(), "money-fee")}
+                    {money.protected.then(|| row(tr("Protection"), money.protection.to_string(), "money-protection"))}
+                    {row(tr("Total for the sender"), money.total.to_string(), "money-total")}
                 })}
-                {row("Held in escrow", money.held.to_string(), "money-held")}
+                {row(tr("Held in escrow"), money.held.to_string(), "money-held")}
             </dl>
             <p class="mt-2 text-sm text-slate-600">
                 {match (status, side) {
-                    (BookingStatus::Pending, Side::Sender) if money.held.minor > 0 => "Your payment waits in escrow. It comes back at once if the request is declined, withdrawn or expires.",
-                    (BookingStatus::Pending, Side::Sender) => "You pay into escrow when you accept or counter.",
-                    (BookingStatus::Completed, Side::Traveler) => "Paid: the price is in your wallet.",
-                    (BookingStatus::Completed, Side::Sender) => "Completed: the traveler was paid from escrow.",
-                    (_, Side::Traveler) if !pending => "The sender's payment is held in escrow until delivery is confirmed; then the price goes to your wallet.",
+                    (BookingStatus::Pending, Side::Sender) if money.held.minor > 0 => tr("Your payment waits in escrow. It comes back at once if the request is declined, withdrawn or expires."),
+                    (BookingStatus::Pending, Side::Sender) => tr("You pay into escrow when you accept or counter."),
+                    (BookingStatus::Completed, Side::Traveler) => tr("Paid: the price is in your wallet."),
+                    (BookingStatus::Completed, Side::Sender) => tr("Completed: the traveler was paid from escrow."),
+                    (_, Side::Traveler) if !pending => tr("The sender's payment is held in escrow until delivery is confirmed; then the price goes to your wallet."),
                     _ => "",
                 }}
             </p>
@@ -271,12 +274,12 @@ fn BookingChat(
     use crate::pages::chat::conversation::{AskQuestion, ConversationPanel};
     view! {
         <section class="mt-6" data-testid="booking-chat">
-            <h2 class="mb-2 font-semibold">"Messages"</h2>
+            <h2 class="mb-2 font-semibold">{tr("Messages")}</h2>
             {match conversation {
                 Some(c) => view! { <ConversationPanel id=c back=format!("/bookings/{booking}")/> }.into_any(),
                 None => view! {
                     <div class="card">
-                        <p class="mb-2 text-sm text-slate-600">"No message yet between you."</p>
+                        <p class="mb-2 text-sm text-slate-600">{tr("No message yet between you.")}</p>
                         <AskQuestion parcel trip/>
                     </div>
                 }.into_any(),

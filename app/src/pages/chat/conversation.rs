@@ -6,6 +6,7 @@ use crate::components::cards::loading;
 use crate::components::form::{action_error, FormError};
 use crate::components::layout::Notice;
 use crate::components::live::Live;
+use crate::i18n::tr;
 use crate::pages::errors::{page_error, NotFound};
 use crate::types::chat::{ChatMessage, Conversation, ConversationId};
 use crate::types::{ParcelId, TripId};
@@ -17,7 +18,7 @@ pub fn ConversationPage() -> impl IntoView {
     match route_id::<ConversationId>() {
         None => view! { <NotFound/> }.into_any(),
         Some(id) => view! {
-            <div class="mb-4 text-sm"><a class="link" href="/messages">"← All messages"</a></div>
+            <div class="mb-4 text-sm"><a class="link" href="/messages">{tr("← All messages")}</a></div>
             <ConversationPanel id back=format!("/messages/{id}")/>
         }
         .into_any(),
@@ -39,7 +40,7 @@ pub fn ConversationPanel(id: ConversationId, back: String) -> impl IntoView {
     let photo_error = query_value("photo_error");
     view! {
         <section class="card" data-testid="conversation">
-            <Show when=move || reported.get()><Notice>"Thank you: an admin will look at the message you reported."</Notice></Show>
+            <Show when=move || reported.get()><Notice>{tr("Thank you: an admin will look at the message you reported.")}</Notice></Show>
             <Transition fallback=loading>
                 {move || Suspend::new(async move {
                     match conv.await {
@@ -66,11 +67,11 @@ fn Thread(c: Conversation, report: ServerAction<ReportMessage>) -> impl IntoView
             </p>
             {c.masking.then(|| view! {
                 <p class="mt-2 rounded-md bg-amber-50 p-2 text-xs text-amber-900" data-testid="masking-note">
-                    "Phone numbers, email addresses and links are hidden until a booking between you is accepted: Carry's escrow protects you only when you arrange and pay on Carry."
+                    {tr("Phone numbers, email addresses and links are hidden until a booking between you is accepted: Carry's escrow protects you only when you arrange and pay on Carry.")}
                 </p>
             })}
         </header>
-        {c.messages.is_empty().then(|| view! { <p class="text-sm text-slate-600" data-testid="no-messages">"No message yet. Say hello and ask what you need to know."</p> })}
+        {c.messages.is_empty().then(|| view! { <p class="text-sm text-slate-600" data-testid="no-messages">{tr("No message yet. Say hello and ask what you need to know.")}</p> })}
         <ol class="space-y-3" data-testid="messages" aria-live="polite">
             {c.messages.into_iter().map(|m| view! { <Message m conversation=id report/> }).collect_view()}
         </ol>
@@ -93,19 +94,19 @@ fn Message(
         <li class=format!("max-w-[85%] rounded-lg p-3 {side}") data-testid="message" data-mine=m.mine.to_string()>
             <p class="text-xs text-slate-500">{m.author.clone()}" · "{m.at.clone()}</p>
             {(!m.body.is_empty()).then(|| view! { <p class="whitespace-pre-line break-words" data-testid="message-body">{m.body.clone()}</p> })}
-            {m.image.clone().map(|src| view! { <a href=src.clone()><img src=src.clone() alt="Photo sent in the conversation" class="mt-2 max-h-64 rounded" data-testid="message-image"/></a> })}
-            {m.masked.then(|| view! { <p class="mt-1 text-xs text-amber-800">"Contact details hidden until a booking is accepted."</p> })}
+            {m.image.clone().map(|src| view! { <a href=src.clone()><img src=src.clone() alt=tr("Photo sent in the conversation") class="mt-2 max-h-64 rounded" data-testid="message-image"/></a> })}
+            {m.masked.then(|| view! { <p class="mt-1 text-xs text-amber-800">{tr("Contact details hidden until a booking is accepted.")}</p> })}
             {m.seen.clone().map(|s| view! { <p class="mt-1 text-right text-xs text-slate-500" data-testid="seen">{s}</p> })}
             {(!m.mine).then(|| view! {
                 <details class="mt-1 text-xs">
-                    <summary class="cursor-pointer text-slate-500">"Report"</summary>
+                    <summary class="cursor-pointer text-slate-500">{tr("Report")}</summary>
                     <ActionForm action=report attr:class="mt-1 flex flex-wrap items-end gap-2">
                         <input type="hidden" name="conversation" value=conversation.to_string()/>
                         <input type="hidden" name="message" value=message_id/>
-                        <label class="text-xs">"What is wrong? "
+                        <label class="text-xs">{tr("What is wrong? ")}
                             <input name="reason" required maxlength="1000" class="ml-1 rounded border border-slate-300 px-2 py-1"/>
                         </label>
-                        <button type="submit" class="btn-secondary text-red-700">"Report"</button>
+                        <button type="submit" class="btn-secondary text-red-700">{tr("Report")}</button>
                     </ActionForm>
                 </details>
             })}
@@ -139,16 +140,16 @@ fn Compose(id: ConversationId, send: ServerAction<SendMessage>, back: String) ->
             <ActionForm action=send attr:data-testid="compose">
                 <input type="hidden" name="conversation" value=id.to_string()/>
                 <input type="hidden" name="back" value=back node_ref=back_input/>
-                <label for="chat-body" class="sr-only">"Your message"</label>
+                <label for="chat-body" class="sr-only">{tr("Your message")}</label>
                 <textarea id="chat-body" name="body" rows="3" maxlength="4000" required node_ref=body
                     class="block w-full rounded-md border border-slate-300 px-3 py-2 text-base"
-                    placeholder="Write a message"></textarea>
+                    placeholder=tr("Write a message")></textarea>
                 <p class="text-sm text-red-700" data-field-error="body">{move || error.get().and_then(|e| e.field("body"))}</p>
-                <button type="submit" class="btn-primary mt-2">"Send"</button>
+                <button type="submit" class="btn-primary mt-2">{tr("Send")}</button>
             </ActionForm>
             <form method="post" action=format!("/chat/{id}/photo") enctype="multipart/form-data" class="mt-3 flex flex-wrap items-center gap-2 text-sm">
-                <label>"Send a photo "<input type="file" name="image" accept="image/jpeg,image/png,image/webp" required class="text-sm"/></label>
-                <button type="submit" class="btn-secondary">"Send photo"</button>
+                <label>{tr("Send a photo ")}<input type="file" name="image" accept="image/jpeg,image/png,image/webp" required class="text-sm"/></label>
+                <button type="submit" class="btn-secondary">{tr("Send photo")}</button>
             </form>
         </div>
     }
@@ -163,7 +164,7 @@ pub fn AskQuestion(parcel: ParcelId, trip: TripId) -> impl IntoView {
         <ActionForm action=start attr:class="inline">
             <input type="hidden" name="parcel" value=parcel.to_string()/>
             <input type="hidden" name="trip" value=trip.to_string()/>
-            <button type="submit" class="btn-secondary">"Ask a question"</button>
+            <button type="submit" class="btn-secondary">{tr("Ask a question")}</button>
         </ActionForm>
         <FormError error/>
     }

@@ -4,6 +4,7 @@ use crate::api::chat::my_conversations;
 use crate::components::cards::loading;
 use crate::components::layout::PageHeader;
 use crate::components::live::Live;
+use crate::i18n::tr;
 use crate::pages::errors::page_error;
 use leptos::prelude::*;
 
@@ -12,14 +13,14 @@ pub fn InboxPage() -> impl IntoView {
     let live = Live::get();
     let list = Resource::new(move || live.messages.get(), |_| my_conversations());
     view! {
-        <PageHeader title="Messages" lead="Your conversations with senders and travelers, newest first."/>
+        <PageHeader title=tr("Messages") lead=tr("Your conversations with senders and travelers, newest first.")/>
         <Transition fallback=loading>
             {move || Suspend::new(async move {
                 match list.await {
                     Err(e) => page_error(e),
                     Ok(items) if items.is_empty() => view! {
                         <p class="text-slate-600" data-testid="no-conversations">
-                            "No conversation yet. Ask a question from a trip or a parcel that matches yours."
+                            {tr("No conversation yet. Ask a question from a trip or a parcel that matches yours.")}
                         </p>
                     }.into_any(),
                     Ok(items) => view! {

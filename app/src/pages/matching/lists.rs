@@ -6,6 +6,7 @@ use crate::api::bookings::ProposeBooking;
 use crate::components::cards::{ParcelRow, ScoreBreakdown, TripRow};
 use crate::components::form::{action_error, FormError, IdemKey};
 use crate::error::AppError;
+use crate::i18n::tr;
 use crate::pages::chat::conversation::AskQuestion;
 use crate::pages::errors::page_error;
 use crate::types::bookings::BookingTerms;
@@ -20,11 +21,11 @@ pub fn ParcelsForTrip(id: TripId, matches: Result<Vec<ParcelMatch>, AppError>) -
     let error = action_error(offer);
     view! {
         <section class="mt-8">
-            <h2 class="mb-3 text-xl font-semibold">"Parcels you could carry"</h2>
+            <h2 class="mb-3 text-xl font-semibold">{tr("Parcels you could carry")}</h2>
             <FormError error/>
             {match matches {
                         Err(e) => page_error(e),
-                        Ok(list) if list.is_empty() => view! { <p class="text-slate-600" data-testid="no-matches">"No open parcel fits this trip yet. We'll list them here as senders post."</p> }.into_any(),
+                        Ok(list) if list.is_empty() => view! { <p class="text-slate-600" data-testid="no-matches">{tr("No open parcel fits this trip yet. We'll list them here as senders post.")}</p> }.into_any(),
                         Ok(list) => view! {
                             <ul class="space-y-3">
                                 {list.into_iter().map(|m| {
@@ -39,10 +40,10 @@ pub fn ParcelsForTrip(id: TripId, matches: Result<Vec<ParcelMatch>, AppError>) -
                                                 <IdemKey version=offer.version()/>
                                                 <input type="hidden" name="parcel_id" value=pid/>
                                                 <input type="hidden" name="trip_id" value=id.to_string()/>
-                                                <label class="text-sm">"Your price "
+                                                <label class="text-sm">{tr("Your price ")}
                                                     <input name="price" value=reward class="ml-1 w-28 rounded-md border border-slate-300 px-2 py-1"/>
                                                 </label>
-                                                <button type="submit" class="btn-primary">"Offer to carry"</button>
+                                                <button type="submit" class="btn-primary">{tr("Offer to carry")}</button>
                                             </ActionForm>
                                             <div class="mt-2"><AskQuestion parcel=pparcel trip=id/></div>
                                         </ParcelRow>
@@ -67,15 +68,15 @@ pub fn TripsForParcel(
     let error = action_error(request);
     view! {
         <section class="mt-8">
-            <h2 class="mb-3 text-xl font-semibold">"Trips that can carry it"</h2>
+            <h2 class="mb-3 text-xl font-semibold">{tr("Trips that can carry it")}</h2>
             <FormError error/>
             {
-                    let protect_label = format!("Add protection: {}", terms.protection);
+                    let protect_label = crate::trf!("Add protection: {}", terms.protection);
                     match matches {
                         Err(e) => page_error(e),
-                        Ok(list) if list.is_empty() => view! { <p class="text-slate-600" data-testid="no-matches">"No trip fits yet. Travelers post trips every day; check back soon."</p> }.into_any(),
+                        Ok(list) if list.is_empty() => view! { <p class="text-slate-600" data-testid="no-matches">{tr("No trip fits yet. Travelers post trips every day; check back soon.")}</p> }.into_any(),
                         Ok(list) => view! {
-                            <p class="mb-3 text-sm text-slate-600" data-testid="booking-terms">"Requesting pays the price plus "{terms.fee.clone()}" from your wallet into escrow. It comes back at once if the traveler declines or does not answer."</p>
+                            <p class="mb-3 text-sm text-slate-600" data-testid="booking-terms">{tr("Requesting pays the price plus ")}{terms.fee.clone()}{tr(" from your wallet into escrow. It comes back at once if the traveler declines or does not answer.")}</p>
                             <ul class="space-y-3">
                                 {list.into_iter().map(|m| {
                                     let protect_label = protect_label.clone();
@@ -90,13 +91,13 @@ pub fn TripsForParcel(
                                                 <IdemKey version=request.version()/>
                                                 <input type="hidden" name="parcel_id" value=id.to_string()/>
                                                 <input type="hidden" name="trip_id" value=tid/>
-                                                <label class="text-sm">"Your price "
+                                                <label class="text-sm">{tr("Your price ")}
                                                     <input name="price" value=price class="ml-1 w-28 rounded-md border border-slate-300 px-2 py-1"/>
                                                 </label>
                                                 <label class="flex items-center gap-1 text-sm">
                                                     <input type="checkbox" name="protect" class="h-4 w-4"/>{protect_label}
                                                 </label>
-                                                <button type="submit" class="btn-primary">"Request this trip"</button>
+                                                <button type="submit" class="btn-primary">{tr("Request this trip")}</button>
                                             </ActionForm>
                                             <div class="mt-2"><AskQuestion parcel=id trip=ttrip/></div>
                                         </TripRow>

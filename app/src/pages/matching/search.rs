@@ -7,6 +7,7 @@ use crate::components::form::{action_error, FormError};
 use crate::components::form::{Field, PlaceInput, Select};
 use crate::components::layout::PageHeader;
 use crate::error::AppError;
+use crate::i18n::tr;
 use crate::pages::errors::page_error;
 use crate::types::matching::AlertKind;
 use crate::types::matching::SearchQuery;
@@ -51,7 +52,7 @@ fn page_link(base: &str, q: &SearchQuery, extra: &str, page: u32) -> String {
 fn summary(q: &SearchQuery) -> String {
     let place = |p: &str| {
         if p.trim().is_empty() {
-            "Anywhere".to_string()
+            tr("Anywhere").to_string()
         } else {
             p.trim().to_string()
         }
@@ -86,7 +87,7 @@ fn Filters(
             <details class="card mb-4 !p-0" data-testid="search-summary">
                 <summary class="bare flex min-h-11 w-full cursor-pointer flex-wrap items-baseline gap-x-3 gap-y-1 px-4 py-2 sm:px-6">
                     <span class="font-semibold text-slate-900">{line}</span>
-                    <span class="whitespace-nowrap font-medium text-teal-800 underline underline-offset-2">"Change search"</span>
+                    <span class="whitespace-nowrap font-medium text-teal-800 underline underline-offset-2">{tr("Change search")}</span>
                 </summary>
                 <div class="border-t border-slate-200">
                     <FilterForm q price_label traveler max_weight/>
@@ -116,41 +117,41 @@ fn FilterForm(
         && max_weight.is_empty()
         && !q.verified);
     let sort_options = vec![
-        ("soonest".to_string(), "Soonest".to_string()),
+        ("soonest".to_string(), tr("Soonest").to_string()),
         (
             "cheapest".to_string(),
             if traveler {
-                "Best paid".to_string()
+                tr("Best paid").to_string()
             } else {
-                "Cheapest".to_string()
+                tr("Cheapest").to_string()
             },
         ),
-        ("best".to_string(), "Best rated".to_string()),
+        ("best".to_string(), tr("Best rated").to_string()),
     ];
     view! {
         <form method="get" class="p-4 sm:p-6" role="search">
             <div class="grid gap-x-4 sm:grid-cols-2">
-                <PlaceInput label="From" name="from" value=q.from.clone() error=no_error/>
-                <PlaceInput label="To" name="to" value=q.to.clone() error=no_error/>
+                <PlaceInput label=tr("From") name="from" value=q.from.clone() error=no_error/>
+                <PlaceInput label=tr("To") name="to" value=q.to.clone() error=no_error/>
             </div>
             <div class="grid grid-cols-2 gap-x-4">
-                <Field label="Earliest date" name="date_from" kind="date" value=q.date_from.clone() error=no_error/>
-                <Field label="Latest date" name="date_to" kind="date" value=q.date_to.clone() error=no_error/>
+                <Field label=tr("Earliest date") name="date_from" kind="date" value=q.date_from.clone() error=no_error/>
+                <Field label=tr("Latest date") name="date_to" kind="date" value=q.date_to.clone() error=no_error/>
             </div>
             <details class="mb-2" open=more_open>
-                <summary class="mb-3 cursor-pointer text-sm font-medium text-teal-800">"More filters"</summary>
+                <summary class="mb-3 cursor-pointer text-sm font-medium text-teal-800">{tr("More filters")}</summary>
                 <div class="grid gap-x-4 sm:grid-cols-4">
-                    <Select label="Category" name="category" options=Category::options() value=q.category.clone() placeholder="Any" error=no_error/>
+                    <Select label=tr("Category") name="category" options=Category::options() value=q.category.clone() placeholder=tr("Any") error=no_error/>
                     <Field label=price_label name="max_price" value=q.max_price.clone() error=no_error/>
-                    <Select label="Currency" name="currency" options=currency_options() value=q.currency.clone() error=no_error/>
-                    <Field label="Minimum rating (1–5)" name="min_rating" value=q.min_rating.clone() error=no_error/>
+                    <Select label=tr("Currency") name="currency" options=currency_options() value=q.currency.clone() error=no_error/>
+                    <Field label=tr("Minimum rating (1–5)") name="min_rating" value=q.min_rating.clone() error=no_error/>
                 </div>
-                {traveler.then(|| view! { <Field label="Maximum weight (kg)" name="max_weight" value=max_weight.clone() error=no_error/> })}
-                <label class="mb-4 flex items-center gap-2 text-sm"><input type="checkbox" name="verified" checked=q.verified/>"ID-verified members only"</label>
+                {traveler.then(|| view! { <Field label=tr("Maximum weight (kg)") name="max_weight" value=max_weight.clone() error=no_error/> })}
+                <label class="mb-4 flex items-center gap-2 text-sm"><input type="checkbox" name="verified" checked=q.verified/>{tr("ID-verified members only")}</label>
             </details>
             <div class="flex flex-wrap items-end gap-4">
-                <Select label="Sort by" name="sort" options=sort_options value=q.sort.clone() error=no_error/>
-                <button type="submit" class="btn-primary mb-4">"Search"</button>
+                <Select label=tr("Sort by") name="sort" options=sort_options value=q.sort.clone() error=no_error/>
+                <button type="submit" class="btn-primary mb-4">{tr("Search")}</button>
             </div>
         </form>
     }
@@ -173,17 +174,17 @@ pub fn SearchTripsPage() -> impl IntoView {
     let results = Resource::new(move || q.get().0, search_trips);
     view! {
         {move || if searched(&q.get().0) {
-            view! { <PageHeader title="Find a traveler"/> }.into_any()
+            view! { <PageHeader title=tr("Find a traveler")/> }.into_any()
         } else {
-            view! { <PageHeader title="Find a traveler" lead="Trips with space for your parcel, by route and date."/> }.into_any()
+            view! { <PageHeader title=tr("Find a traveler") lead=tr("Trips with space for your parcel, by route and date.")/> }.into_any()
         }}
-        {move || view! { <Filters q=q.get().0 price_label="Max price per kg" traveler=false max_weight=String::new()/> }}
+        {move || view! { <Filters q=q.get().0 price_label=tr("Max price per kg") traveler=false max_weight=String::new()/> }}
         <Suspense fallback=loading>
             {move || Suspend::new(async move {
                 let (sq, _) = q.get_untracked();
                 match results.await {
                     Err(e) => search_error(e),
-                    Ok(page) if page.items.is_empty() => view! { <p class="text-slate-600" data-testid="no-results">"No trip matches. Try a wider date window or a nearby city."</p> }.into_any(),
+                    Ok(page) if page.items.is_empty() => view! { <p class="text-slate-600" data-testid="no-results">{tr("No trip matches. Try a wider date window or a nearby city.")}</p> }.into_any(),
                     Ok(page) => view! {
                         <ul class="space-y-3" data-testid="results">{page.items.into_iter().map(|t| view! { <TripRow trip=t/> }).collect_view()}</ul>
                         <Pager base="/search/trips" q=sq extra=String::new() page=page.page has_next=page.has_next/>
@@ -201,17 +202,17 @@ pub fn SearchParcelsPage() -> impl IntoView {
     let results = Resource::new(move || q.get(), |(sq, w)| search_parcels(sq, w));
     view! {
         {move || if searched(&q.get().0) {
-            view! { <PageHeader title="Find parcels to carry"/> }.into_any()
+            view! { <PageHeader title=tr("Find parcels to carry")/> }.into_any()
         } else {
-            view! { <PageHeader title="Find parcels to carry" lead="Open parcels on your route, and what senders offer."/> }.into_any()
+            view! { <PageHeader title=tr("Find parcels to carry") lead=tr("Open parcels on your route, and what senders offer.")/> }.into_any()
         }}
-        {move || { let (sq, w) = q.get(); view! { <Filters q=sq price_label="Minimum reward" traveler=true max_weight=w/> } }}
+        {move || { let (sq, w) = q.get(); view! { <Filters q=sq price_label=tr("Minimum reward") traveler=true max_weight=w/> } }}
         <Suspense fallback=loading>
             {move || Suspend::new(async move {
                 let (sq, w) = q.get_untracked();
                 match results.await {
                     Err(e) => search_error(e),
-                    Ok(page) if page.items.is_empty() => view! { <p class="text-slate-600" data-testid="no-results">"No parcel matches. Try a wider date window or a nearby city."</p> }.into_any(),
+                    Ok(page) if page.items.is_empty() => view! { <p class="text-slate-600" data-testid="no-results">{tr("No parcel matches. Try a wider date window or a nearby city.")}</p> }.into_any(),
                     Ok(page) => view! {
                         <ul class="space-y-3" data-testid="results">{page.items.into_iter().map(|p| view! { <ParcelRow parcel=p/> }).collect_view()}</ul>
                         <Pager base="/search/parcels" q=sq extra=format!("&max_weight={}", crate::url::urlencode(&w)) page=page.page has_next=page.has_next/>
@@ -232,10 +233,10 @@ fn Pager(
     has_next: bool,
 ) -> impl IntoView {
     view! {
-        <nav class="mt-6 flex justify-between" aria-label="Pages">
-            {(page > 1).then(|| view! { <a class="btn-secondary" href=page_link(base, &q, &extra, page - 1)>"← Previous"</a> })}
-            <span class="text-sm text-slate-600">"Page "{page}</span>
-            {has_next.then(|| view! { <a class="btn-secondary" href=page_link(base, &q, &extra, page + 1)>"Next →"</a> })}
+        <nav class="mt-6 flex justify-between" aria-label=tr("Pages")>
+            {(page > 1).then(|| view! { <a class="btn-secondary" href=page_link(base, &q, &extra, page - 1)>{tr("← Previous")}</a> })}
+            <span class="text-sm text-slate-600">{tr("Page ")}{page}</span>
+            {has_next.then(|| view! { <a class="btn-secondary" href=page_link(base, &q, &extra, page + 1)>{tr("Next →")}</a> })}
         </nav>
     }
 }
@@ -249,8 +250,8 @@ fn AlertMe(kind: AlertKind, q: SearchQuery, max_weight: String) -> impl IntoView
     let save = ServerAction::<SaveAlert>::new();
     let error = action_error(save);
     let what = match kind {
-        AlertKind::Trips => "Alert me about new trips on this route",
-        AlertKind::Parcels => "Alert me about new parcels on this route",
+        AlertKind::Trips => tr("Alert me about new trips on this route"),
+        AlertKind::Parcels => tr("Alert me about new parcels on this route"),
     };
     let field = |k: &'static str, v: String| view! { <input type="hidden" name=format!("q[{k}]") value=v/> };
     view! {

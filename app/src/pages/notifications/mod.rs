@@ -7,6 +7,7 @@ use crate::components::cards::loading;
 use crate::components::form::{action_error, CheckGroup, FormError, Submit};
 use crate::components::layout::{Notice, PageHeader};
 use crate::components::live::Live;
+use crate::i18n::tr;
 use crate::pages::errors::page_error;
 use crate::types::NotificationKind;
 use crate::url::query_flag;
@@ -21,18 +22,18 @@ pub fn NotificationsPage() -> impl IntoView {
         |_| my_notifications(1),
     );
     view! {
-        <PageHeader title="Notifications" lead="What happened on your bookings, messages and alerts, newest first."/>
+        <PageHeader title=tr("Notifications") lead=tr("What happened on your bookings, messages and alerts, newest first.")/>
         <div class="mb-4 flex flex-wrap gap-3">
             <ActionForm action=read>
-                <button type="submit" class="btn-secondary">"Mark all as read"</button>
+                <button type="submit" class="btn-secondary">{tr("Mark all as read")}</button>
             </ActionForm>
-            <a class="btn-secondary" href="/account/notifications">"Email settings"</a>
+            <a class="btn-secondary" href="/account/notifications">{tr("Email settings")}</a>
         </div>
         <Transition fallback=loading>
             {move || Suspend::new(async move {
                 match list.await {
                     Err(e) => page_error(e),
-                    Ok(items) if items.is_empty() => view! { <p class="text-slate-600" data-testid="no-notifications">"Nothing yet."</p> }.into_any(),
+                    Ok(items) if items.is_empty() => view! { <p class="text-slate-600" data-testid="no-notifications">{tr("Nothing yet.")}</p> }.into_any(),
                     Ok(items) => view! {
                         <ul class="divide-y divide-slate-200 rounded-lg border border-slate-200 bg-white" data-testid="notifications">
                             {items.into_iter().map(|n| {
@@ -52,7 +53,7 @@ pub fn NotificationsPage() -> impl IntoView {
                                         {(!n.read).then(|| view! {
                                             <ActionForm action=read>
                                                 <input type="hidden" name="id" value=id/>
-                                                <button type="submit" class="text-sm text-teal-800 underline">"Mark read"</button>
+                                                <button type="submit" class="text-sm text-teal-800 underline">{tr("Mark read")}</button>
                                             </ActionForm>
                                         })}
                                     </li>
@@ -74,8 +75,8 @@ pub fn NotificationPrefsPage() -> impl IntoView {
     let saved = query_flag("saved");
     let prefs = Resource::new(move || save.version().get(), |_| notification_prefs());
     view! {
-        <PageHeader title="Email notifications" lead="Every notification appears in Carry. Choose which ones also come by email."/>
-        <Show when=move || saved.get()><Notice>"Your email settings are saved."</Notice></Show>
+        <PageHeader title=tr("Email notifications") lead=tr("Every notification appears in Carry. Choose which ones also come by email.")/>
+        <Show when=move || saved.get()><Notice>{tr("Your email settings are saved.")}</Notice></Show>
         <Suspense fallback=loading>
             {move || Suspend::new(async move {
                 match prefs.await {
@@ -86,8 +87,8 @@ pub fn NotificationPrefsPage() -> impl IntoView {
                             <div class="card">
                                 <ActionForm action=save>
                                     <FormError error/>
-                                    <CheckGroup legend="Email me about" name="emailed" options=NotificationKind::options() checked error/>
-                                    <Submit label="Save" pending=save.pending().into()/>
+                                    <CheckGroup legend=tr("Email me about") name="emailed" options=NotificationKind::options() checked error/>
+                                    <Submit label=tr("Save") pending=save.pending().into()/>
                                 </ActionForm>
                             </div>
                         }.into_any()

@@ -7,6 +7,7 @@ use crate::components::form::{
 };
 use crate::components::layout::PageHeader;
 use crate::error::AppError;
+use crate::i18n::tr;
 use crate::pages::errors::page_error;
 use crate::types::parcels::{ParcelForm, RewardSuggestion};
 use crate::types::Category;
@@ -78,56 +79,56 @@ fn ParcelFields(form: ParcelForm, error: Signal<Option<AppError>>) -> impl IntoV
     view! {
         <div on:change=on_change>
             <FormError error/>
-            <Field label="Title" name="title" value=form.title.clone() required=true maxlength=100 hint="What is it? e.g. \"Two books for my sister\"" error/>
-            <TextArea label="Description" name="description" value=form.description.clone() maxlength=2000 error/>
+            <Field label=tr("Title") name="title" value=form.title.clone() required=true maxlength=100 hint=tr("What is it? e.g. \"Two books for my sister\"") error/>
+            <TextArea label=tr("Description") name="description" value=form.description.clone() maxlength=2000 error/>
             <div class="grid gap-x-4 sm:grid-cols-2">
-                <Select label="Category" name="category" options=Category::options() value=form.category.clone() placeholder="Choose…" error/>
-                <Field label="Weight (kg)" name="weight_kg" value=form.weight_kg.clone() hint="0.1 to 30 kg." required=true error/>
+                <Select label=tr("Category") name="category" options=Category::options() value=form.category.clone() placeholder=tr("Choose…") error/>
+                <Field label=tr("Weight (kg)") name="weight_kg" value=form.weight_kg.clone() hint=tr("0.1 to 30 kg.") required=true error/>
             </div>
             <div class="grid grid-cols-3 gap-x-4">
-                <Field label="Length (cm)" name="length_cm" kind="number" value=form.length_cm.clone() required=true error/>
-                <Field label="Width (cm)" name="width_cm" kind="number" value=form.width_cm.clone() required=true error/>
-                <Field label="Height (cm)" name="height_cm" kind="number" value=form.height_cm.clone() required=true error/>
+                <Field label=tr("Length (cm)") name="length_cm" kind="number" value=form.length_cm.clone() required=true error/>
+                <Field label=tr("Width (cm)") name="width_cm" kind="number" value=form.width_cm.clone() required=true error/>
+                <Field label=tr("Height (cm)") name="height_cm" kind="number" value=form.height_cm.clone() required=true error/>
             </div>
             <div class="grid gap-x-4 sm:grid-cols-2">
-                <Field label="Declared value" name="declared_value" value=form.declared_value.clone() required=true error/>
-                <Select label="Currency" name="currency" options=currency_options() value=currency error/>
+                <Field label=tr("Declared value") name="declared_value" value=form.declared_value.clone() required=true error/>
+                <Select label=tr("Currency") name="currency" options=currency_options() value=currency error/>
             </div>
-            <Checkbox label="Fragile" name="fragile" checked=form.fragile error/>
-            <Checkbox label="I can show the receipt or the serial number (electronics, medicine, cosmetics, food)" name="has_receipt" checked=form.has_receipt error/>
+            <Checkbox label=tr("Fragile") name="fragile" checked=form.fragile error/>
+            <Checkbox label=tr("I can show the receipt or the serial number (electronics, medicine, cosmetics, food)") name="has_receipt" checked=form.has_receipt error/>
             <div class="grid gap-x-4 sm:grid-cols-2">
-                <PlaceInput label="Pickup city or airport" name="pickup_place" value=form.pickup_place.clone() required=true error/>
-                <PlaceInput label="Delivery city or airport" name="delivery_place" value=form.delivery_place.clone() required=true error/>
-                <Field label="Pickup address (private)" name="pickup_address" value=form.pickup_address.clone() required=true maxlength=300 hint="Shown only to the traveler once you accept a booking." error/>
-                <Field label="Delivery address (private)" name="delivery_address" value=form.delivery_address.clone() required=true maxlength=300 error/>
-                <Field label="Ready from" name="ready_from" kind="date" value=form.ready_from.clone() required=true error/>
-                <Field label="Deliver by" name="deliver_by" kind="date" value=form.deliver_by.clone() required=true hint="At most 90 days from today." error/>
+                <PlaceInput label=tr("Pickup city or airport") name="pickup_place" value=form.pickup_place.clone() required=true error/>
+                <PlaceInput label=tr("Delivery city or airport") name="delivery_place" value=form.delivery_place.clone() required=true error/>
+                <Field label=tr("Pickup address (private)") name="pickup_address" value=form.pickup_address.clone() required=true maxlength=300 hint=tr("Shown only to the traveler once you accept a booking.") error/>
+                <Field label=tr("Delivery address (private)") name="delivery_address" value=form.delivery_address.clone() required=true maxlength=300 error/>
+                <Field label=tr("Ready from") name="ready_from" kind="date" value=form.ready_from.clone() required=true error/>
+                <Field label=tr("Deliver by") name="deliver_by" kind="date" value=form.deliver_by.clone() required=true hint=tr("At most 90 days from today.") error/>
             </div>
-            <Field label="Reward you offer" name="reward" value=form.reward.clone() required=true error/>
+            <Field label=tr("Reward you offer") name="reward" value=form.reward.clone() required=true error/>
             <div class="mb-4 rounded-md bg-slate-50 p-3 text-sm text-slate-700" data-testid="reward-suggestion" aria-live="polite">
                 {move || match suggestion.get() {
                     Some(s) => view! {
-                        <p><strong>"Suggested reward: "{s.amount.to_string()}</strong>" ("{s.distance_km}" km)"</p>
+                        <p><strong>{tr("Suggested reward: ")}{s.amount.to_string()}</strong>" ("{s.distance_km}{tr(" km)")}</p>
                         <ul class="list-inside list-disc">{s.explanation.into_iter().map(|l| view! { <li>{l}</li> }).collect_view()}</ul>
                     }.into_any(),
-                    None => view! { <p>"Enter the places and weight to see a suggested reward."</p> }.into_any(),
+                    None => view! { <p>{tr("Enter the places and weight to see a suggested reward.")}</p> }.into_any(),
                 }}
             </div>
             <fieldset class="mb-4">
-                <legend class="mb-1 text-sm font-medium text-slate-800">"Who receives it?"</legend>
-                <label class="mr-4 text-sm"><input type="radio" name="recipient" value="me" checked=!other class="mr-1"/>"Me"</label>
-                <label class="text-sm"><input type="radio" name="recipient" value="other" checked=other class="mr-1"/>"Someone else"</label>
+                <legend class="mb-1 text-sm font-medium text-slate-800">{tr("Who receives it?")}</legend>
+                <label class="mr-4 text-sm"><input type="radio" name="recipient" value="me" checked=!other class="mr-1"/>{tr("Me")}</label>
+                <label class="text-sm"><input type="radio" name="recipient" value="other" checked=other class="mr-1"/>{tr("Someone else")}</label>
             </fieldset>
             <div class="grid gap-x-4 sm:grid-cols-3">
-                <Field label="Recipient's name" name="recipient_name" value=form.recipient_name.clone() maxlength=100 error/>
-                <Field label="Recipient's phone" name="recipient_phone" kind="tel" value=form.recipient_phone.clone() maxlength=40 error/>
-                <Field label="Recipient's email" name="recipient_email" kind="email" value=form.recipient_email.clone() maxlength=254 error/>
+                <Field label=tr("Recipient's name") name="recipient_name" value=form.recipient_name.clone() maxlength=100 error/>
+                <Field label=tr("Recipient's phone") name="recipient_phone" kind="tel" value=form.recipient_phone.clone() maxlength=40 error/>
+                <Field label=tr("Recipient's email") name="recipient_email" kind="email" value=form.recipient_email.clone() maxlength=254 error/>
             </div>
             <div class="mb-4 rounded-md border border-amber-200 bg-amber-50 p-3 text-sm text-amber-900">
-                <p class="font-medium">"Never send: "</p>
-                <p>"weapons, ammunition, explosives, drugs, counterfeit goods, currency, live animals, hazardous materials, loose lithium batteries, aerosols, flammable liquids, or anything illegal at the origin, the destination or in transit."</p>
+                <p class="font-medium">{tr("Never send: ")}</p>
+                <p>{tr("weapons, ammunition, explosives, drugs, counterfeit goods, currency, live animals, hazardous materials, loose lithium batteries, aerosols, flammable liquids, or anything illegal at the origin, the destination or in transit.")}</p>
             </div>
-            <Checkbox label="I confirm the parcel holds nothing prohibited and its contents are legal." name="declared_legal" error/>
+            <Checkbox label=tr("I confirm the parcel holds nothing prohibited and its contents are legal.") name="declared_legal" error/>
         </div>
     }
 }
@@ -143,11 +144,11 @@ pub fn NewParcelPage() -> impl IntoView {
                 match me.await {
                     Err(e) => page_error(e),
                     Ok(_) => view! {
-                        <PageHeader title="Send a parcel" lead="Describe it, say where it goes, and offer a reward. You can add photos next."/>
+                        <PageHeader title=tr("Send a parcel") lead=tr("Describe it, say where it goes, and offer a reward. You can add photos next.")/>
                         <div class="card">
                             <ActionForm action=action>
                                 <ParcelFields form=ParcelForm { recipient: "me".into(), ..ParcelForm::default() } error/>
-                                <Submit label="Post parcel" pending=action.pending().into()/>
+                                <Submit label=tr("Post parcel") pending=action.pending().into()/>
                             </ActionForm>
                         </div>
                     }.into_any(),
@@ -167,7 +168,7 @@ pub fn EditParcelPage() -> impl IntoView {
         |id| async move {
             match id {
                 Some(id) => get_parcel(id).await,
-                None => Err(AppError::NotFound("This parcel does not exist.".into())),
+                None => Err(AppError::NotFound(tr("This parcel does not exist.").into())),
             }
         },
     );
@@ -178,12 +179,12 @@ pub fn EditParcelPage() -> impl IntoView {
                     Err(e) => page_error(e),
                     Ok(p) if !p.is_owner => page_error(AppError::Forbidden),
                     Ok(p) => view! {
-                        <PageHeader title="Edit parcel" lead="Saving checks the parcel again; open requests for it are closed."/>
+                        <PageHeader title=tr("Edit parcel") lead=tr("Saving checks the parcel again; open requests for it are closed.")/>
                         <div class="card">
                             <ActionForm action=action>
                                 <input type="hidden" name="id" value=p.card.id.to_string()/>
                                 <ParcelFields form=p.form.clone() error/>
-                                <Submit label="Save changes" pending=action.pending().into()/>
+                                <Submit label=tr("Save changes") pending=action.pending().into()/>
                             </ActionForm>
                         </div>
                     }.into_any(),

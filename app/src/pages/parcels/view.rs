@@ -10,6 +10,7 @@ use crate::components::form::{action_error, FormError};
 use crate::components::layout::Notice;
 use crate::components::report::ReportBox;
 use crate::error::AppError;
+use crate::i18n::tr;
 use crate::pages::errors::page_error;
 use crate::pages::matching::lists::TripsForParcel;
 use crate::types::bookings::BookingTerms;
@@ -30,7 +31,7 @@ pub fn ParcelPage() -> impl IntoView {
         |(id, _)| async move {
             match id {
                 Some(id) => get_parcel(id).await,
-                None => Err(AppError::NotFound("This parcel does not exist.".into())),
+                None => Err(AppError::NotFound(tr("This parcel does not exist.").into())),
             }
         },
     );
@@ -83,64 +84,64 @@ fn ParcelView(
     let editable = parcel.is_owner && c.status.is_editable();
     view! {
         <leptos_meta::Title text=c.title.clone()/>
-        <Show when=move || created.get()><Notice>"Your parcel is saved. Add photos so travelers know what they carry."</Notice></Show>
-        <Show when=move || saved.get()><Notice>"Your changes were saved."</Notice></Show>
-        <Show when=move || cancelled.get()><Notice>"The parcel was cancelled."</Notice></Show>
-        <Show when=move || photos_added.get()><Notice>"Photos added."</Notice></Show>
+        <Show when=move || created.get()><Notice>{tr("Your parcel is saved. Add photos so travelers know what they carry.")}</Notice></Show>
+        <Show when=move || saved.get()><Notice>{tr("Your changes were saved.")}</Notice></Show>
+        <Show when=move || cancelled.get()><Notice>{tr("The parcel was cancelled.")}</Notice></Show>
+        <Show when=move || photos_added.get()><Notice>{tr("Photos added.")}</Notice></Show>
         <div class="mb-6 flex flex-wrap items-start justify-between gap-3">
             <div>
                 <h1 class="text-2xl font-bold tracking-tight sm:text-3xl">{c.title.clone()}</h1>
-                <p class="mt-1 text-slate-600">{c.from.clone()}" → "{c.to.clone()}" · "{parcel.distance_km}" km"</p>
+                <p class="mt-1 text-slate-600">{c.from.clone()}" → "{c.to.clone()}" · "{parcel.distance_km}{tr(" km")}</p>
             </div>
             {parcel_badge(c.status)}
         </div>
         {(parcel.is_owner && c.status == ParcelStatus::InReview).then(|| view! {
             <p class="mb-4 rounded-md bg-amber-50 p-3 text-amber-900" data-testid="in-review">
-                "Our team checks this parcel before travelers can see it. You will get an email when it is decided."
+                {tr("Our team checks this parcel before travelers can see it. You will get an email when it is decided.")}
             </p>
         })}
         {parcel.review_note.clone().filter(|_| c.status == ParcelStatus::Rejected).map(|n| view! {
-            <p class="mb-4 rounded-md bg-red-50 p-3 text-red-800">"Not approved: "{n}" — edit the parcel to submit it again."</p>
+            <p class="mb-4 rounded-md bg-red-50 p-3 text-red-800">{tr("Not approved: ")}{n}{tr(" — edit the parcel to submit it again.")}</p>
         })}
         <div class="grid gap-6 md:grid-cols-3">
             <div class="card space-y-2 md:col-span-2">
                 {(!parcel.photos.is_empty()).then(|| view! {
                     <div class="flex flex-wrap gap-2">
                         {parcel.photos.iter().map(|p| view! {
-                            <a href=p.url.clone()><img src=p.thumb_url.clone() alt="Parcel photo" class="h-24 w-24 rounded object-cover" data-testid="parcel-photo"/></a>
+                            <a href=p.url.clone()><img src=p.thumb_url.clone() alt=tr("Parcel photo") class="h-24 w-24 rounded object-cover" data-testid="parcel-photo"/></a>
                         }).collect_view()}
                     </div>
                 })}
                 <p class="whitespace-pre-line">{parcel.description.clone()}</p>
-                <p><strong>"Category: "</strong>{c.category.label()}{parcel.fragile.then_some(" · fragile")}</p>
-                <p><strong>"Weight: "</strong>{c.weight.clone()}" · "{parcel.dimensions.clone()}</p>
-                <p><strong>"Declared value: "</strong>{parcel.declared_value.to_string()}</p>
-                <p><strong>"Ready from "</strong>{c.ready_from.clone()}<strong>" · deliver by "</strong>{c.deliver_by.clone()}</p>
-                <p><strong>"Reward: "</strong>{c.reward.to_string()}</p>
+                <p><strong>{tr("Category: ")}</strong>{c.category.label()}{parcel.fragile.then_some(" · fragile")}</p>
+                <p><strong>{tr("Weight: ")}</strong>{c.weight.clone()}" · "{parcel.dimensions.clone()}</p>
+                <p><strong>{tr("Declared value: ")}</strong>{parcel.declared_value.to_string()}</p>
+                <p><strong>{tr("Ready from ")}</strong>{c.ready_from.clone()}<strong>{tr(" · deliver by ")}</strong>{c.deliver_by.clone()}</p>
+                <p><strong>{tr("Reward: ")}</strong>{c.reward.to_string()}</p>
                 {parcel.private.clone().map(|p| view! {
                     <div class="mt-3 rounded-md border border-slate-200 p-3" data-testid="private-details">
-                        <h2 class="font-semibold">"Private details"</h2>
-                        <p><strong>"Pickup address: "</strong>{p.pickup_address}</p>
-                        <p><strong>"Delivery address: "</strong>{p.delivery_address}</p>
-                        <p><strong>"Recipient: "</strong>{p.recipient}" "{p.recipient_contact}</p>
+                        <h2 class="font-semibold">{tr("Private details")}</h2>
+                        <p><strong>{tr("Pickup address: ")}</strong>{p.pickup_address}</p>
+                        <p><strong>{tr("Delivery address: ")}</strong>{p.delivery_address}</p>
+                        <p><strong>{tr("Recipient: ")}</strong>{p.recipient}" "{p.recipient_contact}</p>
                     </div>
                 })}
             </div>
             <div class="card space-y-3">
-                <h2 class="font-semibold">"Sender"</h2>
+                <h2 class="font-semibold">{tr("Sender")}</h2>
                 <a class="link" href=format!("/u/{}", c.sender.id)>{c.sender.display_name.clone()}</a>
                 {parcel.risk.clone().map(|(score, parts)| view! {
                     <div class="text-sm text-slate-600" data-testid="risk">
-                        <p>"Risk check: "{score}"/100"</p>
+                        <p>{tr("Risk check: ")}{score}"/100"</p>
                         <ul class="list-inside list-disc">{parts.into_iter().map(|p| view! { <li>{p.label}" (+"{p.points}")"</li> }).collect_view()}</ul>
                     </div>
                 })}
                 {editable.then(|| view! {
                     <div class="flex flex-wrap gap-2">
-                        <a class="btn-secondary" href=format!("/parcels/{id}/edit")>"Edit"</a>
+                        <a class="btn-secondary" href=format!("/parcels/{id}/edit")>{tr("Edit")}</a>
                         <ActionForm action=cancel>
                             <input type="hidden" name="id" value=id.to_string()/>
-                            <button type="submit" class="btn-secondary text-red-700">"Cancel parcel"</button>
+                            <button type="submit" class="btn-secondary text-red-700">{tr("Cancel parcel")}</button>
                         </ActionForm>
                     </div>
                     <FormError error=cancel_error/>
@@ -149,25 +150,25 @@ fn ParcelView(
         </div>
         {editable.then(|| view! {
             <section class="card mt-6">
-                <h2 class="mb-2 font-semibold">"Photos"</h2>
+                <h2 class="mb-2 font-semibold">{tr("Photos")}</h2>
                 {parcel.photos.is_empty().then(|| view! {
                     <p class="mb-2 rounded-md bg-amber-50 p-2 text-sm text-amber-900" data-testid="needs-photo">
-                        "Add at least one photo: travelers find and book your parcel once it has one."
+                        {tr("Add at least one photo: travelers find and book your parcel once it has one.")}
                     </p>
                 })}
                 {move || photo_error.get().map(|e| view! { <p role="alert" class="mb-2 text-sm text-red-700" data-testid="photo-error">{e}</p> })}
                 <form method="post" action=format!("/parcels/{id}/photos") enctype="multipart/form-data" class="flex flex-wrap items-center gap-2">
                     <input type="file" name="photos" accept="image/jpeg,image/png,image/webp" multiple class="text-sm"/>
-                    <button type="submit" class="btn-secondary">"Upload"</button>
+                    <button type="submit" class="btn-secondary">{tr("Upload")}</button>
                 </form>
-                <p class="mt-1 text-sm text-slate-500">"1 to 5 photos, JPEG, PNG or WebP, up to 8 MB each. We remove location data."</p>
+                <p class="mt-1 text-sm text-slate-500">{tr("1 to 5 photos, JPEG, PNG or WebP, up to 8 MB each. We remove location data.")}</p>
                 {(!parcel.photos.is_empty()).then(|| view! {
                     <ul class="mt-3 flex flex-wrap gap-3">
                         {parcel.photos.iter().map(|p| view! {
                             <li class="text-center">
                                 <img src=p.thumb_url.clone() alt="" class="h-16 w-16 rounded object-cover"/>
                                 <form method="post" action=format!("/photos/{}/delete", p.id)>
-                                    <button type="submit" class="text-xs text-red-700 underline">"Remove"</button>
+                                    <button type="submit" class="text-xs text-red-700 underline">{tr("Remove")}</button>
                                 </form>
                             </li>
                         }).collect_view()}

@@ -2,6 +2,7 @@
 
 use crate::api::reviews::WriteReview;
 use crate::components::form::{action_error, FormError, Select, TextArea};
+use crate::i18n::tr;
 use crate::types::reviews::{BookingReviews, ReviewView, RoleReputation};
 use crate::types::BookingId;
 use leptos::prelude::*;
@@ -25,9 +26,9 @@ fn stars(n: i16) -> impl IntoView {
 #[component]
 pub fn ReviewItem(r: ReviewView) -> impl IntoView {
     let subs: Vec<String> = [
-        ("Communication", r.communication),
-        ("Punctuality", r.punctuality),
-        ("Care", r.care),
+        (tr("Communication"), r.communication),
+        (tr("Punctuality"), r.punctuality),
+        (tr("Care"), r.care),
     ]
     .into_iter()
     .filter_map(|(k, v)| v.map(|v| format!("{k} {v}/5")))
@@ -57,23 +58,23 @@ pub fn ReviewPanel(
                 <FormError error/>
                 <input type="hidden" name="booking_id" value=booking.to_string()/>
                 <p class="text-sm text-slate-700">
-                    {format!("How was it with {other}? ")}
-                    "Your review stays hidden until they have written theirs or the window closes"
+                    {crate::trf!("How was it with {}? ", other)}
+                    {tr("Your review stays hidden until they have written theirs or the window closes")}
                     {r.window_ends.clone().map(|w| format!(" ({w})"))}"."
                 </p>
-                <Select label="Stars" name="stars" options=scores() placeholder="Choose" error/>
+                <Select label=tr("Stars") name="stars" options=scores() placeholder=tr("Choose") error/>
                 <div class="grid gap-x-4 sm:grid-cols-3">
-                    <Select label="Communication (optional)" name="communication" options=scores() placeholder="—" error/>
-                    <Select label="Punctuality (optional)" name="punctuality" options=scores() placeholder="—" error/>
-                    <Select label="Care (optional)" name="care" options=scores() placeholder="—" error/>
+                    <Select label=tr("Communication (optional)") name="communication" options=scores() placeholder="—" error/>
+                    <Select label=tr("Punctuality (optional)") name="punctuality" options=scores() placeholder="—" error/>
+                    <Select label=tr("Care (optional)") name="care" options=scores() placeholder="—" error/>
                 </div>
-                <TextArea label="Comment (optional)" name="comment" maxlength=2000 error/>
-                <button type="submit" class="btn-primary">"Publish review"</button>
+                <TextArea label=tr("Comment (optional)") name="comment" maxlength=2000 error/>
+                <button type="submit" class="btn-primary">{tr("Publish review")}</button>
             </ActionForm>
         })}
         {r.mine.clone().map(|m| view! {
             <div data-testid="my-review">
-                <h3 class="text-sm font-semibold">"Your review"</h3>
+                <h3 class="text-sm font-semibold">{tr("Your review")}</h3>
                 <ul><ReviewItem r=m/></ul>
             </div>
         })}
@@ -87,15 +88,15 @@ pub fn ReviewPanel(
             <p class="text-sm text-slate-600" data-testid="their-review-waiting">{format!("{} has reviewed you: you will see it once you have written yours, or when the window closes.", r.other_name)}</p>
         })}
         {(r.theirs_waiting && r.mine.is_some()).then(|| view! {
-            <p class="text-sm text-slate-600">"Both reviews appear in a moment."</p>
+            <p class="text-sm text-slate-600">{tr("Both reviews appear in a moment.")}</p>
         })}
         {(!r.can_write && r.mine.is_none() && r.theirs.is_none()).then(|| view! {
-            <p class="text-sm text-slate-600">"The review window has closed."</p>
+            <p class="text-sm text-slate-600">{tr("The review window has closed.")}</p>
         })}
     };
     view! {
         <section class="card mt-6" data-testid="reviews" aria-labelledby="reviews-h">
-            <h2 id="reviews-h" class="mb-2 text-lg font-semibold">"Reviews"</h2>
+            <h2 id="reviews-h" class="mb-2 text-lg font-semibold">{tr("Reviews")}</h2>
             {form}
         </section>
     }
@@ -108,7 +109,7 @@ pub fn RoleRecord(title: &'static str, rep: RoleReputation, testid: &'static str
     facts.push(match &rep.rating {
         Some(r) if rep.reviews_count == 1 => format!("★ {r} from 1 review"),
         Some(r) => format!("★ {r} from {} reviews", rep.reviews_count),
-        None => "No reviews yet".into(),
+        None => tr("No reviews yet").into(),
     });
     facts.push(format!("{} completed", rep.completed));
     if let Some(o) = &rep.on_time_rate {
@@ -125,9 +126,9 @@ pub fn RoleRecord(title: &'static str, rep: RoleReputation, testid: &'static str
         ));
     }
     let subs: Vec<String> = [
-        ("Communication", &rep.communication),
-        ("Punctuality", &rep.punctuality),
-        ("Care", &rep.care),
+        (tr("Communication"), &rep.communication),
+        (tr("Punctuality"), &rep.punctuality),
+        (tr("Care"), &rep.care),
     ]
     .into_iter()
     .filter_map(|(k, v)| v.as_ref().map(|v| format!("{k} {v}")))

@@ -11,6 +11,7 @@ use crate::components::form::{action_error, FormError};
 use crate::components::layout::Notice;
 use crate::components::report::ReportBox;
 use crate::error::AppError;
+use crate::i18n::tr;
 use crate::pages::bookings::request::RequestThisTrip;
 use crate::pages::errors::page_error;
 use crate::pages::matching::lists::ParcelsForTrip;
@@ -32,7 +33,7 @@ pub fn TripPage() -> impl IntoView {
         |(id, _)| async move {
             match id {
                 Some(id) => get_trip(id).await,
-                None => Err(AppError::NotFound("This trip does not exist.".into())),
+                None => Err(AppError::NotFound(tr("This trip does not exist.").into())),
             }
         },
     );
@@ -94,40 +95,40 @@ fn TripView(
     let title = format!("{} → {}", c.origin, c.destination);
     view! {
         <leptos_meta::Title text=title.clone()/>
-        <Show when=move || created.get()><Notice>"Your trip is published. Matching parcels are listed below."</Notice></Show>
-        <Show when=move || saved.get()><Notice>"Your changes were saved."</Notice></Show>
-        <Show when=move || cancelled.get()><Notice>"The trip was cancelled."</Notice></Show>
+        <Show when=move || created.get()><Notice>{tr("Your trip is published. Matching parcels are listed below.")}</Notice></Show>
+        <Show when=move || saved.get()><Notice>{tr("Your changes were saved.")}</Notice></Show>
+        <Show when=move || cancelled.get()><Notice>{tr("The trip was cancelled.")}</Notice></Show>
         <div class="mb-6 flex flex-wrap items-start justify-between gap-3">
             <div>
                 <h1 class="text-2xl font-bold tracking-tight sm:text-3xl">{title}</h1>
-                <p class="mt-1 text-slate-600">{c.mode.label()}" · "{trip.distance_km}" km"</p>
+                <p class="mt-1 text-slate-600">{c.mode.label()}" · "{trip.distance_km}{tr(" km")}</p>
             </div>
             {trip_badge(c.status)}
         </div>
         <div class="grid gap-6 md:grid-cols-3">
             <div class="card space-y-2 md:col-span-2">
-                <p><strong>"Departs: "</strong>{c.departs.clone()}" (local time)"</p>
-                <p><strong>"Arrives: "</strong>{c.arrives.clone()}" (local time)"</p>
-                {(!trip.stopovers.is_empty()).then(|| view! { <p><strong>"Stopovers: "</strong>{trip.stopovers.join(", ")}</p> })}
-                <p><strong>"Space left: "</strong><span data-testid="remaining">{c.remaining.clone()}</span>" of "{c.capacity.clone()}</p>
-                <p><strong>"Price: "</strong>{c.price_per_kg.to_string()}" per kg"</p>
-                <p><strong>"Accepts: "</strong>{c.categories.iter().map(|c| c.label()).collect::<Vec<_>>().join(", ")}</p>
+                <p><strong>{tr("Departs: ")}</strong>{c.departs.clone()}{tr(" (local time)")}</p>
+                <p><strong>{tr("Arrives: ")}</strong>{c.arrives.clone()}{tr(" (local time)")}</p>
+                {(!trip.stopovers.is_empty()).then(|| view! { <p><strong>{tr("Stopovers: ")}</strong>{trip.stopovers.join(", ")}</p> })}
+                <p><strong>{tr("Space left: ")}</strong><span data-testid="remaining">{c.remaining.clone()}</span>{tr(" of ")}{c.capacity.clone()}</p>
+                <p><strong>{tr("Price: ")}</strong>{c.price_per_kg.to_string()}{tr(" per kg")}</p>
+                <p><strong>{tr("Accepts: ")}</strong>{c.categories.iter().map(|c| c.label()).collect::<Vec<_>>().join(", ")}</p>
                 {(!trip.notes.is_empty()).then(|| view! { <p class="whitespace-pre-line text-slate-700">{trip.notes.clone()}</p> })}
             </div>
             <div class="card space-y-3">
-                <h2 class="font-semibold">"Traveler"</h2>
+                <h2 class="font-semibold">{tr("Traveler")}</h2>
                 <a class="link" href=format!("/u/{}", c.traveler.id)>{c.traveler.display_name.clone()}</a>
                 <p class="text-sm text-slate-600">
                     {c.traveler.rating.clone().map(|r| format!("★ {r} · ")).unwrap_or_default()}
-                    {c.traveler.completed_deliveries}" completed deliveries"
+                    {c.traveler.completed_deliveries}{tr(" completed deliveries")}
                     {c.traveler.email_verified.then_some(" · email confirmed")}
                 </p>
                 {(trip.is_owner && published).then(|| view! {
                     <div class="flex flex-wrap gap-2">
-                        <a class="btn-secondary" href=format!("/trips/{id}/edit")>"Edit"</a>
+                        <a class="btn-secondary" href=format!("/trips/{id}/edit")>{tr("Edit")}</a>
                         <ActionForm action=cancel>
                             <input type="hidden" name="id" value=id.to_string()/>
-                            <button type="submit" class="btn-secondary text-red-700">"Cancel trip"</button>
+                            <button type="submit" class="btn-secondary text-red-700">{tr("Cancel trip")}</button>
                         </ActionForm>
                     </div>
                     <FormError error=cancel_error/>
@@ -151,19 +152,19 @@ fn TicketBox(id: TripId, status: Option<TicketStatus>) -> impl IntoView {
     let error = Memo::new(move |_| q.read().get("ticket_error"));
     let added = query_flag("ticket");
     let text = match status {
-        Some(TicketStatus::Submitted) => "Submitted: an admin will check it for the confirmed-traveler badge.",
-        Some(TicketStatus::Confirmed) => "Checked: you are a confirmed traveler on this trip.",
-        Some(TicketStatus::Rejected) => "Not accepted: add a clearer ticket or boarding pass.",
-        _ => "Optional. Add your ticket or boarding pass (PDF or photo) to earn the confirmed-traveler badge. Only you and our team can see it.",
+        Some(TicketStatus::Submitted) => tr("Submitted: an admin will check it for the confirmed-traveler badge."),
+        Some(TicketStatus::Confirmed) => tr("Checked: you are a confirmed traveler on this trip."),
+        Some(TicketStatus::Rejected) => tr("Not accepted: add a clearer ticket or boarding pass."),
+        _ => tr("Optional. Add your ticket or boarding pass (PDF or photo) to earn the confirmed-traveler badge. Only you and our team can see it."),
     };
     let has = status.is_some_and(|s| s != TicketStatus::None);
     view! {
         <section class="card mt-6">
-            <h2 class="mb-1 font-semibold">"Ticket (private)"</h2>
-            <Show when=move || added.get()><Notice>"Your ticket was added."</Notice></Show>
+            <h2 class="mb-1 font-semibold">{tr("Ticket (private)")}</h2>
+            <Show when=move || added.get()><Notice>{tr("Your ticket was added.")}</Notice></Show>
             {move || error.get().map(|e| view! { <p role="alert" class="mb-2 text-sm text-red-700" data-testid="ticket-error">{e}</p> })}
             <p class="mb-2 text-sm text-slate-600" data-testid="ticket-status">{text}</p>
-            {has.then(|| view! { <div class="mb-2 text-sm"><a class="link" href=format!("/trips/{id}/ticket")>"View your ticket"</a></div> })}
+            {has.then(|| view! { <div class="mb-2 text-sm"><a class="link" href=format!("/trips/{id}/ticket")>{tr("View your ticket")}</a></div> })}
             <form method="post" action=format!("/trips/{id}/ticket") enctype="multipart/form-data" class="flex flex-wrap items-center gap-2">
                 <input type="file" name="ticket" accept="application/pdf,image/jpeg,image/png,image/webp" class="text-sm"/>
                 <button type="submit" class="btn-secondary">{if has { "Replace ticket" } else { "Add ticket" }}</button>

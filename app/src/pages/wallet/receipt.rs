@@ -2,6 +2,7 @@
 
 use crate::api::wallet::get_receipt;
 use crate::components::cards::loading;
+use crate::i18n::tr;
 use crate::pages::errors::page_error;
 use crate::types::ReceiptKind;
 use leptos::prelude::*;
@@ -25,7 +26,7 @@ pub fn ReceiptPage() -> impl IntoView {
             match (kind, id) {
                 (Some(kind), Some(id)) => get_receipt(kind, id).await,
                 _ => Err(crate::error::AppError::NotFound(
-                    "This receipt does not exist.".into(),
+                    tr("This receipt does not exist.").into(),
                 )),
             }
         },
@@ -44,24 +45,24 @@ pub fn ReceiptPage() -> impl IntoView {
                             <header class="mb-4 flex items-start justify-between">
                                 <div>
                                     <p class="text-lg font-bold text-teal-700">{crate::BRAND}</p>
-                                    <h1 class="text-xl font-semibold">{r.kind.clone()}" receipt"</h1>
+                                    <h1 class="text-xl font-semibold">{r.kind.clone()}{tr(" receipt")}</h1>
                                 </div>
-                                <p class="text-right text-sm text-slate-600">"No. "{r.number}<br/>{r.at}</p>
+                                <p class="text-right text-sm text-slate-600">{tr("No. ")}{r.number}<br/>{r.at}</p>
                             </header>
                             <p class="text-sm">{r.name}<br/>{r.email}</p>
                             <dl class="mt-4 divide-y divide-slate-100 text-sm">
                                 {r.lines.into_iter().map(|(k, v)| view! {
                                     <div class="flex justify-between gap-4 py-1"><dt class="text-slate-600">{k}</dt><dd class="text-right">{v}</dd></div>
                                 }).collect_view()}
-                                <div class="flex justify-between py-1"><dt class="text-slate-600">"Method"</dt><dd>{r.method}</dd></div>
-                                <div class="flex justify-between py-1"><dt class="text-slate-600">"Status"</dt><dd data-testid="receipt-status">{r.status}</dd></div>
-                                <div class="flex justify-between py-2 text-base font-semibold"><dt>"Total"</dt><dd data-testid="receipt-amount">{r.amount.to_string()}</dd></div>
+                                <div class="flex justify-between py-1"><dt class="text-slate-600">{tr("Method")}</dt><dd>{r.method}</dd></div>
+                                <div class="flex justify-between py-1"><dt class="text-slate-600">{tr("Status")}</dt><dd data-testid="receipt-status">{r.status}</dd></div>
+                                <div class="flex justify-between py-2 text-base font-semibold"><dt>{tr("Total")}</dt><dd data-testid="receipt-amount">{r.amount.to_string()}</dd></div>
                             </dl>
                             <footer class="mt-4 border-t border-slate-200 pt-3 text-xs text-slate-500" data-testid="receipt-issuer">
                                 {r.issuer.into_iter().map(|l| view! { <p>{l}</p> }).collect_view()}
                             </footer>
                             <Show when=move || hydrated.get()>
-                                <button type="button" class="btn-secondary mt-4 print:hidden" on:click=|_| { let _ = window().print(); }>"Print"</button>
+                                <button type="button" class="btn-secondary mt-4 print:hidden" on:click=|_| { let _ = window().print(); }>{tr("Print")}</button>
                             </Show>
                         </article>
                     }.into_any(),

@@ -4,6 +4,7 @@
 
 use super::tokens;
 use crate::error::{printable, AppError, Problems};
+use crate::i18n::tr;
 use crate::server::time;
 use crate::types::accounts::{ApiTokenInfo, CurrentUser, TokenScope};
 use crate::types::{Role, UserId};
@@ -82,8 +83,9 @@ pub async fn create(pool: &PgPool, user: UserId, form: &NewToken<'_>) -> Result<
     .fetch_one(&mut *tx)
     .await?;
     if live >= MAX_TOKENS {
-        return Err(AppError::Conflict(format!(
-            "You have {MAX_TOKENS} tokens already. Revoke one you no longer use first."
+        return Err(AppError::Conflict(crate::trf!(
+            "You have {} tokens already. Revoke one you no longer use first.",
+            MAX_TOKENS
         )));
     }
     sqlx::query!(
@@ -148,7 +150,7 @@ pub async fn revoke(pool: &PgPool, user: UserId, id: Uuid) -> Result<(), AppErro
     .execute(pool)
     .await?;
     if done.rows_affected() == 0 {
-        return Err(AppError::NotFound("There is no such token.".into()));
+        return Err(AppError::NotFound(tr("There is no such token.").into()));
     }
     Ok(())
 }

@@ -3,6 +3,7 @@
 //! member's avatar, unless the member was banned or deleted their account.
 
 use crate::error::AppError;
+use crate::i18n::tr;
 use crate::server::images;
 use crate::types::UserId;
 use sqlx::PgPool;
@@ -111,7 +112,7 @@ pub async fn public_file(
     upload_dir: &Path,
     name: &str,
 ) -> Result<PathBuf, AppError> {
-    let missing = || AppError::NotFound("There is no such picture.".into());
+    let missing = || AppError::NotFound(tr("There is no such picture.").into());
     let (user, version, size) = parse(name).ok_or_else(missing)?;
     let current = sqlx::query_scalar!(
         "SELECT avatar_version FROM users WHERE id = $1 AND status NOT IN ('banned', 'deleted')",

@@ -3,6 +3,7 @@
 
 use super::{api_tokens, password, sessions};
 use crate::error::AppError;
+use crate::i18n::tr;
 use crate::server::ratelimit;
 use crate::types::UserId;
 use sqlx::{PgConnection, PgPool};
@@ -33,13 +34,19 @@ pub(super) async fn erasure_blocked(
     .fetch_one(&mut *conn)
     .await?;
     Ok(if r.booking {
-        Some("A booking of yours is still under way. Finish or cancel it first.".into())
+        Some(tr("A booking of yours is still under way. Finish or cancel it first.").into())
     } else if r.escrow {
-        Some("Money is held in escrow for one of your bookings. Wait until it is released or refunded.".into())
+        Some(tr("Money is held in escrow for one of your bookings. Wait until it is released or refunded.").into())
     } else if r.withdrawal {
-        Some("A withdrawal of yours waits for an admin. Wait until it is paid or returned.".into())
+        Some(
+            tr("A withdrawal of yours waits for an admin. Wait until it is paid or returned.")
+                .into(),
+        )
     } else if r.dispute {
-        Some("A dispute about one of your bookings is open. Wait until an admin decides it.".into())
+        Some(
+            tr("A dispute about one of your bookings is open. Wait until an admin decides it.")
+                .into(),
+        )
     } else {
         None
     })
@@ -62,7 +69,7 @@ pub async fn erase(
     if confirm.trim() != CONFIRM_WORD {
         return Err(AppError::validation(
             "confirm",
-            format!("Type {CONFIRM_WORD} to confirm."),
+            crate::trf!("Type {} to confirm.", CONFIRM_WORD),
         ));
     }
     if !ratelimit::hit(
@@ -74,7 +81,7 @@ pub async fn erase(
     .await?
     {
         return Err(AppError::TooManyRequests(
-            "Too many tries. Wait 15 minutes.".into(),
+            tr("Too many tries. Wait 15 minutes.").into(),
         ));
     }
     let hash = sqlx::query_scalar!(

@@ -8,7 +8,7 @@ use sqlx::PgPool;
 
 pub const LOCKOUT_FAILURES: i64 = 5;
 pub const LOCKOUT_WINDOW: Duration = Duration::minutes(15);
-pub const LOCKED_OUT: &str = "Too many failed attempts. Password login for this account is paused for 15 minutes. You can reset your password meanwhile.";
+pub const LOCKED_OUT: &str = crate::i18n::key("Too many failed attempts. Password login for this account is paused for 15 minutes. You can reset your password meanwhile.");
 
 /// Records an attempt (pending) unless 5 failed or unfinished ones are already in the window;
 /// counted and inserted under a lock per email, so parallel attempts queue here.

@@ -7,6 +7,7 @@ use super::sessions::{self, LoggedIn};
 use super::two_factor;
 use super::validate::Email;
 use crate::error::AppError;
+use crate::i18n::tr;
 use crate::server::time;
 use crate::types::{UserId, UserStatus};
 use sqlx::PgPool;
@@ -15,7 +16,7 @@ use super::lockout::{begin_attempt, finish_attempt};
 pub use super::lockout::{LOCKED_OUT, LOCKOUT_FAILURES, LOCKOUT_WINDOW};
 
 pub const WRONG_CREDENTIALS: &str =
-    "That email and password don't match an account. Check them and try again.";
+    crate::i18n::key("That email and password don't match an account. Check them and try again.");
 
 /// What a right password leads to: a session, or (two-factor login on) the code step, whose
 /// challenge token goes in a cookie of its own.
@@ -61,7 +62,7 @@ pub async fn log_in(
     let email =
         Email::parse(raw_email).map_err(|m| AppError::validation("email", m).with_values(&echo))?;
     if raw_password.is_empty() {
-        return Err(AppError::validation("password", "Enter your password.").with_values(&echo));
+        return Err(AppError::validation("password", tr("Enter your password.")).with_values(&echo));
     }
     let Some(attempt) = begin_attempt(pool, email.as_str()).await? else {
         return Err(AppError::TooManyRequests(LOCKED_OUT.into()));
@@ -83,7 +84,7 @@ pub async fn log_in(
             return Err(AppError::TooManyRequests(LOCKED_OUT.into()));
         }
         return Err(AppError::Validation {
-            message: WRONG_CREDENTIALS.into(),
+            message: crate::i18n::tr(WRONG_CREDENTIALS).into(),
             fields: Vec::new(),
             values: Vec::new(),
         }
@@ -91,13 +92,13 @@ pub async fn log_in(
     };
     finish_attempt(pool, email.as_str(), attempt, true).await?;
     match user.status {
-        UserStatus::Banned => {
-            return Err(AppError::Conflict(
+        UserStatus::Banned => return Err(AppError::Conflict(
+            crate::i18n::tr(
                 "This account is closed: an admin banned it for breaking Carry's rules. Write to \
-                 support if you think this is a mistake."
-                    .into(),
-            ))
-        }
+                 support if you think this is a mistake.",
+            )
+            .into(),
+        )),
         UserStatus::Suspended
             if user
                 .suspended_until
@@ -105,10 +106,11 @@ pub async fn log_in(
         {
             let until = user
                 .suspended_until
-                .map(|t| format!(" until {}", time::datetime(t)))
+                .map(|t| crate::trf!(" until {}", time::datetime(t)))
                 .unwrap_or_default();
-            return Err(AppError::Conflict(format!(
-                "This account is suspended{until}."
+            return Err(AppError::Conflict(crate::trf!(
+                "This account is suspended{}.",
+                until
             )));
         }
         _ => {}

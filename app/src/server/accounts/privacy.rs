@@ -3,6 +3,7 @@
 //! account is `erasure`.
 
 use crate::error::AppError;
+use crate::i18n::tr;
 use crate::server::jobs::{self, JobKind};
 use crate::server::notifications::{self, Note};
 use crate::server::{ratelimit, time};
@@ -36,7 +37,7 @@ pub async fn request_export(pool: &PgPool, user: UserId) -> Result<Uuid, AppErro
     .await?
     {
         return Err(AppError::TooManyRequests(
-            "You asked for your data several times this hour. The copies already asked for will be ready soon.".into(),
+            tr("You asked for your data several times this hour. The copies already asked for will be ready soon.").into(),
         ));
     }
     let mut tx = pool.begin().await?;
@@ -128,12 +129,15 @@ pub async fn build(conn: &mut PgConnection, export: Uuid) -> Result<(), AppError
     notifications::notify(
         conn,
         user,
-        Note {
-            kind: NotificationKind::DataExport,
-            title: "Your data is ready to download",
-            body: "The copy of your data you asked for is ready. Download it from your privacy page within 7 days.",
-            link: "/account/privacy",
-            dedupe: None,
+        || {
+            let (title, body) = (tr("Your data is ready to download").to_string(), tr("The copy of your data you asked for is ready. Download it from your privacy page within 7 days.").to_string());
+            Note {
+                kind: NotificationKind::DataExport,
+                title,
+                body,
+                link: "/account/privacy".to_string(),
+                dedupe: None,
+            }
         },
     )
     .await
@@ -331,7 +335,7 @@ pub async fn download(
     .await?
     .flatten()
     .ok_or_else(|| {
-        AppError::NotFound("This copy of your data is not there (it lasts 7 days).".into())
+        AppError::NotFound(tr("This copy of your data is not there (it lasts 7 days).").into())
     })?;
     let mut content = content;
     let expires = (OffsetDateTime::now_utc() + LINK_LIFETIME).unix_timestamp();
@@ -356,7 +360,7 @@ pub async fn export_file(
     expires: i64,
     signature_hex: &str,
 ) -> Result<PathBuf, AppError> {
-    let missing = || AppError::NotFound("This link has expired or does not exist.".into());
+    let missing = || AppError::NotFound(tr("This link has expired or does not exist.").into());
     let good = signature(key, export, file, expires);
     let same = good.len() == signature_hex.len()
         && good

@@ -6,6 +6,8 @@ use super::password;
 use super::sessions;
 use super::validate::{field, DisplayName, NewPassword};
 use crate::error::{printable, AppError, Problems};
+use crate::i18n::tr;
+use crate::i18n::Locale;
 use crate::server::{places, ratelimit, time};
 use crate::types::accounts::{language_name, Profile, PublicProfile};
 use crate::types::UserId;
@@ -34,7 +36,7 @@ pub async fn change_password(
     let bucket = format!("password-change:{user_id}");
     if !ratelimit::hit(pool, &bucket, PASSWORD_CHANGES_PER_WINDOW, LOCKOUT_WINDOW).await? {
         return Err(AppError::TooManyRequests(
-            "Too many tries. Wait 15 minutes, or reset your password by email.".into(),
+            tr("Too many tries. Wait 15 minutes, or reset your password by email.").into(),
         ));
     }
     if !password::verify(current.chars().take(1024).collect(), Some(u.password_hash)).await? {
@@ -94,12 +96,14 @@ pub fn phone_number(typed: &str) -> Result<String, &'static str> {
         return Ok(String::new());
     }
     if !typed.starts_with('+') || typed.len() > 40 {
-        return Err("Start with + and the country code, e.g. +33 6 12 34 56 78.");
+        return Err(tr(
+            "Start with + and the country code, e.g. +33 6 12 34 56 78.",
+        ));
     }
     let parsed = phonenumber::parse(None, typed)
-        .map_err(|_| "This is not a phone number. Type it with + and the country code.")?;
+        .map_err(|_| tr("This is not a phone number. Type it with + and the country code."))?;
     if !parsed.is_valid() {
-        return Err("This number does not exist in that country. Check it.");
+        return Err(tr("This number does not exist in that country. Check it."));
     }
     Ok(parsed.format().mode(phonenumber::Mode::E164).to_string())
 }
@@ -168,7 +172,7 @@ pub async fn update_profile(
     } else {
         let found = places::resolve(pool, home_city).await?;
         if found.is_none() {
-            p.add("home_city", places::UNKNOWN_PLACE);
+            p.add("home_city", crate::i18n::tr(places::UNKNOWN_PLACE));
         }
         found
     };
@@ -215,7 +219,7 @@ pub async fn public_profile(pool: &PgPool, user_id: UserId) -> Result<PublicProf
     )
     .fetch_optional(pool)
     .await?
-    .ok_or_else(|| AppError::NotFound("There is no member at this address.".into()))?;
+    .ok_or_else(|| AppError::NotFound(tr("There is no member at this address.").into()))?;
     Ok(PublicProfile {
         id: r.id,
         display_name: r.display_name,
@@ -246,4 +250,24 @@ pub async fn set_time_zone(pool: &PgPool, user_id: UserId, tz: &str) -> Result<(
     .execute(pool)
     .await?;
     Ok(())
+}
+
+/// Remembers the member's language (for what is written to them, and their next browser).
+pub async fn set_locale(pool: &PgPool, user_id: UserId, locale: Locale) -> Result<(), AppError> {
+    sqlx::query!(
+        "UPDATE users SET locale = $2 WHERE id = $1 AND locale <> $2",
+        user_id as UserId,
+        locale.code()
+    )
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+/// The language a member chose (English when they never did).
+pub async fn locale(conn: &mut sqlx::PgConnection, user_id: UserId) -> Result<Locale, AppError> {
+    let code = sqlx::query_scalar!("SELECT locale FROM users WHERE id = $1", user_id as UserId)
+        .fetch_optional(conn)
+        .await?;
+    Ok(code.and_then(|c| Locale::parse(&c)).unwrap_or_default())
 }

@@ -5,6 +5,7 @@ use super::sessions;
 use super::tokens;
 use super::validate::{Email, NewPassword};
 use crate::error::AppError;
+use crate::i18n::tr;
 use crate::server::{email, ratelimit, Config};
 use crate::types::UserId;
 use sqlx::PgPool;
@@ -33,7 +34,8 @@ pub async fn request_password_reset(
     .await?
     {
         return Err(AppError::TooManyRequests(
-            "Too many reset requests from your network in the last hour. Try again later.".into(),
+            tr("Too many reset requests from your network in the last hour. Try again later.")
+                .into(),
         ));
     }
     // Past the limit for one address, nothing more is sent; the answer stays the same.
@@ -51,15 +53,12 @@ pub async fn request_password_reset(
     if let Some(u) = user {
         let token = tokens::issue(&mut tx, u.id, "reset_password", RESET_LINK_LIFETIME).await?;
         let link = format!("{}/reset-password?token={token}", config.public_url);
-        let body = format!(
-            "Hi {},\n\nSomeone (hopefully you) asked to reset your Carry password. Choose a new one here:\n\n{link}\n\n\
-             The link works once, for 1 hour. If you did not ask, ignore this email: your password stays as it is.",
-            u.display_name
-        );
+        let body = crate::trf!("Hi {},\n\nSomeone (hopefully you) asked to reset your Carry password. Choose a new one here:\n\n{}\n\n\
+             The link works once, for 1 hour. If you did not ask, ignore this email: your password stays as it is.", u.display_name, link);
         email::enqueue(
             &mut *tx,
             email.as_str(),
-            "Reset your Carry password",
+            tr("Reset your Carry password"),
             &body,
             "reset_password",
         )
@@ -88,12 +87,12 @@ pub async fn reset_password(
     .await?;
     let Some(t) = row else {
         return Err(AppError::NotFound(
-            "This reset link is not valid. Ask for a new one.".into(),
+            tr("This reset link is not valid. Ask for a new one.").into(),
         ));
     };
     if t.used || t.expired {
         return Err(AppError::Conflict(
-            "This reset link has expired or was already used. Ask for a new one.".into(),
+            tr("This reset link has expired or was already used. Ask for a new one.").into(),
         ));
     }
     let pw = NewPassword::parse(new_password, &t.email, &t.display_name)

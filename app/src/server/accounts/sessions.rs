@@ -4,6 +4,7 @@
 
 use super::tokens;
 use crate::error::AppError;
+use crate::i18n::tr;
 use crate::server::time;
 use crate::types::accounts::{CurrentUser, SessionInfo};
 use crate::types::{Role, UserId};
@@ -155,7 +156,9 @@ pub async fn revoke(pool: &PgPool, user_id: UserId, session_id: Uuid) -> Result<
     .execute(pool)
     .await?;
     if done.rows_affected() == 0 {
-        return Err(AppError::NotFound("That session has already ended.".into()));
+        return Err(AppError::NotFound(
+            tr("That session has already ended.").into(),
+        ));
     }
     Ok(())
 }
@@ -180,7 +183,7 @@ pub async fn revoke_all(
 /// "Chrome on Linux" from a user-agent string, good enough to recognise one's own devices.
 pub fn describe_device(ua: &str) -> String {
     if ua.is_empty() {
-        return "Unknown device".into();
+        return tr("Unknown device").into();
     }
     let browser = [
         ("Edg/", "Edge"),

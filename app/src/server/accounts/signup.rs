@@ -6,6 +6,7 @@ use super::sessions::{self, LoggedIn};
 use super::tokens;
 use super::validate::{field, DisplayName, Email, NewPassword};
 use crate::error::{AppError, Problems};
+use crate::i18n::tr;
 use crate::server::{email, ratelimit, Config};
 use crate::types::UserId;
 use sqlx::PgPool;
@@ -59,18 +60,19 @@ pub async fn sign_up(
     .await?
     {
         return Err(AppError::TooManyRequests(
-            "Too many sign-ups from your network in the last hour. Try again later.".into(),
+            tr("Too many sign-ups from your network in the last hour. Try again later.").into(),
         ));
     }
     // Hashing takes the same time whether or not the address is taken.
     let hash = password::hash(pw.into_inner()).await?;
     let mut tx = pool.begin().await?;
     let inserted = sqlx::query_scalar!(
-        r#"INSERT INTO users (email, display_name, password_hash) VALUES ($1, $2, $3)
+        r#"INSERT INTO users (email, display_name, password_hash, locale) VALUES ($1, $2, $3, $4)
            ON CONFLICT (email) DO NOTHING RETURNING id AS "id: UserId""#,
         email.as_str(),
         name.as_str(),
-        hash
+        hash,
+        crate::i18n::current().code()
     )
     .fetch_optional(&mut *tx)
     .await?;
@@ -93,16 +95,16 @@ async fn send_already_a_member(
     config: &Config,
     to: &str,
 ) -> Result<(), AppError> {
-    let body = format!(
+    let body = crate::trf!(
         "Hello,\n\nSomeone (hopefully you) tried to create a Carry account with this address, \
-         which already has one.\n\nLog in: {url}/login\nForgot your password? {url}/forgot-password\n\n\
+         which already has one.\n\nLog in: {0}/login\nForgot your password? {0}/forgot-password\n\n\
          If it was not you, you can ignore this email: nothing changed.",
-        url = config.public_url
+        config.public_url
     );
     email::enqueue(
         &mut *tx,
         to,
-        "You already have a Carry account",
+        tr("You already have a Carry account"),
         &body,
         "already_member",
     )
@@ -118,14 +120,16 @@ async fn send_verification(
 ) -> Result<(), AppError> {
     let token = tokens::issue(&mut *tx, user_id, "verify_email", VERIFY_LINK_LIFETIME).await?;
     let link = format!("{}/verify-email?token={token}", config.public_url);
-    let body = format!(
-        "Hi {name},\n\nConfirm your email address for Carry by opening this link:\n\n{link}\n\n\
-         The link works for 24 hours. If you did not sign up, ignore this email."
+    let body = crate::trf!(
+        "Hi {},\n\nConfirm your email address for Carry by opening this link:\n\n{}\n\n\
+         The link works for 24 hours. If you did not sign up, ignore this email.",
+        name,
+        link
     );
     email::enqueue(
         &mut *tx,
         to,
-        "Confirm your email for Carry",
+        tr("Confirm your email for Carry"),
         &body,
         "verify_email",
     )
@@ -149,7 +153,7 @@ pub async fn resend_verification(
     .await?;
     if u.verified {
         return Err(AppError::Conflict(
-            "Your email address is already confirmed.".into(),
+            tr("Your email address is already confirmed.").into(),
         ));
     }
     let recent = sqlx::query_scalar!(
@@ -161,7 +165,7 @@ pub async fn resend_verification(
     .await?;
     if recent >= 5 {
         return Err(AppError::TooManyRequests(
-            "We've sent several links in the last hour. Check your inbox and spam folder, or try again later.".into(),
+            tr("We've sent several links in the last hour. Check your inbox and spam folder, or try again later.").into(),
         ));
     }
     send_verification(&mut tx, config, user_id, &u.email, &u.display_name).await?;
@@ -189,7 +193,7 @@ pub async fn verify_email(
     .await?;
     let Some(t) = row else {
         return Err(AppError::NotFound(
-            "This verification link is not valid. Check that you copied all of it.".into(),
+            tr("This verification link is not valid. Check that you copied all of it.").into(),
         ));
     };
     if t.used {
@@ -197,7 +201,7 @@ pub async fn verify_email(
     }
     if t.expired {
         return Err(AppError::Conflict(
-            "This verification link has expired. Log in and ask for a new one.".into(),
+            tr("This verification link has expired. Log in and ask for a new one.").into(),
         ));
     }
     sqlx::query!(
@@ -239,4 +243,4 @@ pub async fn require_confirmed(
     }
 }
 
-pub const NOT_CONFIRMED: &str = "Confirm your email address first (open the link we emailed you): until then you can browse, but not book, carry or move money.";
+pub const NOT_CONFIRMED: &str = crate::i18n::key("Confirm your email address first (open the link we emailed you): until then you can browse, but not book, carry or move money.");

@@ -9,6 +9,7 @@ use super::password;
 use super::sessions::{self, LoggedIn};
 use super::tokens;
 use crate::error::AppError;
+use crate::i18n::tr;
 use crate::server::{audit, ratelimit};
 use crate::types::accounts::TwoFactorState;
 use crate::types::UserId;
@@ -24,10 +25,12 @@ pub const RECOVERY_CODES: usize = 10;
 /// Tries at turning two-factor off (right or wrong) per 15 minutes.
 pub const DISABLE_TRIES: i64 = 5;
 
-pub const WRONG_CODE: &str =
-    "That code is not right. Enter the 6-digit code your app shows now, or a recovery code.";
-pub const CHALLENGE_GONE: &str =
-    "This sign-in has expired (it lasts 5 minutes). Log in again with your password.";
+pub const WRONG_CODE: &str = crate::i18n::key(
+    "That code is not right. Enter the 6-digit code your app shows now, or a recovery code.",
+);
+pub const CHALLENGE_GONE: &str = crate::i18n::key(
+    "This sign-in has expired (it lasts 5 minutes). Log in again with your password.",
+);
 
 fn totp(secret: &[u8], account: &str) -> Result<Totp, AppError> {
     Builder::new()
@@ -115,7 +118,9 @@ pub async fn start(pool: &PgPool, user: UserId) -> Result<(), AppError> {
     .execute(pool)
     .await?;
     if done.rows_affected() == 0 {
-        return Err(AppError::Conflict("Two-factor login is already on.".into()));
+        return Err(AppError::Conflict(
+            tr("Two-factor login is already on.").into(),
+        ));
     }
     Ok(())
 }
@@ -132,7 +137,9 @@ pub async fn confirm(pool: &PgPool, user: UserId, code: &str) -> Result<Vec<Stri
     .fetch_one(&mut *tx)
     .await?;
     if r.totp_secret.is_some() {
-        return Err(AppError::Conflict("Two-factor login is already on.".into()));
+        return Err(AppError::Conflict(
+            tr("Two-factor login is already on.").into(),
+        ));
     }
     let Some(pending) = r.totp_pending else {
         return Err(AppError::validation(
@@ -141,7 +148,7 @@ pub async fn confirm(pool: &PgPool, user: UserId, code: &str) -> Result<Vec<Stri
         ));
     };
     let Some(step) = step_of(&pending, &r.email, code)? else {
-        return Err(AppError::validation("code", WRONG_CODE));
+        return Err(AppError::validation("code", crate::i18n::tr(WRONG_CODE)));
     };
     sqlx::query!(
         "UPDATE users SET totp_secret = totp_pending, totp_pending = NULL, totp_last_step = $2,
@@ -302,7 +309,7 @@ pub async fn complete_login(
         if lockout::finish_attempt(pool, &c.email, attempt, false).await? >= LOCKOUT_FAILURES {
             return Err(AppError::TooManyRequests(LOCKED_OUT.into()));
         }
-        return Err(AppError::validation("code", WRONG_CODE));
+        return Err(AppError::validation("code", crate::i18n::tr(WRONG_CODE)));
     }
     let spent = sqlx::query!(
         "UPDATE login_challenges SET used_at = now() WHERE token_hash = $1 AND used_at IS NULL",
@@ -333,7 +340,7 @@ pub async fn disable(
     let bucket = format!("two-factor-off:{user}");
     if !ratelimit::hit(pool, &bucket, DISABLE_TRIES, LOCKOUT_WINDOW).await? {
         return Err(AppError::TooManyRequests(
-            "Too many tries. Wait 15 minutes.".into(),
+            tr("Too many tries. Wait 15 minutes.").into(),
         ));
     }
     let hash = sqlx::query_scalar!(
@@ -362,7 +369,7 @@ pub async fn disable(
     )
     .await?
     {
-        return Err(AppError::validation("code", WRONG_CODE));
+        return Err(AppError::validation("code", crate::i18n::tr(WRONG_CODE)));
     }
     turn_off(&mut tx, user).await?;
     tx.commit().await?;
@@ -398,10 +405,10 @@ pub async fn admin_reset(pool: &PgPool, admin: UserId, user: UserId) -> Result<(
     )
     .fetch_optional(&mut *tx)
     .await?
-    .ok_or_else(|| AppError::NotFound("There is no such member.".into()))?;
+    .ok_or_else(|| AppError::NotFound(tr("There is no such member.").into()))?;
     if !on {
         return Err(AppError::Conflict(
-            "This member does not use two-factor login.".into(),
+            tr("This member does not use two-factor login.").into(),
         ));
     }
     turn_off(&mut tx, user).await?;

@@ -1,6 +1,7 @@
 //! Parse, don't validate: an `Email` or `NewPassword` that exists is a valid one.
 
 use crate::error::Problems;
+use crate::i18n::tr;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Email(String);
@@ -10,13 +11,13 @@ impl Email {
     pub fn parse(raw: &str) -> Result<Email, &'static str> {
         let e = raw.trim().to_lowercase();
         if e.is_empty() {
-            return Err("Enter your email address.");
+            return Err(tr("Enter your email address."));
         }
         if e.len() > 254 {
-            return Err("That email address is too long.");
+            return Err(tr("That email address is too long."));
         }
         let Some((local, domain)) = e.split_once('@') else {
-            return Err("Enter a valid email address, like name@example.com.");
+            return Err(tr("Enter a valid email address, like name@example.com."));
         };
         let ok = !local.is_empty()
             && !domain.contains('@')
@@ -27,7 +28,7 @@ impl Email {
         if ok {
             Ok(Email(e))
         } else {
-            Err("Enter a valid email address, like name@example.com.")
+            Err(tr("Enter a valid email address, like name@example.com."))
         }
     }
     pub fn as_str(&self) -> &str {
@@ -126,10 +127,10 @@ impl NewPassword {
     pub fn parse(raw: &str, email: &str, name: &str) -> Result<NewPassword, &'static str> {
         let n = raw.chars().count();
         if n < MIN_PASSWORD {
-            return Err("Use at least 10 characters.");
+            return Err(tr("Use at least 10 characters."));
         }
         if n > MAX_PASSWORD {
-            return Err("Use at most 128 characters.");
+            return Err(tr("Use at most 128 characters."));
         }
         let lower = raw.to_lowercase();
         if COMMON.contains(&lower.as_str())
@@ -137,7 +138,9 @@ impl NewPassword {
                 .chars()
                 .all(|c| c == lower.chars().next().unwrap_or(' '))
         {
-            return Err("That password is too common. Choose something harder to guess.");
+            return Err(tr(
+                "That password is too common. Choose something harder to guess.",
+            ));
         }
         let email = email.trim().to_lowercase();
         let local = email.split('@').next().unwrap_or("");
@@ -145,7 +148,7 @@ impl NewPassword {
             || (!local.is_empty() && lower == local)
             || lower == name.trim().to_lowercase()
         {
-            return Err("Don't use your email or name as your password.");
+            return Err(tr("Don't use your email or name as your password."));
         }
         Ok(NewPassword(raw.to_string()))
     }
@@ -161,13 +164,13 @@ impl DisplayName {
     pub fn parse(raw: &str) -> Result<DisplayName, &'static str> {
         let n = raw.trim();
         if n.is_empty() {
-            return Err("Enter the name other members will see.");
+            return Err(tr("Enter the name other members will see."));
         }
         if n.chars().count() > 60 {
-            return Err("Keep your name to 60 characters.");
+            return Err(tr("Keep your name to 60 characters."));
         }
         if n.chars().any(|c| c.is_control()) {
-            return Err("Your name has characters we can't show.");
+            return Err(tr("Your name has characters we can't show."));
         }
         Ok(DisplayName(n.to_string()))
     }

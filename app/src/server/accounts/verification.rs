@@ -3,6 +3,7 @@
 //! dropped) and served only to admins.
 
 use crate::error::AppError;
+use crate::i18n::tr;
 use crate::server::notifications::{self, Note};
 use crate::server::{audit, images, time};
 use crate::types::accounts::{VerificationItem, VerificationState};
@@ -60,12 +61,12 @@ pub async fn submit(
     match state(pool, user).await? {
         VerificationState::Approved => {
             return Err(AppError::Conflict(
-                "Your identity is already verified.".into(),
+                tr("Your identity is already verified.").into(),
             ))
         }
         VerificationState::Pending => {
             return Err(AppError::Conflict(
-                "Your photos are already waiting for a check.".into(),
+                tr("Your photos are already waiting for a check.").into(),
             ))
         }
         _ => {}
@@ -75,7 +76,7 @@ pub async fn submit(
         .map_err(|e| AppError::validation("files", format!("ID document: {e}")))?;
     let b = images::process_upload(selfie)
         .await
-        .map_err(|e| AppError::validation("files", format!("Selfie: {e}")))?;
+        .map_err(|e| AppError::validation("files", crate::trf!("Selfie: {}", e)))?;
     let processed = (a.full, b.full);
     let id = Uuid::new_v4();
     let d = dir(upload_dir);
@@ -97,7 +98,7 @@ pub async fn submit(
     .await?;
     if inserted.rows_affected() == 0 {
         return Err(AppError::Conflict(
-            "Your photos are already waiting for a check.".into(),
+            tr("Your photos are already waiting for a check.").into(),
         ));
     }
     Ok(())
@@ -155,9 +156,9 @@ pub async fn decide(
     )
     .fetch_optional(&mut *tx)
     .await?
-    .ok_or_else(|| AppError::NotFound("No such request.".into()))?;
+    .ok_or_else(|| AppError::NotFound(tr("No such request.").into()))?;
     if v.status != CheckStatus::Pending {
-        return Err(AppError::Conflict(format!(
+        return Err(AppError::Conflict(crate::trf!(
             "This request was already {}.",
             v.status.code()
         )));
@@ -185,28 +186,32 @@ pub async fn decide(
         .execute(&mut *tx)
         .await?;
     }
-    let (subject, body) = if approve {
-        (
-            "Your identity is verified".to_string(),
-            "Your ID was checked: the ID-verified badge is on your profile, and you can withdraw money.".to_string(),
+    let texts = || {
+        if approve {
+            (
+            tr("Your identity is verified").to_string(),
+            tr("Your ID was checked: the ID-verified badge is on your profile, and you can withdraw money.").to_string(),
         )
-    } else {
-        (
-            "We could not verify your identity".to_string(),
-            format!("Your ID photos were not accepted: {reason}. You can send new ones from your wallet."),
-        )
+        } else {
+            (
+                tr("We could not verify your identity").to_string(),
+                crate::trf!(
+                    "Your ID photos were not accepted: {}. You can send new ones from your wallet.",
+                    reason
+                ),
+            )
+        }
     };
-    notifications::notify(
-        &mut tx,
-        v.user_id,
+    notifications::notify(&mut tx, v.user_id, || {
+        let (title, body) = texts();
         Note {
             kind: NotificationKind::IdCheck,
-            title: &subject,
-            body: &body,
-            link: "/account/verification",
+            title,
+            body,
+            link: "/account/verification".to_string(),
             dedupe: None,
-        },
-    )
+        }
+    })
     .await?;
     audit::record(
         &mut tx,

@@ -161,8 +161,8 @@ async fn load(pool: &PgPool, ids: &[i64], tz: &str) -> Result<Vec<TxItem>, AppEr
         };
         let currency = Currency::parse(e.currency.trim()).unwrap_or(Currency::Eur);
         let account = match e.kind.as_str() {
-            "user" => format!("Wallet of {}", e.name.unwrap_or_default()),
-            "escrow" => format!(
+            "user" => crate::trf!("Wallet of {}", e.name.unwrap_or_default()),
+            "escrow" => crate::trf!(
                 "Escrow of {}",
                 e.tracking
                     .or_else(|| e.booking_id.map(|b| b.to_string()))

@@ -7,6 +7,7 @@ pub mod settings;
 pub mod users;
 
 use crate::error::AppError;
+use crate::i18n::tr;
 use crate::server::bookings::overdue;
 use crate::server::jobs::{self, JobKind};
 use crate::server::{audit, time};
@@ -105,7 +106,7 @@ pub async fn retry_job(pool: &PgPool, admin: UserId, id: i64) -> Result<(), AppE
     let mut tx = pool.begin().await?;
     if !jobs::retry(&mut *tx, id).await? {
         return Err(AppError::Conflict(
-            "This job is not failed any more (it was retried already).".into(),
+            tr("This job is not failed any more (it was retried already).").into(),
         ));
     }
     let subject = format!("job:{id}");
@@ -127,7 +128,7 @@ pub async fn retry_email(pool: &PgPool, admin: UserId, id: i64) -> Result<(), Ap
     let mut tx = pool.begin().await?;
     if !crate::server::email::retry(&mut tx, id).await? {
         return Err(AppError::Conflict(
-            "This email has not failed (it was sent, or is still being tried).".into(),
+            tr("This email has not failed (it was sent, or is still being tried).").into(),
         ));
     }
     audit::record(

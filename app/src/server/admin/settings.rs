@@ -5,6 +5,7 @@
 //! for any instance that keeps them in memory.
 
 use crate::error::{printable, AppError};
+use crate::i18n::tr;
 use crate::server::audit;
 use crate::server::settings::{self, Settings, EDITABLE};
 use crate::types::admin::{RiskLists, RiskRuleItem, SettingItem};
@@ -120,7 +121,7 @@ pub async fn set_risk_rule(
     )
     .fetch_optional(&mut *tx)
     .await?
-    .ok_or_else(|| AppError::NotFound("There is no such risk rule.".into()))?;
+    .ok_or_else(|| AppError::NotFound(tr("There is no such risk rule.").into()))?;
     let param = match (before.param, param.trim()) {
         (None, _) => None,
         (Some(_), raw) => match raw.parse::<i64>() {

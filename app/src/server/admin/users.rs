@@ -3,6 +3,7 @@
 //! suspend and ban are `moderation::act`. Every change is written to the audit log.
 
 use crate::error::AppError;
+use crate::i18n::tr;
 use crate::server::accounts::sessions;
 use crate::server::bookings::view as bookings;
 use crate::server::moderation::standing;
@@ -63,7 +64,7 @@ pub async fn member(
     )
     .fetch_optional(pool)
     .await?
-    .ok_or_else(|| AppError::NotFound("There is no member with this id.".into()))?;
+    .ok_or_else(|| AppError::NotFound(tr("There is no member with this id.").into()))?;
     let history = sqlx::query!(
         r#"SELECT a.created_at, a.action, coalesce(u.display_name, 'Carry') AS "by!",
                   coalesce(a.after ->> 'reason', '') AS "reason!"
@@ -124,7 +125,9 @@ pub async fn revoke_session(
     .execute(&mut *tx)
     .await?;
     if done.rows_affected() == 0 {
-        return Err(AppError::NotFound("That session has already ended.".into()));
+        return Err(AppError::NotFound(
+            tr("That session has already ended.").into(),
+        ));
     }
     let after = serde_json::json!({ "session": session.to_string() }).to_string();
     audit::record(
@@ -150,7 +153,7 @@ pub async fn set_role(
 ) -> Result<(), AppError> {
     if admin == member {
         return Err(AppError::Conflict(
-            "You cannot change your own role: ask another admin.".into(),
+            tr("You cannot change your own role: ask another admin.").into(),
         ));
     }
     let mut tx = pool.begin().await?;
@@ -161,13 +164,13 @@ pub async fn set_role(
     )
     .fetch_optional(&mut *tx)
     .await?
-    .ok_or_else(|| AppError::NotFound("There is no member with this id.".into()))?;
+    .ok_or_else(|| AppError::NotFound(tr("There is no member with this id.").into()))?;
     if r.role == role {
         return Ok(());
     }
     if r.status == UserStatus::Banned {
         return Err(AppError::Conflict(
-            "This account is banned: it cannot become an admin.".into(),
+            tr("This account is banned: it cannot become an admin.").into(),
         ));
     }
     sqlx::query!(

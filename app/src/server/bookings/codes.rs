@@ -5,6 +5,7 @@
 
 use super::store::BookingRow;
 use crate::error::AppError;
+use crate::i18n::tr;
 use crate::server::{email, time};
 use crate::types::{BookingId, CodeKind};
 use ::time::{Duration, OffsetDateTime};
@@ -81,16 +82,20 @@ pub async fn on_accept(
     .fetch_one(&mut *conn)
     .await?;
     if !recipient.recipient_is_sender && !recipient.recipient_email.is_empty() {
-        let body = format!(
+        let body = crate::trf!(
             "Hello {},\n\nA parcel (\"{}\") is on its way to you with a Carry traveler.\n\n\
-             Your delivery code is {delivery}. Give it to the traveler only when you have the \
-             parcel in your hands.\n\nFollow it: {public_url}/track?number={tracking}\n",
-            recipient.recipient_name, recipient.title
+             Your delivery code is {}. Give it to the traveler only when you have the \
+             parcel in your hands.\n\nFollow it: {}/track?number={}\n",
+            recipient.recipient_name,
+            recipient.title,
+            delivery,
+            public_url,
+            tracking
         );
         email::enqueue(
             &mut *conn,
             &recipient.recipient_email,
-            "Your delivery code for a Carry parcel",
+            tr("Your delivery code for a Carry parcel"),
             &body,
             "delivery_code",
         )
@@ -132,7 +137,7 @@ pub async fn check(
         return Err(conflict("This code was already used."));
     }
     if let Some(until) = row.locked_until.filter(|u| *u > now) {
-        return Err(AppError::TooManyRequests(format!(
+        return Err(AppError::TooManyRequests(crate::trf!(
             "Too many wrong codes. Code entry is locked until {}.",
             time::datetime(until)
         )));
@@ -182,10 +187,7 @@ async fn wrong(
         )
         .execute(&mut *conn)
         .await?;
-        return Ok(Check::Wrong(AppError::TooManyRequests(format!(
-            "That code is wrong. After {WRONG_CODES_BEFORE_LOCK} wrong codes, code entry is locked for {LOCK_MINUTES} minutes (until {}).",
-            time::datetime(until)
-        ))));
+        return Ok(Check::Wrong(AppError::TooManyRequests(crate::trf!("That code is wrong. After {} wrong codes, code entry is locked for {} minutes (until {}).", WRONG_CODES_BEFORE_LOCK, LOCK_MINUTES, time::datetime(until)))));
     }
     sqlx::query!(
         "UPDATE handoff_codes SET failed_attempts = $3 WHERE booking_id = $1 AND kind = $2",
@@ -198,9 +200,11 @@ async fn wrong(
     let left = WRONG_CODES_BEFORE_LOCK - failed;
     Ok(Check::Wrong(AppError::validation(
         "code",
-        format!(
-            "That code is wrong. {left} more {} before entry locks for {LOCK_MINUTES} minutes.",
-            if left == 1 { "try" } else { "tries" }
+        crate::trf!(
+            "That code is wrong. {} more {} before entry locks for {} minutes.",
+            left,
+            if left == 1 { tr("try") } else { tr("tries") },
+            LOCK_MINUTES
         ),
     )))
 }

@@ -6,6 +6,7 @@
 use super::rules::late_cancel_fee;
 use super::store::{self, BookingRow};
 use crate::error::AppError;
+use crate::i18n::{key, tr};
 use crate::server::jobs::{self, JobKind};
 use crate::server::money::{escrow, ledger};
 use crate::server::settings;
@@ -48,9 +49,9 @@ pub async fn finish(
     store::event(conn, b.id, actor, kind, None, note).await?;
     // Declining has its own message; the other ends are told to whoever did not do it.
     let told = match status {
-        BookingStatus::Expired => "A booking request expired without an answer. Any payment for it is back in the sender's wallet.",
-        BookingStatus::Withdrawn => "A booking request was withdrawn. Any payment for it is back in the sender's wallet.",
-        BookingStatus::Closed => "A booking request was closed: the parcel or the trip changed. Any payment for it is back in the sender's wallet.",
+        BookingStatus::Expired => key("A booking request expired without an answer. Any payment for it is back in the sender's wallet."),
+        BookingStatus::Withdrawn => key("A booking request was withdrawn. Any payment for it is back in the sender's wallet."),
+        BookingStatus::Closed => key("A booking request was closed: the parcel or the trip changed. Any payment for it is back in the sender's wallet."),
         _ => return Ok(()),
     };
     for side in [Side::Sender, Side::Traveler] {
@@ -62,15 +63,13 @@ pub async fn finish(
         if actor == Some(user) {
             continue;
         }
-        let subject = format!("A booking request ended: {}", status.label().to_lowercase());
-        store::notify(
-            conn,
-            b.id,
-            side,
-            NotificationKind::BookingEnded,
-            &subject,
-            told,
-        )
+        store::notify(conn, b.id, side, NotificationKind::BookingEnded, || {
+            let what = status.label().to_lowercase();
+            (
+                crate::trf!("A booking request ended: {}", what),
+                tr(told).to_string(),
+            )
+        })
         .await?;
     }
     Ok(())
@@ -142,8 +141,7 @@ pub async fn close_for_trip(
                     b.id,
                     Side::Sender,
                     NotificationKind::BookingCancelled,
-                    "Your booking was cancelled",
-                    "The traveler cancelled the trip. Your parcel is open for booking again.",
+                    || (tr("Your booking was cancelled").to_string(), tr("The traveler cancelled the trip. Your parcel is open for booking again.").to_string()),
                 )
                 .await?;
             }
@@ -215,12 +213,12 @@ async fn end_before_pickup(
         BookingStatus::Accepted => {}
         BookingStatus::PickedUp | BookingStatus::Delivered => {
             return Err(AppError::Conflict(
-                "The parcel was picked up: it can no longer be cancelled. If something went wrong, open a dispute.".into(),
+                tr("The parcel was picked up: it can no longer be cancelled. If something went wrong, open a dispute.").into(),
             ))
         }
         _ => {
             return Err(AppError::Conflict(
-                "Only an accepted booking can be cancelled; a pending request can be withdrawn or declined.".into(),
+                tr("Only an accepted booking can be cancelled; a pending request can be withdrawn or declined.").into(),
             ))
         }
     }
@@ -230,12 +228,12 @@ async fn end_before_pickup(
         0
     };
     let memo = match (refusal, side) {
-        (true, _) => "Refund: the traveler refused the parcel at pickup",
+        (true, _) => tr("Refund: the traveler refused the parcel at pickup"),
         (false, Side::Sender) if keep > 0 => {
             "Refund minus the service fee: cancelled within 24 hours of departure"
         }
-        (false, Side::Sender) => "Refund: you cancelled the booking",
-        (false, Side::Traveler) => "Refund: the traveler cancelled the booking",
+        (false, Side::Sender) => tr("Refund: you cancelled the booking"),
+        (false, Side::Traveler) => tr("Refund: the traveler cancelled the booking"),
     };
     cancel_accepted(&mut tx, &b, keep, memo).await?;
     if side == Side::Traveler && !refusal {
@@ -247,17 +245,12 @@ async fn end_before_pickup(
         EventKind::Cancelled
     };
     store::event(&mut tx, id, Some(actor), kind, None, reason.trim()).await?;
-    let reason = if reason.trim().is_empty() {
-        "none given"
-    } else {
-        reason.trim()
-    };
     let (subject, body) = if refusal {
-        ("The traveler refused your parcel", "The traveler refused the parcel at pickup; your money is back in your wallet and the parcel is open for booking again.")
+        (key("The traveler refused your parcel"), key("The traveler refused the parcel at pickup; your money is back in your wallet and the parcel is open for booking again."))
     } else {
         (
-            "A booking was cancelled",
-            "A booking of yours on Carry was cancelled before pickup.",
+            key("A booking was cancelled"),
+            key("A booking of yours on Carry was cancelled before pickup."),
         )
     };
     store::notify(
@@ -265,8 +258,16 @@ async fn end_before_pickup(
         id,
         side.other(),
         NotificationKind::BookingCancelled,
-        subject,
-        &format!("{body} Reason: {reason}"),
+        || {
+            let reason = match reason.trim() {
+                "" => tr("none given"),
+                given => given,
+            };
+            (
+                tr(subject).to_string(),
+                crate::trf!("{} Reason: {}", tr(body), reason),
+            )
+        },
     )
     .await?;
     tx.commit().await?;
@@ -311,17 +312,15 @@ pub async fn expire_unpicked(conn: &mut PgConnection, id: BookingId) -> Result<b
         "Refund: the parcel was not picked up before the trip left",
     )
     .await?;
-    let note = "The parcel was not picked up before the trip left.";
+    let note = key("The parcel was not picked up before the trip left.");
     store::event(conn, id, None, EventKind::Cancelled, None, note).await?;
     for side in [Side::Sender, Side::Traveler] {
-        store::notify(
-            conn,
-            id,
-            side,
-            NotificationKind::BookingCancelled,
-            "A booking ended without pickup",
-            &format!("{note} The sender's payment is back in their wallet."),
-        )
+        store::notify(conn, id, side, NotificationKind::BookingCancelled, || {
+            (
+                tr("A booking ended without pickup").to_string(),
+                crate::trf!("{} The sender's payment is back in their wallet.", tr(note)),
+            )
+        })
         .await?;
     }
     Ok(true)
@@ -358,7 +357,7 @@ async fn complete(
     }
     if b.status != BookingStatus::Delivered {
         return Err(AppError::Conflict(
-            "Only a delivered booking can be completed.".into(),
+            tr("Only a delivered booking can be completed.").into(),
         ));
     }
     escrow::release(conn, b.id, b.traveler_id, b.currency, b.charges()).await?;
@@ -397,11 +396,15 @@ async fn complete(
         b.id,
         Side::Traveler,
         NotificationKind::Completed,
-        "You were paid for a delivery",
-        &format!(
-            "The delivery is complete: {} is in your Carry wallet.",
-            b.price()
-        ),
+        || {
+            (
+                tr("You were paid for a delivery").to_string(),
+                crate::trf!(
+                    "The delivery is complete: {} is in your Carry wallet.",
+                    b.price()
+                ),
+            )
+        },
     )
     .await?;
     Ok(true)
@@ -421,7 +424,7 @@ pub async fn confirm(pool: &PgPool, sender: UserId, id: BookingId) -> Result<(),
     let (b, _) = store::lock_chain_as(&mut tx, sender, id, Side::Sender).await?;
     if store::disputed(&mut tx, id).await? {
         return Err(AppError::Conflict(
-            "A dispute is open: Carry's team settles the payment.".into(),
+            tr("A dispute is open: Carry's team settles the payment.").into(),
         ));
     }
     complete(&mut tx, &b, Some(sender)).await?;

@@ -5,6 +5,7 @@
 use super::codes::{self, Check};
 use super::store;
 use crate::error::AppError;
+use crate::i18n::tr;
 use crate::server::images;
 use crate::server::jobs::{self, JobKind};
 use crate::server::settings;
@@ -41,7 +42,7 @@ pub async fn pick_up(
     }
     if b.status != BookingStatus::Accepted {
         return Err(AppError::Conflict(
-            "This booking is not waiting for pickup.".into(),
+            tr("This booking is not waiting for pickup.").into(),
         ));
     }
     if !inspection.contents_match || !inspection.nothing_prohibited {
@@ -82,8 +83,13 @@ pub async fn pick_up(
         id,
         Side::Sender,
         NotificationKind::PickedUp,
-        "Your parcel was picked up",
-        "The traveler checked your parcel and took it. Follow it from your booking.",
+        || {
+            (
+                tr("Your parcel was picked up").to_string(),
+                tr("The traveler checked your parcel and took it. Follow it from your booking.")
+                    .to_string(),
+            )
+        },
     )
     .await?;
     tx.commit().await?;
@@ -108,7 +114,7 @@ pub async fn deliver(
     }
     if b.status != BookingStatus::PickedUp {
         return Err(AppError::Conflict(
-            "This booking is not on its way: pick the parcel up first.".into(),
+            tr("This booking is not on its way: pick the parcel up first.").into(),
         ));
     }
     if let Check::Wrong(e) = codes::check(&mut tx, id, CodeKind::Delivery, code).await? {
@@ -137,12 +143,8 @@ pub async fn deliver(
         id,
         Side::Sender,
         NotificationKind::Delivered,
-        "Your parcel was delivered",
-        &format!(
-            "The traveler delivered your parcel. Confirm receipt from your booking; otherwise \
-             it completes by itself in {} hours.",
-            s.completion_hours
-        ),
+        || (tr("Your parcel was delivered").to_string(), crate::trf!("The traveler delivered your parcel. Confirm receipt from your booking; otherwise \
+             it completes by itself in {} hours.", s.completion_hours)),
     )
     .await?;
     tx.commit().await?;
@@ -168,7 +170,7 @@ pub async fn deliver_with_photo(
     };
     let jpeg = images::process_upload(bytes)
         .await
-        .map_err(|e| AppError::validation("photo", format!("Photo: {e}")))?
+        .map_err(|e| AppError::validation("photo", crate::trf!("Photo: {}", e)))?
         .full;
     let name = format!("{id}-{}.jpg", Uuid::new_v4());
     let dir = delivery_dir(upload_dir);
@@ -205,5 +207,5 @@ pub async fn delivery_photo_file(
     .fetch_one(pool)
     .await?;
     name.map(|n| delivery_dir(upload_dir).join(n))
-        .ok_or_else(|| AppError::NotFound("No photo was attached to this delivery.".into()))
+        .ok_or_else(|| AppError::NotFound(tr("No photo was attached to this delivery.").into()))
 }

@@ -8,6 +8,7 @@ use super::end;
 use super::rules::{self, expiry, parse_price, require_turn};
 use super::store::{self, BookingRow};
 use crate::error::AppError;
+use crate::i18n::tr;
 use crate::server::accounts::signup;
 use crate::server::accounts::verification::id_verified;
 use crate::server::jobs::{self, JobKind};
@@ -50,14 +51,10 @@ async fn require_id_for_value(
     let send = s.rates.euros(s.id_required_send_units, parcel.currency);
     let carry = s.rates.euros(s.id_required_carry_units, parcel.currency);
     if declared > send.minor && !id_verified(conn, parcel.sender_id).await? {
-        return Err(AppError::Conflict(format!(
-            "Parcels declared above {send} need a verified identity: the sender should verify theirs from the wallet page first."
-        )));
+        return Err(AppError::Conflict(crate::trf!("Parcels declared above {} need a verified identity: the sender should verify theirs from the wallet page first.", send)));
     }
     if declared > carry.minor && !id_verified(conn, traveler).await? {
-        return Err(AppError::Conflict(format!(
-            "Parcels declared above {carry} can only be carried by travelers with a verified identity: the traveler should verify theirs from the wallet page first."
-        )));
+        return Err(AppError::Conflict(crate::trf!("Parcels declared above {} can only be carried by travelers with a verified identity: the traveler should verify theirs from the wallet page first.", carry)));
     }
     Ok(())
 }
@@ -136,7 +133,7 @@ pub async fn propose(pool: &PgPool, actor: UserId, p: &Proposal) -> Result<Booki
         .await?;
     if !bookable {
         return Err(AppError::Conflict(
-            "This member cannot take bookings at the moment.".into(),
+            tr("This member cannot take bookings at the moment.").into(),
         ));
     }
     check_fit(&mut tx, &trip, &parcel, &s).await?;
@@ -174,7 +171,7 @@ pub async fn propose(pool: &PgPool, actor: UserId, p: &Proposal) -> Result<Booki
     .await?
     .ok_or_else(|| {
         AppError::Conflict(
-            "There is already an open request between this parcel and this trip.".into(),
+            tr("There is already an open request between this parcel and this trip.").into(),
         )
     })?;
     let kind = match p.side {
@@ -192,8 +189,12 @@ pub async fn propose(pool: &PgPool, actor: UserId, p: &Proposal) -> Result<Booki
         id,
         p.side.other(),
         NotificationKind::BookingRequested,
-        "New booking request",
-        "You have a new booking request on Carry.",
+        || {
+            (
+                tr("New booking request").to_string(),
+                tr("You have a new booking request on Carry.").to_string(),
+            )
+        },
     )
     .await?;
     idem::answer(&mut tx, actor, &p.key, &id).await?;
@@ -239,7 +240,7 @@ pub async fn accept(
     }
     require_turn(&b, side)?;
     if b.is_due() {
-        return Err(AppError::Conflict("This request has expired.".into()));
+        return Err(AppError::Conflict(tr("This request has expired.").into()));
     }
     let trip = trips::row(&mut *tx, b.trip_id).await?;
     let parcel = parcels::row(&mut *tx, b.parcel_id).await?;
@@ -261,7 +262,7 @@ pub async fn accept(
     }
     if !trips::reserve(&mut tx, b.trip_id, b.weight_g).await? {
         return Err(AppError::Conflict(
-            "This trip does not have enough room left for the parcel.".into(),
+            tr("This trip does not have enough room left for the parcel.").into(),
         ));
     }
     store::set_status(&mut tx, &b, BookingStatus::Accepted).await?;
@@ -287,8 +288,13 @@ pub async fn accept(
         id,
         side.other(),
         NotificationKind::BookingAccepted,
-        "Your booking was accepted",
-        "Your booking on Carry was accepted. Open it to see the contact details.",
+        || {
+            (
+                tr("Your booking was accepted").to_string(),
+                tr("Your booking on Carry was accepted. Open it to see the contact details.")
+                    .to_string(),
+            )
+        },
     )
     .await?;
     tx.commit().await?;
@@ -310,8 +316,12 @@ pub async fn decline(pool: &PgPool, actor: UserId, id: BookingId) -> Result<(), 
         id,
         side.other(),
         NotificationKind::BookingDeclined,
-        "Your booking request was declined",
-        "A booking request on Carry was declined.",
+        || {
+            (
+                tr("Your booking request was declined").to_string(),
+                tr("A booking request on Carry was declined.").to_string(),
+            )
+        },
     )
     .await?;
     tx.commit().await?;
@@ -341,16 +351,16 @@ pub async fn counter(
     }
     require_turn(&b, side)?;
     if b.is_due() {
-        return Err(AppError::Conflict("This request has expired.".into()));
+        return Err(AppError::Conflict(tr("This request has expired.").into()));
     }
     if b.counters >= s.max_counter_rounds {
-        return Err(AppError::Conflict(format!(
+        return Err(AppError::Conflict(crate::trf!(
             "After {} counter-offers, accept or decline.",
             s.max_counter_rounds
         )));
     }
     let new = parse_price(price, b.currency, &s)?
-        .ok_or_else(|| AppError::validation("price", "Enter the price you propose."))?;
+        .ok_or_else(|| AppError::validation("price", tr("Enter the price you propose.")))?;
     if new.minor == b.price_minor {
         return Err(AppError::validation(
             "price",
@@ -389,8 +399,12 @@ pub async fn counter(
         id,
         side.other(),
         NotificationKind::BookingCountered,
-        "A counter-offer on your booking",
-        &format!("A new price was proposed: {new}."),
+        || {
+            (
+                tr("A counter-offer on your booking").to_string(),
+                crate::trf!("A new price was proposed: {}.", new),
+            )
+        },
     )
     .await?;
     tx.commit().await?;
@@ -439,7 +453,7 @@ pub async fn withdraw(pool: &PgPool, actor: UserId, id: BookingId) -> Result<(),
     }
     if b.initiator != side {
         return Err(AppError::Conflict(
-            "Only the side that made the request can withdraw it; you can decline it.".into(),
+            tr("Only the side that made the request can withdraw it; you can decline it.").into(),
         ));
     }
     end::finish(&mut tx, &b, BookingStatus::Withdrawn, Some(actor), "").await?;

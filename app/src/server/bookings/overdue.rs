@@ -5,6 +5,7 @@
 
 use super::store;
 use crate::error::AppError;
+use crate::i18n::tr;
 use crate::server::time;
 use crate::types::{BookingId, EventKind, NotificationKind, Side, UserId};
 use ::time::{Duration, OffsetDateTime};
@@ -51,22 +52,19 @@ pub async fn flag_due(conn: &mut PgConnection) -> Result<u64, AppError> {
         }
         n += 1;
         store::event(conn, id, None, EventKind::Overdue, None, "").await?;
-        let body = format!(
-            "The parcel of booking {} should have been delivered by now. The payment stays \
+        let body = || {
+            crate::trf!(
+                "The parcel of booking {} should have been delivered by now. The payment stays \
              safely in escrow. Our team has been alerted and will contact you both to sort it \
              out. If the parcel reaches its recipient meanwhile, the traveler can still confirm \
              the delivery with the code.",
-            b.tracking_no.as_deref().unwrap_or("")
-        );
-        for side in [Side::Sender, Side::Traveler] {
-            store::notify(
-                conn,
-                id,
-                side,
-                NotificationKind::Overdue,
-                "A delivery is overdue",
-                &body,
+                b.tracking_no.as_deref().unwrap_or("")
             )
+        };
+        for side in [Side::Sender, Side::Traveler] {
+            store::notify(conn, id, side, NotificationKind::Overdue, || {
+                (tr("A delivery is overdue").to_string(), body())
+            })
             .await?;
         }
     }
@@ -126,7 +124,7 @@ pub async fn list(pool: &PgPool) -> Result<Vec<Overdue>, AppError> {
 /// What the booking page says about an overdue delivery, to both sides.
 pub fn notice(overdue_at: Option<OffsetDateTime>) -> Option<String> {
     overdue_at.map(|at| {
-        format!(
+        crate::trf!(
             "This delivery is overdue (flagged {}). The payment stays in escrow. Carry's team \
              was alerted and will contact you both; if the parcel reaches its recipient \
              meanwhile, the traveler confirms the delivery with the code as usual.",

@@ -3,6 +3,7 @@
 
 use super::store::BookingRow;
 use crate::error::AppError;
+use crate::i18n::tr;
 use crate::server::settings::Settings;
 use crate::types::{BookingStatus, Currency, Money, Side};
 use ::time::{Duration, OffsetDateTime};
@@ -14,7 +15,7 @@ pub const LATE_CANCEL: Duration = Duration::hours(24);
 pub const MAX_PRICE_EUROS: i64 = 5_000;
 
 pub fn not_pending(b: &BookingRow) -> AppError {
-    AppError::Conflict(format!(
+    AppError::Conflict(crate::trf!(
         "This booking is no longer waiting for an answer (it is {}).",
         b.status.label().to_lowercase()
     ))
@@ -27,7 +28,7 @@ pub fn require_turn(b: &BookingRow, side: Side) -> Result<(), AppError> {
     }
     if b.awaiting != Some(side) {
         return Err(AppError::Conflict(
-            "It is the other side's turn to answer.".into(),
+            tr("It is the other side's turn to answer.").into(),
         ));
     }
     Ok(())
@@ -63,7 +64,7 @@ pub fn parse_price(
             "The price must be above zero.",
         )),
         Ok(m) if m.minor > s.rates.euros(MAX_PRICE_EUROS, currency).minor => {
-            Err(AppError::validation("price", "That price is too high."))
+            Err(AppError::validation("price", tr("That price is too high.")))
         }
         Ok(m) => Ok(Some(m)),
         Err(e) => Err(AppError::validation("price", e)),

@@ -3,6 +3,7 @@
 //! its timeline.
 
 use crate::error::AppError;
+use crate::i18n::tr;
 use crate::server::money::escrow::Charges;
 use crate::server::notifications::{self, Note};
 use crate::server::parcels::store as parcels;
@@ -67,7 +68,7 @@ impl BookingRow {
 }
 
 pub fn not_found() -> AppError {
-    AppError::NotFound("This booking does not exist, or it is not yours.".into())
+    AppError::NotFound(tr("This booking does not exist, or it is not yours.").into())
 }
 
 pub async fn get(conn: &mut PgConnection, id: BookingId) -> Result<BookingRow, AppError> {
@@ -197,14 +198,14 @@ pub async fn event(
 }
 
 /// Tells one side of the booking (in the same transaction as the change it reports): a
-/// notification leading to the booking, and an email unless they switched `kind` off.
+/// notification leading to the booking, and an email unless they switched `kind` off. `write`
+/// gives the subject and the body, in the member's language (it runs in it).
 pub async fn notify(
     conn: &mut PgConnection,
     booking: BookingId,
     to: Side,
     kind: NotificationKind,
-    subject: &str,
-    body: &str,
+    write: impl FnOnce() -> (String, String),
 ) -> Result<(), AppError> {
     let user = sqlx::query_scalar!(
         r#"SELECT CASE WHEN $2 = 'sender' THEN sender_id ELSE traveler_id END AS "u!: UserId"
@@ -214,17 +215,16 @@ pub async fn notify(
     )
     .fetch_one(&mut *conn)
     .await?;
-    notifications::notify(
-        conn,
-        user,
+    notifications::notify(conn, user, || {
+        let (title, body) = write();
         Note {
             kind,
-            title: subject,
+            title,
             body,
-            link: &format!("/bookings/{booking}"),
+            link: format!("/bookings/{booking}"),
             dedupe: None,
-        },
-    )
+        }
+    })
     .await
 }
 

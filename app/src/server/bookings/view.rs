@@ -6,6 +6,7 @@ use super::overdue;
 use super::rules::late_cancel_fee;
 use super::store::{self, BookingRow};
 use crate::error::AppError;
+use crate::i18n::tr;
 use crate::server::money::escrow;
 use crate::server::parcels::store::{self as parcels, ParcelRow};
 use crate::server::settings::{self, Settings};
@@ -280,7 +281,7 @@ async fn handoff_view(
             .and_then(|c| c.locked_until)
             .filter(|u| *u > now)
             .map(|u| {
-                format!(
+                crate::trf!(
                     "Too many wrong codes: code entry is locked until {}.",
                     time::datetime_in(u, tz)
                 )
@@ -342,8 +343,9 @@ pub async fn list_mine(pool: &PgPool, user: UserId) -> Result<Vec<BookingSummary
 
 /// What the tracking page shows: the route, the state and the timeline, nothing private.
 pub async fn tracking(pool: &PgPool, number: &str, tz: &str) -> Result<TrackingView, AppError> {
-    let missing =
-        || AppError::NotFound("No parcel has this tracking number. Check it and try again.".into());
+    let missing = || {
+        AppError::NotFound(tr("No parcel has this tracking number. Check it and try again.").into())
+    };
     let number = number.trim().to_ascii_uppercase();
     if number.len() > 20 {
         return Err(missing());

@@ -8,6 +8,7 @@ use super::end::{cancel_accepted, close_for_trip, close_pending_for_parcel, fini
 use super::rules::late_cancel_fee;
 use super::store;
 use crate::error::AppError;
+use crate::i18n::{key, tr};
 use crate::server::parcels::store as parcels;
 use crate::server::trips::store as trips;
 use crate::types::{
@@ -22,13 +23,17 @@ use sqlx::PgConnection;
 pub async fn remove_trip(conn: &mut PgConnection, id: TripId) -> Result<(), AppError> {
     let t = trips::lock(conn, id).await?;
     if t.status != TripStatus::Published {
-        return Err(AppError::Conflict("This trip is no longer listed.".into()));
+        return Err(AppError::Conflict(
+            tr("This trip is no longer listed.").into(),
+        ));
     }
     if super::end::carrying(conn, id).await? {
         return Err(AppError::Conflict(
-            "The traveler carries a parcel on this trip now, so it cannot be removed before \
-             delivery. Suspend the member to hide it from search."
-                .into(),
+            crate::i18n::tr(
+                "The traveler carries a parcel on this trip now, so it cannot be removed before \
+             delivery. Suspend the member to hide it from search.",
+            )
+            .into(),
         ));
     }
     trips::set_status(conn, id, TripStatus::Published, TripStatus::Cancelled).await?;
@@ -54,7 +59,7 @@ pub async fn remove_parcel(
     let p = parcels::lock(conn, id).await?;
     if !p.status.is_editable() {
         return Err(AppError::Conflict(
-            "This parcel is no longer listed (picked up, delivered or withdrawn).".into(),
+            tr("This parcel is no longer listed (picked up, delivered or withdrawn).").into(),
         ));
     }
     parcels::set_status(conn, id, p.status, ParcelStatus::Cancelled).await?;
@@ -140,16 +145,20 @@ async fn cancel_for(
             }
             store::event(conn, b.id, None, EventKind::Cancelled, None, note).await?;
             let body = match side {
-                Side::Traveler => "The traveler can no longer carry your parcel, so the booking was cancelled. Your money is back in your wallet and the parcel is open for booking again.",
-                Side::Sender => "The sender's parcel was taken off Carry, so the booking was cancelled. The weight is free again on your trip.",
+                Side::Traveler => key("The traveler can no longer carry your parcel, so the booking was cancelled. Your money is back in your wallet and the parcel is open for booking again."),
+                Side::Sender => key("The sender's parcel was taken off Carry, so the booking was cancelled. The weight is free again on your trip."),
             };
             store::notify(
                 conn,
                 b.id,
                 side.other(),
                 NotificationKind::BookingCancelled,
-                "A booking was cancelled",
-                body,
+                || {
+                    (
+                        tr("A booking was cancelled").to_string(),
+                        tr(body).to_string(),
+                    )
+                },
             )
             .await
         }

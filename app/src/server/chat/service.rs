@@ -8,6 +8,7 @@
 use super::mask::mask;
 use super::store::{self, ConversationRow};
 use crate::error::{printable, AppError};
+use crate::i18n::tr;
 use crate::server::notifications::{self, Note};
 use crate::server::parcels::store as parcels;
 use crate::server::trips::store as trips;
@@ -42,7 +43,7 @@ pub async fn start(
     }
     if p.sender_id == t.traveler_id {
         return Err(AppError::Conflict(
-            "This is your own trip and your own parcel: there is nobody to ask.".into(),
+            tr("This is your own trip and your own parcel: there is nobody to ask.").into(),
         ));
     }
     if user != p.sender_id && !parcels::is_public(p.status) {
@@ -71,7 +72,7 @@ pub async fn start(
 fn check_text(body: &str, has_image: bool) -> Result<String, AppError> {
     let body = body.trim();
     if body.is_empty() && !has_image {
-        return Err(AppError::validation("body", "Write a message."));
+        return Err(AppError::validation("body", tr("Write a message.")));
     }
     if body.chars().count() > MAX_LEN {
         return Err(AppError::validation(
@@ -100,7 +101,7 @@ async fn require_can_write(conn: &mut PgConnection, user: UserId) -> Result<Stri
     .await?;
     if !u.ok {
         return Err(AppError::Conflict(
-            "Your account is suspended: you cannot send messages.".into(),
+            tr("Your account is suspended: you cannot send messages.").into(),
         ));
     }
     Ok(u.display_name)
@@ -125,9 +126,7 @@ pub async fn send(
     )
     .await?
     {
-        return Err(AppError::TooManyRequests(format!(
-            "You are sending messages too fast: at most {PER_MINUTE} a minute. Wait a moment and send it again."
-        )));
+        return Err(AppError::TooManyRequests(crate::trf!("You are sending messages too fast: at most {} a minute. Wait a moment and send it again.", PER_MINUTE)));
     }
     let mut tx = pool.begin().await?;
     let name = require_can_write(&mut tx, user).await?;
@@ -154,21 +153,17 @@ pub async fn send(
         body.clone()
     };
     let preview: String = if preview.is_empty() {
-        "A photo.".into()
+        tr("A photo.").into()
     } else {
         preview.chars().take(300).collect()
     };
-    notifications::notify(
-        &mut tx,
-        other,
-        Note {
-            kind: NotificationKind::Message,
-            title: &format!("New message from {name}"),
-            body: &preview,
-            link: &format!("/messages/{id}"),
-            dedupe: Some(&format!("chat:{id}")),
-        },
-    )
+    notifications::notify(&mut tx, other, || Note {
+        kind: NotificationKind::Message,
+        title: crate::trf!("New message from {}", name),
+        body: preview,
+        link: format!("/messages/{id}"),
+        dedupe: Some(format!("chat:{id}")),
+    })
     .await?;
     for who in [other, user] {
         let event = LiveEvent::Message {
@@ -199,7 +194,7 @@ pub async fn image_file(
     admin: bool,
     name: &str,
 ) -> Result<PathBuf, AppError> {
-    let missing = || AppError::NotFound("This photo does not exist.".into());
+    let missing = || AppError::NotFound(tr("This photo does not exist.").into());
     let file = images::private_name(name).ok_or_else(missing)?;
     let conversation = sqlx::query_scalar!(
         "SELECT conversation_id FROM messages WHERE image_file = $1",
@@ -328,7 +323,7 @@ async fn view(
                 seen: r
                     .read_at
                     .filter(|_| mine)
-                    .map(|t| format!("Seen {}", time::datetime_in(t, tz))),
+                    .map(|t| crate::trf!("Seen {}", time::datetime_in(t, tz))),
             }
         })
         .collect();
@@ -430,7 +425,7 @@ pub async fn report(
     store::own(pool, user, m.conversation_id).await?;
     if m.author_id == user {
         return Err(AppError::Conflict(
-            "You can only report the other person's messages.".into(),
+            tr("You can only report the other person's messages.").into(),
         ));
     }
     sqlx::query!(
@@ -457,7 +452,7 @@ pub async fn resolve_report(pool: &PgPool, admin: UserId, id: i64) -> Result<(),
     .rows_affected();
     if n == 0 {
         return Err(AppError::Conflict(
-            "This report was already handled.".into(),
+            tr("This report was already handled.").into(),
         ));
     }
     let subject = format!("report:{id}");

@@ -1,6 +1,7 @@
 //! A conversation's row, who is in it, and whether its contact details are still masked.
 
 use crate::error::AppError;
+use crate::i18n::tr;
 use crate::types::chat::ConversationId;
 use crate::types::{ParcelId, TripId, UserId};
 use sqlx::PgExecutor;
@@ -30,7 +31,7 @@ impl ConversationRow {
 }
 
 pub fn not_found() -> AppError {
-    AppError::NotFound("This conversation does not exist, or it is not yours.".into())
+    AppError::NotFound(tr("This conversation does not exist, or it is not yours.").into())
 }
 
 pub async fn row(db: impl PgExecutor<'_>, id: ConversationId) -> Result<ConversationRow, AppError> {

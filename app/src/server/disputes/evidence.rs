@@ -1,6 +1,7 @@
 //! Evidence photos: re-encoded like every photo, private to the dispute's sides and admins.
 
 use crate::error::AppError;
+use crate::i18n::tr;
 use crate::server::images;
 use crate::types::UserId;
 use sqlx::PgPool;
@@ -23,7 +24,7 @@ pub async fn image_file(
     admin: bool,
     name: &str,
 ) -> Result<PathBuf, AppError> {
-    let missing = || AppError::NotFound("This photo does not exist.".into());
+    let missing = || AppError::NotFound(tr("This photo does not exist.").into());
     let file = images::private_name(name).ok_or_else(missing)?;
     let owners = sqlx::query!(
         r#"SELECT b.sender_id AS "sender: UserId", b.traveler_id AS "traveler: UserId"

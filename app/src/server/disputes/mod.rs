@@ -7,6 +7,7 @@
 //! transaction that marks the dispute resolved, with the decision in the audit log.
 
 use crate::error::{printable, AppError};
+use crate::i18n::tr;
 use crate::server::bookings::store::{self, BookingRow};
 use crate::server::money::escrow::{self, Settlement};
 use crate::server::money::ledger::{self, Acct};
@@ -29,7 +30,7 @@ pub use view::{for_booking, page_for, queue, view};
 pub const MAX_TEXT: usize = 4000;
 
 pub(super) fn not_found() -> AppError {
-    AppError::NotFound("This dispute does not exist, or it is not yours.".into())
+    AppError::NotFound(tr("This dispute does not exist, or it is not yours.").into())
 }
 
 fn text(field: &str, body: &str, required: bool) -> Result<String, AppError> {
@@ -41,7 +42,7 @@ fn text(field: &str, body: &str, required: bool) -> Result<String, AppError> {
         ));
     }
     if required && body.is_empty() {
-        return Err(AppError::validation(field, "Say what happened."));
+        return Err(AppError::validation(field, tr("Say what happened.")));
     }
     if body.chars().count() > MAX_TEXT {
         return Err(AppError::validation(
@@ -75,14 +76,11 @@ pub(super) fn may_open(
             if OffsetDateTime::now_utc() >= from {
                 Ok(())
             } else {
-                Err(AppError::Conflict(format!(
-                    "The parcel is on its way. If it is still not delivered by {}, you can open a dispute then.",
-                    time::datetime(from)
-                )))
+                Err(AppError::Conflict(crate::trf!("The parcel is on its way. If it is still not delivered by {}, you can open a dispute then.", time::datetime(from))))
             }
         }
         _ => Err(AppError::Conflict(
-            "A dispute can be opened after delivery and before completion, or when a parcel is not delivered.".into(),
+            tr("A dispute can be opened after delivery and before completion, or when a parcel is not delivered.").into(),
         )),
     }
 }
@@ -91,10 +89,9 @@ async fn tell(
     conn: &mut PgConnection,
     booking: BookingId,
     to: Side,
-    title: &str,
-    body: &str,
+    write: impl FnOnce() -> (String, String),
 ) -> Result<(), AppError> {
-    store::notify(conn, booking, to, NotificationKind::Dispute, title, body).await
+    store::notify(conn, booking, to, NotificationKind::Dispute, write).await
 }
 
 /// The sender opens a dispute; `what` is their account of it (the first message).
@@ -112,7 +109,7 @@ pub async fn open(
     let (b, _) = store::lock_chain(&mut tx, booking).await?;
     if b.sender_id != sender {
         return Err(AppError::NotFound(
-            "This booking does not exist, or it is not yours.".into(),
+            tr("This booking does not exist, or it is not yours.").into(),
         ));
     }
     let parcel = parcels::row(&mut *tx, b.parcel_id).await?;
@@ -129,7 +126,7 @@ pub async fn open(
     .fetch_optional(&mut *tx)
     .await?
     .ok_or_else(|| {
-        AppError::Conflict("This booking already has a dispute: add to it instead.".into())
+        AppError::Conflict(tr("This booking already has a dispute: add to it instead.").into())
     })?;
     sqlx::query!(
         "INSERT INTO dispute_messages (dispute_id, author_id, body) VALUES ($1, $2, $3)",
@@ -152,12 +149,12 @@ pub async fn open(
         &mut tx,
         booking,
         Side::Traveler,
-        "The sender opened a dispute",
-        &format!(
-            "Reason: {}. Answer on the booking's page by {}; the payment stays held until Carry's team decides.",
-            reason.label(),
-            time::datetime(respond_by)
-        ),
+        || {
+            (
+                tr("The sender opened a dispute").to_string(),
+                crate::trf!("Reason: {}. Answer on the booking's page by {}; the payment stays held until Carry's team decides.", reason.label(), time::datetime(respond_by)),
+            )
+        },
     )
     .await?;
     tx.commit().await?;
@@ -237,7 +234,7 @@ pub async fn post(
     }
     if !d.open() {
         return Err(AppError::Conflict(
-            "This dispute is settled: it takes no more messages.".into(),
+            tr("This dispute is settled: it takes no more messages.").into(),
         ));
     }
     sqlx::query!(
@@ -256,13 +253,12 @@ pub async fn post(
     }
     for to in [Side::Sender, Side::Traveler] {
         if side != Some(to) {
-            tell(
-                &mut tx,
-                d.booking_id,
-                to,
-                "New in your dispute",
-                "There is a new message in the dispute about your booking.",
-            )
+            tell(&mut tx, d.booking_id, to, || {
+                (
+                    tr("New in your dispute").to_string(),
+                    tr("There is a new message in the dispute about your booking.").to_string(),
+                )
+            })
             .await?;
         }
     }
@@ -338,11 +334,11 @@ pub async fn resolve(pool: &PgPool, admin: UserId, id: Uuid, d: &Decision) -> Re
     let dispute = row(&mut tx, id).await?;
     if !dispute.open() {
         return Err(AppError::Conflict(
-            "This dispute is already settled; the money moved once.".into(),
+            tr("This dispute is already settled; the money moved once.").into(),
         ));
     }
     if !dispute.can_decide() {
-        return Err(AppError::Conflict(format!(
+        return Err(AppError::Conflict(crate::trf!(
             "The traveler has until {} to answer; decide after that, or once they have.",
             time::datetime(dispute.respond_by)
         )));
@@ -353,9 +349,9 @@ pub async fn resolve(pool: &PgPool, admin: UserId, id: Uuid, d: &Decision) -> Re
         return Err(AppError::validation(
             "payout",
             if max == 0 {
-                "This booking has no protection: no payout.".to_string()
+                tr("This booking has no protection: no payout.").to_string()
             } else {
-                format!(
+                crate::trf!(
                     "At most {} (the declared value, up to the cap).",
                     Money::new(max, b.currency)
                 )
@@ -423,7 +419,13 @@ pub async fn resolve(pool: &PgPool, admin: UserId, id: Uuid, d: &Decision) -> Re
     )
     .await?;
     for to in [Side::Sender, Side::Traveler] {
-        tell(&mut tx, b.id, to, "Your dispute is settled", &summary).await?;
+        tell(&mut tx, b.id, to, || {
+            (
+                tr("Your dispute is settled").to_string(),
+                outcome_words(d.outcome, percent, c.price, payout, b.currency),
+            )
+        })
+        .await?;
     }
     tx.commit().await?;
     Ok(())
@@ -438,16 +440,17 @@ pub(super) fn outcome_words(
 ) -> String {
     let share = (price * percent + 50) / 100;
     let mut w = match o {
-        DisputeOutcome::Refund => "Full refund to the sender.".to_string(),
-        DisputeOutcome::Release => "The traveler is paid in full.".to_string(),
-        DisputeOutcome::Split => format!(
-            "Split: {} back to the sender ({percent}%), {} to the traveler.",
+        DisputeOutcome::Refund => tr("Full refund to the sender.").to_string(),
+        DisputeOutcome::Release => tr("The traveler is paid in full.").to_string(),
+        DisputeOutcome::Split => crate::trf!(
+            "Split: {} back to the sender ({}%), {} to the traveler.",
             Money::new(share, c),
+            percent,
             Money::new(price - share, c)
         ),
     };
     if payout > 0 {
-        w.push_str(&format!(
+        w.push_str(&crate::trf!(
             " Protection pays the sender {}.",
             Money::new(payout, c)
         ));

@@ -2,6 +2,7 @@
 
 use super::{max_payout, may_open, not_found, outcome_words, row, Row};
 use crate::error::AppError;
+use crate::i18n::tr;
 use crate::server::bookings::store;
 use crate::server::money::ledger::{self, Acct};
 use crate::server::parcels::store as parcels;
@@ -48,8 +49,8 @@ async fn view_of(
         .into_iter()
         .map(|m| DisputeMessage {
             role: match d.side_of(m.author_id) {
-                Some(Side::Sender) => "Sender".into(),
-                Some(Side::Traveler) => "Traveler".into(),
+                Some(Side::Sender) => tr("Sender").into(),
+                Some(Side::Traveler) => tr("Traveler").into(),
                 None => crate::BRAND.into(),
             },
             author: m.display_name,
@@ -145,7 +146,7 @@ pub async fn for_booking(
     let b = store::get(&mut conn, booking).await?;
     let Some(side) = b.side_of(viewer) else {
         return Err(AppError::NotFound(
-            "This booking does not exist, or it is not yours.".into(),
+            tr("This booking does not exist, or it is not yours.").into(),
         ));
     };
     let id = sqlx::query_scalar!(

@@ -8,6 +8,7 @@
 
 use super::search::Filters;
 use crate::error::AppError;
+use crate::i18n::{key, tr};
 use crate::server::jobs::{self, JobKind};
 use crate::server::notifications::{self, Note};
 use crate::server::places;
@@ -41,7 +42,10 @@ pub async fn save(
         places::get(pool, origin).await?,
         places::get(pool, destination).await?,
     ) else {
-        return Err(AppError::validation("to", places::UNKNOWN_PLACE));
+        return Err(AppError::validation(
+            "to",
+            crate::i18n::tr(places::UNKNOWN_PLACE),
+        ));
     };
     let mut tx = pool.begin().await?;
     sqlx::query!(
@@ -57,8 +61,9 @@ pub async fn save(
     .fetch_one(&mut *tx)
     .await?;
     if have >= MAX_PER_USER {
-        return Err(AppError::Conflict(format!(
-            "You have {MAX_PER_USER} alerts, the most there can be. Delete one first."
+        return Err(AppError::Conflict(crate::trf!(
+            "You have {} alerts, the most there can be. Delete one first.",
+            MAX_PER_USER
         )));
     }
     let label = label(kind, &o.label, &d.label, &f);
@@ -112,7 +117,7 @@ fn label(kind: AlertKind, from: &str, to: &str, f: &Filters) -> String {
         parts.push(format!("up to {}", crate::types::format_kg(w)));
     }
     if f.verified_only {
-        parts.push("ID-verified members".into());
+        parts.push(tr("ID-verified members").into());
     }
     parts.join(" · ")
 }
@@ -141,7 +146,7 @@ pub async fn mine(pool: &PgPool, user: UserId, tz: &str) -> Result<Vec<AlertItem
 }
 
 fn not_found() -> AppError {
-    AppError::NotFound("This alert does not exist, or it is not yours.".into())
+    AppError::NotFound(tr("This alert does not exist, or it is not yours.").into())
 }
 
 /// Pauses or resumes one of the member's alerts.
@@ -320,7 +325,7 @@ pub async fn run(conn: &mut PgConnection, kind: AlertKind, listing: Uuid) -> Res
             .unwrap_or_default();
             (
                 for_trip(conn, id).await?,
-                format!("A new trip for your alert: {label}"),
+                (key("A new trip for your alert: {}"), label),
                 format!("/trips/{listing}"),
             )
         }
@@ -333,7 +338,7 @@ pub async fn run(conn: &mut PgConnection, kind: AlertKind, listing: Uuid) -> Res
                     .unwrap_or_default();
             (
                 for_parcel(conn, id).await?,
-                format!("A new parcel for your alert: {title}"),
+                (key("A new parcel for your alert: {}"), title),
                 format!("/parcels/{listing}"),
             )
         }
@@ -355,17 +360,13 @@ pub async fn run(conn: &mut PgConnection, kind: AlertKind, listing: Uuid) -> Res
         let label = sqlx::query_scalar!("SELECT label FROM alerts WHERE id = $1", alert)
             .fetch_one(&mut *conn)
             .await?;
-        notifications::notify(
-            conn,
-            owner,
-            Note {
-                kind: NotificationKind::RouteAlert,
-                title: &title,
-                body: &format!("It matches your alert \"{label}\"."),
-                link: &link,
-                dedupe: None,
-            },
-        )
+        notifications::notify(conn, owner, || Note {
+            kind: NotificationKind::RouteAlert,
+            title: crate::i18n::fill(tr(title.0), &[&title.1]),
+            body: crate::trf!("It matches your alert \"{}\".", label),
+            link: link.clone(),
+            dedupe: None,
+        })
         .await?;
         told += 1;
     }

@@ -4,6 +4,7 @@
 //! booking checks it again, with fresh rows).
 
 use crate::error::AppError;
+use crate::i18n::tr;
 use crate::server::parcels::store::{self as parcels, ParcelRow};
 use crate::server::places;
 use crate::server::settings::Settings;
@@ -25,13 +26,13 @@ pub fn misfit(
     now: OffsetDateTime,
 ) -> Option<&'static str> {
     if trip.status != TripStatus::Published {
-        return Some("This trip is no longer taking parcels.");
+        return Some(tr("This trip is no longer taking parcels."));
     }
     if trip.departs_at <= now + Duration::hours(cutoff_hours) {
-        return Some("This trip departs too soon to take new bookings.");
+        return Some(tr("This trip departs too soon to take new bookings."));
     }
     if parcel.status != ParcelStatus::Open {
-        return Some("This parcel is not open for booking.");
+        return Some(tr("This parcel is not open for booking."));
     }
     if parcel.first_photo.is_none() {
         return Some(
@@ -39,24 +40,26 @@ pub fn misfit(
         );
     }
     if trip.traveler_id == parcel.sender_id {
-        return Some("You cannot book your own trip.");
+        return Some(tr("You cannot book your own trip."));
     }
     if !near_pickup.contains(&trip.origin_metro_id)
         || !near_delivery.contains(&trip.destination_metro_id)
     {
-        return Some("This trip does not go between the parcel's cities.");
+        return Some(tr("This trip does not go between the parcel's cities."));
     }
     if trip.departs_at.date() < parcel.ready_from {
-        return Some("This trip leaves before the parcel is ready.");
+        return Some(tr("This trip leaves before the parcel is ready."));
     }
     if trip.arrives_at.date() > parcel.deliver_by {
-        return Some("This trip arrives after the parcel's deadline.");
+        return Some(tr("This trip arrives after the parcel's deadline."));
     }
     if trip.remaining_g < parcel.weight_g {
-        return Some("This trip does not have enough room left for the parcel.");
+        return Some(tr(
+            "This trip does not have enough room left for the parcel.",
+        ));
     }
     if !trip.categories.contains(&parcel.category) {
-        return Some("This trip does not accept this kind of parcel.");
+        return Some(tr("This trip does not accept this kind of parcel."));
     }
     None
 }

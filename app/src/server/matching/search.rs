@@ -3,6 +3,7 @@
 //! from the listings' own table on their route and date indexes; only those rows are then read.
 
 use crate::error::{AppError, Problems};
+use crate::i18n::tr;
 use crate::server::parcels::store::{self as parcels, ParcelRow};
 use crate::server::places;
 use crate::server::settings;
@@ -71,7 +72,7 @@ impl Filters {
         let mut p = Problems::new();
         let mut place = |typed: &str, field: &str, found: Option<places::Place>| {
             if !typed.trim().is_empty() && found.is_none() {
-                p.add(field, places::UNKNOWN_PLACE);
+                p.add(field, crate::i18n::tr(places::UNKNOWN_PLACE));
             }
             found.map(|f| f.id)
         };
@@ -95,7 +96,10 @@ impl Filters {
         let to = date(&q.date_to, "date_to");
         if let (Some(a), Some(b)) = (from, to) {
             if b < a {
-                p.add("date_to", "The end of the window must be after its start.");
+                p.add(
+                    "date_to",
+                    tr("The end of the window must be after its start."),
+                );
             }
         }
         let currency = Currency::parse(&q.currency).unwrap_or(Currency::Eur);
@@ -110,7 +114,7 @@ impl Filters {
             r => match r.parse::<f64>() {
                 Ok(v) if (1.0..=5.0).contains(&v) => Some(hundredths(v)),
                 _ => {
-                    p.add("min_rating", "A rating between 1 and 5.");
+                    p.add("min_rating", tr("A rating between 1 and 5."));
                     None
                 }
             },

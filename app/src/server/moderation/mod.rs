@@ -7,6 +7,7 @@
 //! reporter it was handled, and is written to the audit log in the same transaction.
 
 use crate::error::{printable, AppError};
+use crate::i18n::tr;
 use crate::server::accounts::sessions;
 use crate::server::bookings::withdraw;
 use crate::server::notifications::{self, Note};
@@ -80,7 +81,7 @@ pub async fn report(
             )
             .fetch_optional(pool)
             .await?
-            .ok_or_else(|| AppError::NotFound("This member does not exist.".into()))?;
+            .ok_or_else(|| AppError::NotFound(tr("This member does not exist.").into()))?;
             (member, None)
         }
         ReportSubject::Trip => {
@@ -90,7 +91,7 @@ pub async fn report(
             )
             .fetch_optional(pool)
             .await?
-            .ok_or_else(|| AppError::NotFound("This trip does not exist.".into()))?;
+            .ok_or_else(|| AppError::NotFound(tr("This trip does not exist.").into()))?;
             (owner, Some(Listing::Trip(TripId(id))))
         }
         ReportSubject::Parcel => {
@@ -103,7 +104,7 @@ pub async fn report(
         }
     };
     if member == reporter {
-        return Err(AppError::Conflict("You cannot report yourself.".into()));
+        return Err(AppError::Conflict(tr("You cannot report yourself.").into()));
     }
     let (trip, parcel) = match listing {
         Some(Listing::Trip(t)) => (Some(t), None),
@@ -176,9 +177,9 @@ pub async fn queue(pool: &PgPool, tz: &str) -> Result<Vec<ReportItem>, AppError>
 pub fn standing(status: UserStatus, until: Option<::time::OffsetDateTime>, tz: &str) -> String {
     match (status, until) {
         (UserStatus::Suspended, Some(u)) if u > ::time::OffsetDateTime::now_utc() => {
-            format!("Suspended until {}", time::datetime_in(u, tz))
+            crate::trf!("Suspended until {}", time::datetime_in(u, tz))
         }
-        (UserStatus::Suspended, _) => "Active (suspension over)".into(),
+        (UserStatus::Suspended, _) => tr("Active (suspension over)").into(),
         (s, _) => s.label().into(),
     }
 }
@@ -202,10 +203,10 @@ pub async fn decide(
     )
     .fetch_optional(&mut *tx)
     .await?
-    .ok_or_else(|| AppError::NotFound("This report does not exist.".into()))?;
+    .ok_or_else(|| AppError::NotFound(tr("This report does not exist.").into()))?;
     if r.decided_at.is_some() {
         return Err(AppError::Conflict(
-            "This report was already decided.".into(),
+            tr("This report was already decided.").into(),
         ));
     }
     let listing = match (r.trip, r.parcel) {
@@ -224,18 +225,17 @@ pub async fn decide(
     )
     .execute(&mut *tx)
     .await?;
-    notifications::notify(
-        &mut tx,
-        r.reporter,
-        Note {
-            kind: NotificationKind::Moderation,
-            title: "Your report was handled",
-            body: "Thank you for your report: an admin looked at it and took the action they \
+    notifications::notify(&mut tx, r.reporter, || Note {
+        kind: NotificationKind::Moderation,
+        title: tr("Your report was handled").to_string(),
+        body: tr(
+            "Thank you for your report: an admin looked at it and took the action they \
                    judged right. For privacy we do not share the details.",
-            link: "",
-            dedupe: None,
-        },
-    )
+        )
+        .to_string(),
+        link: String::new(),
+        dedupe: None,
+    })
     .await?;
     tx.commit().await?;
     Ok(())
@@ -256,7 +256,7 @@ pub async fn act(
         ModerationAction::Dismiss | ModerationAction::RemoveListing
     ) {
         return Err(AppError::BadRequest(
-            "Choose warn, suspend or ban for a member.".into(),
+            tr("Choose warn, suspend or ban for a member.").into(),
         ));
     }
     let mut tx = pool.begin().await?;
@@ -284,7 +284,12 @@ async fn apply(
     let days = if action == ModerationAction::Suspend {
         match days.trim().parse::<i64>() {
             Ok(d) if (1..=MAX_SUSPENSION_DAYS).contains(&d) => d,
-            _ => return Err(AppError::validation("days", "Suspend for 1 to 365 days.")),
+            _ => {
+                return Err(AppError::validation(
+                    "days",
+                    tr("Suspend for 1 to 365 days."),
+                ))
+            }
         }
     } else {
         0
@@ -296,64 +301,70 @@ async fn apply(
     )
     .fetch_optional(&mut *conn)
     .await?
-    .ok_or_else(|| AppError::NotFound("This member does not exist.".into()))?;
+    .ok_or_else(|| AppError::NotFound(tr("This member does not exist.").into()))?;
     if member == admin && action != ModerationAction::Dismiss {
         return Err(AppError::Conflict(
-            "You cannot act on your own account.".into(),
+            tr("You cannot act on your own account.").into(),
         ));
     }
     if m.role == Role::Admin && matches!(action, ModerationAction::Suspend | ModerationAction::Ban)
     {
         return Err(AppError::Conflict(
-            "This member is an admin: take the admin role away first.".into(),
+            tr("This member is an admin: take the admin role away first.").into(),
         ));
     }
     if m.status == UserStatus::Banned && action != ModerationAction::Dismiss {
-        return Err(AppError::Conflict("This member is already banned.".into()));
+        return Err(AppError::Conflict(
+            tr("This member is already banned.").into(),
+        ));
     }
     let before = serde_json::json!({
         "status": m.status.code(),
         "suspended_until": m.suspended_until.map(time::datetime),
     });
+    // Told in the member's language, not the admin's.
+    let locale = notifications::locale_of(conn, member).await?;
+    let in_theirs = |f: &dyn Fn() -> (String, String)| crate::i18n::within_sync(locale, f);
     let (title, body, link) = match action {
         ModerationAction::Dismiss => {
             record(conn, admin, member, action, &before, &before).await?;
             return Ok(reason);
         }
-        ModerationAction::Warn => (
-            "A warning from Carry's moderators".to_string(),
-            format!(
-                "An admin reviewed a report about you and is warning you. Reason: {reason}\n\nPlease \
-                 follow Carry's rules: a further report may lead to a suspension or a ban."
-            ),
-            String::new(),
-        ),
+        ModerationAction::Warn => {
+            let (title, body) = in_theirs(&|| {
+                (
+            tr("A warning from Carry's moderators").to_string(),
+            crate::trf!("An admin reviewed a report about you and is warning you. Reason: {}\n\nPlease \
+                 follow Carry's rules: a further report may lead to a suspension or a ban.", reason))
+            });
+            (title, body, String::new())
+        }
         ModerationAction::RemoveListing => {
-            let note = format!("Removed by Carry's moderators. Reason: {reason}");
-            let link = match listing {
-                Some(Listing::Trip(t)) => {
-                    withdraw::remove_trip(conn, t).await?;
-                    format!("/trips/{t}")
-                }
-                Some(Listing::Parcel(p)) => {
-                    withdraw::remove_parcel(conn, p, &note).await?;
-                    format!("/parcels/{p}")
-                }
-                None => {
-                    return Err(AppError::BadRequest(
-                        "This report is about a member, not a listing: choose another action."
-                            .into(),
-                    ))
-                }
-            };
-            (
-                "Your listing was removed".to_string(),
-                format!(
-                    "An admin removed your listing from Carry after a report. Open requests for it \
-                     were closed and their money returned. Reason: {reason}"
-                ),
-                link,
-            )
+            let note = crate::trf!("Removed by Carry's moderators. Reason: {}", reason);
+            let link =
+                match listing {
+                    Some(Listing::Trip(t)) => {
+                        withdraw::remove_trip(conn, t).await?;
+                        format!("/trips/{t}")
+                    }
+                    Some(Listing::Parcel(p)) => {
+                        withdraw::remove_parcel(conn, p, &note).await?;
+                        format!("/parcels/{p}")
+                    }
+                    None => return Err(AppError::BadRequest(
+                        crate::i18n::tr(
+                            "This report is about a member, not a listing: choose another action.",
+                        )
+                        .into(),
+                    )),
+                };
+            let (title, body) = in_theirs(&|| {
+                (
+                tr("Your listing was removed").to_string(),
+                crate::trf!("An admin removed your listing from Carry after a report. Open requests for it \
+                     were closed and their money returned. Reason: {}", reason))
+            });
+            (title, body, link)
         }
         ModerationAction::Suspend => {
             sqlx::query!(
@@ -366,16 +377,20 @@ async fn apply(
             .execute(&mut *conn)
             .await?;
             sessions::revoke_all(&mut *conn, member, None).await?;
-            (
-                "Your Carry account is suspended".to_string(),
-                format!(
-                    "An admin suspended your account for {days} day{s}: you cannot log in and your \
+            let (title, body) = in_theirs(&|| {
+                (
+                    tr("Your Carry account is suspended").to_string(),
+                    crate::trf!(
+                        "An admin suspended your account for {} day{}: you cannot log in and your \
                      trips and parcels are hidden until then. Bookings already accepted stay as \
-                     they are. Reason: {reason}",
-                    s = if days == 1 { "" } else { "s" }
-                ),
-                String::new(),
-            )
+                     they are. Reason: {}",
+                        days,
+                        if days == 1 { "" } else { "s" },
+                        reason
+                    ),
+                )
+            });
+            (title, body, String::new())
         }
         ModerationAction::Ban => {
             sqlx::query!(
@@ -385,31 +400,26 @@ async fn apply(
             .execute(&mut *conn)
             .await?;
             sessions::revoke_all(&mut *conn, member, None).await?;
-            let note = format!("The member was banned from Carry. Reason: {reason}");
+            let note = crate::trf!("The member was banned from Carry. Reason: {}", reason);
             withdraw::remove_member(conn, member, &note).await?;
-            (
-                "Your Carry account is closed".to_string(),
-                format!(
-                    "An admin banned your account: you can no longer log in. Your open trips and \
+            let (title, body) = in_theirs(&|| {
+                (
+                tr("Your Carry account is closed").to_string(),
+                crate::trf!("An admin banned your account: you can no longer log in. Your open trips and \
                      parcels were withdrawn, pending requests refunded, and accepted bookings \
                      cancelled. Parcels already picked up must still be delivered. Money in your \
-                     wallet stays yours: write to support to withdraw it. Reason: {reason}"
-                ),
-                String::new(),
-            )
+                     wallet stays yours: write to support to withdraw it. Reason: {}", reason))
+            });
+            (title, body, String::new())
         }
     };
-    notifications::notify(
-        conn,
-        member,
-        Note {
-            kind: NotificationKind::Moderation,
-            title: &title,
-            body: &body,
-            link: &link,
-            dedupe: None,
-        },
-    )
+    notifications::notify(conn, member, || Note {
+        kind: NotificationKind::Moderation,
+        title,
+        body,
+        link,
+        dedupe: None,
+    })
     .await?;
     let after = sqlx::query!(
         r#"SELECT status AS "status: UserStatus", suspended_until FROM users WHERE id = $1"#,

@@ -6,6 +6,7 @@
 
 use super::ledger::{self, Acct, Posted, Posting, TxKind};
 use crate::error::AppError;
+use crate::i18n::tr;
 use crate::server::settings::Settings;
 use crate::types::bookings::BookingTerms;
 use crate::types::{BookingId, Currency, Money, UserId};
@@ -159,7 +160,7 @@ pub async fn release(
         currency,
         booking: Some(booking),
         user: Some(traveler),
-        memo: "Paid for a completed delivery".into(),
+        memo: tr("Paid for a completed delivery").into(),
         legs,
     };
     let held = locked[0].1;
@@ -270,7 +271,7 @@ pub async fn settle_dispute(
     if s.payout > 0 {
         let pool = ledger::balance(conn, Acct::Protection, currency).await?;
         if pool + c.protection < s.payout {
-            return Err(AppError::Conflict(format!(
+            return Err(AppError::Conflict(crate::trf!(
                 "The protection pool holds {}: it cannot pay {}.",
                 Money::new(pool + c.protection, currency),
                 Money::new(s.payout, currency)
@@ -290,7 +291,7 @@ pub async fn settle_dispute(
             currency,
             booking: Some(booking),
             user: Some(sender),
-            memo: "Settled after a dispute".into(),
+            memo: tr("Settled after a dispute").into(),
             legs: settlement_legs(booking, sender, traveler, c, s),
         },
     )

@@ -5,6 +5,7 @@
 //! rolled back its claim too, and the retry runs for real.
 
 use crate::error::AppError;
+use crate::i18n::tr;
 use crate::types::UserId;
 use serde::{de::DeserializeOwned, Serialize};
 use sqlx::PgConnection;
@@ -19,7 +20,7 @@ pub fn check_key(key: &str) -> Result<(), AppError> {
         Ok(())
     } else {
         Err(AppError::BadRequest(
-            "This form is out of date. Reload the page and try again.".into(),
+            tr("This form is out of date. Reload the page and try again.").into(),
         ))
     }
 }
@@ -55,7 +56,7 @@ pub async fn claim<T: DeserializeOwned>(
     .await?;
     if row.scope != scope {
         return Err(AppError::BadRequest(
-            "This form was already used for something else. Reload the page.".into(),
+            tr("This form was already used for something else. Reload the page.").into(),
         ));
     }
     let result = row

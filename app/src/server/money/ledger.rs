@@ -251,7 +251,7 @@ pub async fn post_locked(
             let short = Money::new(-(bal + amount), p.currency);
             return Err(match acct {
                 Acct::User(_) => AppError::InsufficientFunds {
-                    message: format!("Your wallet is {short} short for this."),
+                    message: crate::trf!("Your wallet is {} short for this.", short),
                     short,
                 },
                 _ => AppError::internal(format!("posting {} would overdraw {acct:?}", p.key)),

@@ -16,19 +16,40 @@ pub const PAGE_SIZE: i64 = 50;
 
 /// What to tell a member.
 #[derive(Debug, Clone)]
-pub struct Note<'a> {
+pub struct Note {
     pub kind: NotificationKind,
-    pub title: &'a str,
-    pub body: &'a str,
+    pub title: String,
+    pub body: String,
     /// A path on the site (`/bookings/…`), or empty.
-    pub link: &'a str,
+    pub link: String,
     /// One unread notification per key.
-    pub dedupe: Option<&'a str>,
+    pub dedupe: Option<String>,
+}
+
+/// The language a member reads their notifications and emails in.
+pub async fn locale_of(
+    conn: &mut PgConnection,
+    user: UserId,
+) -> Result<crate::i18n::Locale, AppError> {
+    Ok(
+        sqlx::query_scalar!("SELECT locale FROM users WHERE id = $1", user as UserId)
+            .fetch_optional(&mut *conn)
+            .await?
+            .and_then(|c| crate::i18n::Locale::parse(&c))
+            .unwrap_or_default(),
+    )
 }
 
 /// Tells `user`: a row in the centre, a live event, and an email unless they switched this kind
-/// off. With a dedupe key already unread, nothing new is made (and nothing emailed).
-pub async fn notify(conn: &mut PgConnection, user: UserId, note: Note<'_>) -> Result<(), AppError> {
+/// off. With a dedupe key already unread, nothing new is made (and nothing emailed). `write`
+/// makes the texts; it runs in the member's language, so what `tr` gives inside it is theirs.
+pub async fn notify(
+    conn: &mut PgConnection,
+    user: UserId,
+    write: impl FnOnce() -> Note,
+) -> Result<(), AppError> {
+    let locale = locale_of(&mut *conn, user).await?;
+    let note = crate::i18n::within_sync(locale, write);
     let made = sqlx::query_scalar!(
         "INSERT INTO notifications (user_id, kind, title, body, link, dedupe_key)
          VALUES ($1, $2, $3, $4, $5, $6)
@@ -53,23 +74,25 @@ pub async fn notify(conn: &mut PgConnection, user: UserId, note: Note<'_>) -> Re
     let to = sqlx::query_scalar!("SELECT email FROM users WHERE id = $1", user as UserId)
         .fetch_one(&mut *conn)
         .await?;
-    let mut body = note.body.to_string();
-    if !note.link.is_empty() {
-        body.push_str(&format!(
-            "\n\nOpen it on Carry: {}{}",
-            email::SITE,
-            note.link
+    let mut body = note.body.clone();
+    crate::i18n::within_sync(locale, || {
+        if !note.link.is_empty() {
+            body.push_str(&crate::trf!(
+                "\n\nOpen it on Carry: {}{}",
+                email::SITE,
+                note.link
+            ));
+        }
+        body.push_str(&crate::trf!(
+            "\n\n--\nYou get this email because of your notification settings. Choose which \
+             emails you get: {}/account/notifications",
+            email::SITE
         ));
-    }
-    body.push_str(&format!(
-        "\n\n--\nYou get this email because of your notification settings. Choose which emails \
-         you get: {}/account/notifications",
-        email::SITE
-    ));
+    });
     email::enqueue(
         &mut *conn,
         &to,
-        note.title,
+        &note.title,
         &body,
         &format!("notify.{}", note.kind.code()),
     )

@@ -2,6 +2,7 @@
 //! Every problem is reported at once, next to its field, with what was typed echoed back.
 
 use crate::error::{printable, AppError, Problems};
+use crate::i18n::tr;
 use crate::server::accounts::validate::Email;
 use crate::server::places::{self, Place};
 use crate::server::settings::{self, Rates};
@@ -82,13 +83,13 @@ fn text_len(p: &mut Problems, field: &str, v: &str, min: usize, max: usize, what
         p.add(
             field,
             if min <= 1 {
-                format!("Enter {what}.")
+                crate::trf!("Enter {}.", what)
             } else {
-                format!("Enter {what} (at least {min} characters).")
+                crate::trf!("Enter {} (at least {} characters).", what, min)
             },
         );
     } else if n > max {
-        p.add(field, format!("At most {max} characters."));
+        p.add(field, crate::trf!("At most {} characters.", max));
     }
     v.to_string()
 }
@@ -158,7 +159,7 @@ pub async fn parse(
     );
     let reward = money_field(&mut p, "reward", &i.reward, currency, 5_000, &rates);
     if reward.is_some_and(|r| r.minor == 0) {
-        p.add("reward", "Offer a reward above zero.");
+        p.add("reward", tr("Offer a reward above zero."));
     }
     let (pickup, delivery) = route(pool, &mut p, i).await?;
     let pickup_address = text_len(
@@ -216,7 +217,7 @@ fn weight(p: &mut Problems, typed: &str) -> i32 {
     match parse_kg(typed) {
         Ok(g) if (MIN_WEIGHT_G..=MAX_WEIGHT_G).contains(&g) => g,
         Ok(_) => {
-            p.add("weight_kg", "Weight must be between 0.1 and 30 kg.");
+            p.add("weight_kg", tr("Weight must be between 0.1 and 30 kg."));
             0
         }
         Err(m) => {
@@ -262,7 +263,7 @@ fn dates(p: &mut Problems, i: &ParcelForm) -> (Option<Date>, Option<Date>) {
     let today = OffsetDateTime::now_utc().date();
     let ready = match time::parse_date(&i.ready_from) {
         Ok(d) if d < today => {
-            p.add("ready_from", "The ready date cannot be in the past.");
+            p.add("ready_from", tr("The ready date cannot be in the past."));
             None
         }
         Ok(d) => Some(d),
@@ -287,7 +288,7 @@ fn dates(p: &mut Problems, i: &ParcelForm) -> (Option<Date>, Option<Date>) {
             None
         }
         Ok(d) if d < today => {
-            p.add("deliver_by", "The deadline cannot be in the past.");
+            p.add("deliver_by", tr("The deadline cannot be in the past."));
             None
         }
         Ok(d) => Some(d),

@@ -3,6 +3,7 @@
 
 use super::store;
 use crate::error::AppError;
+use crate::i18n::tr;
 use crate::server::images;
 use crate::server::matching::alerts;
 use crate::types::matching::AlertKind;
@@ -32,7 +33,7 @@ pub async fn file(
     viewer_is_admin: bool,
     name: &str,
 ) -> Result<PhotoFile, AppError> {
-    let missing = || AppError::NotFound("This photo does not exist.".into());
+    let missing = || AppError::NotFound(tr("This photo does not exist.").into());
     let stem = name.strip_suffix(".jpg").ok_or_else(missing)?;
     let id_text = stem.strip_suffix("_t").unwrap_or(stem);
     let id = Uuid::try_parse(id_text)
@@ -73,7 +74,10 @@ pub async fn add(
 ) -> Result<usize, AppError> {
     let files: Vec<_> = files.into_iter().filter(|(_, b)| !b.is_empty()).collect();
     if files.is_empty() {
-        return Err(AppError::validation("photos", "Choose at least one photo."));
+        return Err(AppError::validation(
+            "photos",
+            tr("Choose at least one photo."),
+        ));
     }
     // Who is asking comes first: nobody else's upload costs any decoding.
     if store::row(pool, parcel).await?.sender_id != user {
@@ -90,7 +94,7 @@ pub async fn add(
     let mut tx = pool.begin().await?;
     if !store::lock_own(&mut tx, user, parcel).await?.is_editable() {
         return Err(AppError::Conflict(
-            "Photos can only be changed before the parcel is booked.".into(),
+            tr("Photos can only be changed before the parcel is booked.").into(),
         ));
     }
     let have = sqlx::query_scalar!(
@@ -149,10 +153,10 @@ pub async fn remove(
     )
     .fetch_optional(&mut *tx)
     .await?
-    .ok_or_else(|| AppError::NotFound("This photo does not exist.".into()))?;
+    .ok_or_else(|| AppError::NotFound(tr("This photo does not exist.").into()))?;
     if !store::lock_own(&mut tx, user, parcel).await?.is_editable() {
         return Err(AppError::Conflict(
-            "Photos can only be changed before the parcel is booked.".into(),
+            tr("Photos can only be changed before the parcel is booked.").into(),
         ));
     }
     sqlx::query!("DELETE FROM parcel_photos WHERE id = $1", photo)

@@ -3,6 +3,7 @@
 
 use super::store;
 use crate::error::AppError;
+use crate::i18n::tr;
 use crate::server::matching::alerts;
 use crate::server::notifications::{self, Note};
 use crate::server::{audit, time};
@@ -53,13 +54,16 @@ pub async fn decide(
         ));
     }
     if reason.chars().count() > 1000 {
-        return Err(AppError::validation("reason", "At most 1,000 characters."));
+        return Err(AppError::validation(
+            "reason",
+            tr("At most 1,000 characters."),
+        ));
     }
     let mut tx = pool.begin().await?;
     let locked = store::lock(&mut tx, id).await?;
     if locked.status != ParcelStatus::InReview {
         return Err(AppError::Conflict(
-            "This parcel is no longer waiting for review.".into(),
+            tr("This parcel is no longer waiting for review.").into(),
         ));
     }
     let r = store::row(&mut *tx, id).await?;
@@ -98,28 +102,29 @@ pub async fn decide(
         )),
     )
     .await?;
-    let (subject, body) = if approve {
-        (
-            format!("Your parcel \"{}\" is published", r.title),
-            "An admin checked your parcel and it is now visible to travelers.".to_string(),
+    let texts = || {
+        if approve {
+            (
+                crate::trf!("Your parcel \"{}\" is published", r.title),
+                tr("An admin checked your parcel and it is now visible to travelers.").to_string(),
+            )
+        } else {
+            (
+            crate::trf!("Your parcel \"{}\" was not approved", r.title),
+            crate::trf!("An admin reviewed your parcel and could not approve it.\n\nReason: {}\n\nYou can edit the parcel and submit it again.", reason),
         )
-    } else {
-        (
-            format!("Your parcel \"{}\" was not approved", r.title),
-            format!("An admin reviewed your parcel and could not approve it.\n\nReason: {reason}\n\nYou can edit the parcel and submit it again."),
-        )
+        }
     };
-    notifications::notify(
-        &mut tx,
-        r.sender_id,
+    notifications::notify(&mut tx, r.sender_id, || {
+        let (title, body) = texts();
         Note {
             kind: NotificationKind::ParcelReview,
-            title: &subject,
-            body: &body,
-            link: &format!("/parcels/{id}"),
+            title,
+            body,
+            link: format!("/parcels/{id}"),
             dedupe: None,
-        },
-    )
+        }
+    })
     .await?;
     alerts::schedule(&mut tx, AlertKind::Parcels, id.0).await?;
     tx.commit().await?;

@@ -66,7 +66,7 @@ pub fn reward_formula(
             .euro_cents(per_kg_cents * i64::from(weight_g) / 1000, currency)
             .minor;
     let mut explanation = vec![
-        format!("Base {}", Money::new(base, currency)),
+        crate::trf!("Base {}", Money::new(base, currency)),
         format!(
             "{} × {} per kg (the rate for {} km)",
             format_kg(weight_g),
@@ -77,7 +77,7 @@ pub fn reward_formula(
     let amount = match paid_per_kg_minor {
         Some(p) if p > 0 => {
             let market = p * i64::from(weight_g) / 1000;
-            explanation.push(format!(
+            explanation.push(crate::trf!(
                 "Averaged with what senders paid on this route ({} per kg)",
                 Money::new(p, currency)
             ));

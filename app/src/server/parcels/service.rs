@@ -5,6 +5,7 @@ use super::form::{self, ValidParcel};
 use super::risk::{self, RiskInput};
 use super::store::{self, ParcelRow};
 use crate::error::AppError;
+use crate::i18n::tr;
 use crate::server::bookings::end;
 use crate::server::matching::alerts;
 use crate::server::places;
@@ -173,7 +174,7 @@ pub async fn update(
     let status = store::lock_own(&mut tx, user, id).await?;
     if !status.is_editable() {
         return Err(AppError::Conflict(
-            "This parcel is booked or closed and can no longer be changed.".into(),
+            tr("This parcel is booked or closed and can no longer be changed.").into(),
         ));
     }
     let (a, new_status) = assess(&mut tx, user, id, &v, &s).await?;
@@ -198,7 +199,7 @@ pub async fn cancel(pool: &PgPool, user: UserId, id: ParcelId) -> Result<(), App
         s if s.is_editable() => {}
         _ => {
             return Err(AppError::Conflict(
-                "This parcel is booked: cancel the booking instead.".into(),
+                tr("This parcel is booked: cancel the booking instead.").into(),
             ))
         }
     }

@@ -2,6 +2,7 @@
 //! place a parcel's status changes.
 
 use crate::error::AppError;
+use crate::i18n::tr;
 use crate::server::time;
 use crate::types::accounts::{rating_label, UserBrief};
 use crate::types::parcels::{ParcelCard, ParcelForm, ParcelPrivate, Photo, RiskPart};
@@ -105,7 +106,7 @@ impl ParcelRow {
             pickup_address: self.pickup_address.clone(),
             delivery_address: self.delivery_address.clone(),
             recipient: if self.recipient_is_sender {
-                "The sender".to_string()
+                tr("The sender").to_string()
             } else {
                 self.recipient_name.clone()
             },
@@ -155,7 +156,7 @@ impl ParcelRow {
 }
 
 pub fn not_found() -> AppError {
-    AppError::NotFound("This parcel does not exist.".into())
+    AppError::NotFound(tr("This parcel does not exist.").into())
 }
 
 /// The parcels with these ids, in the order given (missing ones left out).

@@ -153,7 +153,8 @@ pub async fn resolve(pool: &PgPool, typed: &str) -> Result<Option<Place>, AppErr
     Ok(found)
 }
 
-pub const UNKNOWN_PLACE: &str = "We don't know this place. Choose one of the suggestions.";
+pub const UNKNOWN_PLACE: &str =
+    crate::i18n::key("We don't know this place. Choose one of the suggestions.");
 
 /// A place field of a form: what was typed, resolved, or a problem recorded under `field`
 /// (`empty` when nothing was typed).
@@ -170,7 +171,7 @@ pub async fn field(
     }
     let found = resolve(pool, typed).await?;
     if found.is_none() {
-        p.add(field, UNKNOWN_PLACE);
+        p.add(field, crate::i18n::tr(UNKNOWN_PLACE));
     }
     Ok(found)
 }

@@ -2,6 +2,7 @@
 //! problem is reported at once, next to its field, with what was typed echoed back.
 
 use crate::error::{printable, AppError, Problems};
+use crate::i18n::tr;
 use crate::server::places::{self, Place};
 use crate::server::time;
 use crate::types::trips::TripForm;
@@ -62,7 +63,7 @@ pub async fn parse(pool: &PgPool, i: &TripForm) -> Result<ValidTrip, AppError> {
     let capacity_g = match parse_kg(&i.capacity_kg) {
         Ok(g) if (MIN_CAPACITY_G..=MAX_CAPACITY_G).contains(&g) => Some(g),
         Ok(_) => {
-            p.add("capacity_kg", "Capacity must be between 0.5 and 50 kg.");
+            p.add("capacity_kg", tr("Capacity must be between 0.5 and 50 kg."));
             None
         }
         Err(m) => {
@@ -148,13 +149,13 @@ async fn route(pool: &PgPool, p: &mut Problems, i: &TripForm) -> Result<Route, A
         .filter(|s| !s.is_empty())
         .collect();
     if typed.len() > MAX_STOPOVERS {
-        p.add("stopovers", "At most 5 stopovers.");
+        p.add("stopovers", tr("At most 5 stopovers."));
         return Ok((origin, destination, stopovers));
     }
     for s in typed {
         match places::resolve(pool, s).await? {
             Some(pl) => stopovers.push(pl),
-            None => p.add("stopovers", format!("We don't know \"{s}\".")),
+            None => p.add("stopovers", crate::trf!("We don't know \"{}\".", s)),
         }
     }
     Ok((origin, destination, stopovers))
@@ -170,11 +171,11 @@ fn times(
     let now = OffsetDateTime::now_utc();
     let departs = origin.and_then(|o| match time::parse_local(&i.departs_at, &o.tz) {
         Ok(t) if t <= now => {
-            p.add("departs_at", "The departure must be in the future.");
+            p.add("departs_at", tr("The departure must be in the future."));
             None
         }
         Ok(t) if t > now + Duration::days(365) => {
-            p.add("departs_at", "Trips can be posted up to a year ahead.");
+            p.add("departs_at", tr("Trips can be posted up to a year ahead."));
             None
         }
         Ok(t) => Some(t),
@@ -192,9 +193,9 @@ fn times(
     });
     if let (Some(dep), Some(arr)) = (departs, arrives) {
         if arr <= dep {
-            p.add("arrives_at", "The arrival must be after the departure.");
+            p.add("arrives_at", tr("The arrival must be after the departure."));
         } else if arr - dep > Duration::days(30) {
-            p.add("arrives_at", "A trip can last at most 30 days.");
+            p.add("arrives_at", tr("A trip can last at most 30 days."));
         }
     }
     (departs, arrives)
@@ -205,7 +206,7 @@ fn price(p: &mut Problems, i: &TripForm) -> Option<Money> {
     p.check(currency.is_some(), "currency", "Choose a currency.");
     currency.and_then(|c| match Money::parse(&i.price_per_kg, c) {
         Ok(m) if m.minor > MAX_PRICE_PER_KG_MAJOR * c.unit() => {
-            p.add("price_per_kg", "That price per kg is too high.");
+            p.add("price_per_kg", tr("That price per kg is too high."));
             None
         }
         Ok(m) => Some(m),

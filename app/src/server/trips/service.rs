@@ -4,6 +4,7 @@
 use super::form::{self, with_echo};
 use super::store::{self, TripRow};
 use crate::error::AppError;
+use crate::i18n::tr;
 use crate::server::bookings::end;
 use crate::server::matching::alerts;
 use crate::server::places;
@@ -65,7 +66,7 @@ pub async fn update(
     }
     if t.status != TripStatus::Published {
         return Err(AppError::Conflict(
-            "Only a published trip can be changed.".into(),
+            tr("Only a published trip can be changed.").into(),
         ));
     }
     let old = store::row(&mut *tx, id).await?;
@@ -141,14 +142,14 @@ pub async fn cancel(pool: &PgPool, user: UserId, id: TripId) -> Result<(), AppEr
         TripStatus::Published => {}
         _ => {
             return Err(AppError::Conflict(
-                "This trip has already departed and can no longer be cancelled.".into(),
+                tr("This trip has already departed and can no longer be cancelled.").into(),
             ))
         }
     }
     // A pickup locks the trip row too, so no parcel can be picked up while this runs.
     if end::carrying(&mut tx, id).await? {
         return Err(AppError::Conflict(
-            "You already carry a parcel on this trip: deliver it, or open a dispute if you cannot."
+            crate::i18n::tr("You already carry a parcel on this trip: deliver it, or open a dispute if you cannot.")
                 .into(),
         ));
     }

@@ -2,6 +2,7 @@
 //! place a trip's status changes.
 
 use crate::error::AppError;
+use crate::i18n::tr;
 use crate::server::time;
 use crate::types::accounts::{rating_label, UserBrief};
 use crate::types::trips::TripCard;
@@ -86,7 +87,7 @@ impl TripRow {
 }
 
 pub fn not_found() -> AppError {
-    AppError::NotFound("This trip does not exist.".into())
+    AppError::NotFound(tr("This trip does not exist.").into())
 }
 
 /// The trips with these ids, in the order given (missing ones left out).

@@ -2,6 +2,7 @@
 
 use super::store;
 use crate::error::AppError;
+use crate::i18n::tr;
 use crate::server::images;
 use crate::types::trips::TicketItem;
 use crate::types::{Decision, TicketStatus, TripId, TripStatus, UserId};
@@ -25,11 +26,11 @@ pub async fn attach(
     }
     if t.status != TripStatus::Published {
         return Err(AppError::Conflict(
-            "A ticket can only be added to a published trip.".into(),
+            tr("A ticket can only be added to a published trip.").into(),
         ));
     }
     if bytes.is_empty() {
-        return Err(AppError::validation("ticket", "Choose a file."));
+        return Err(AppError::validation("ticket", tr("Choose a file.")));
     }
     let (data, ext) = if bytes.starts_with(b"%PDF-") {
         if bytes.len() > images::MAX_BYTES {
@@ -44,7 +45,7 @@ pub async fn attach(
         let p = images::process_upload(bytes).await.map_err(|m| {
             AppError::validation(
                 "ticket",
-                if m == images::WRONG_TYPE {
+                if m == crate::i18n::tr(images::WRONG_TYPE) {
                     format!("{name}: a ticket must be a PDF or a JPEG, PNG or WebP image.")
                 } else {
                     format!("{name}: {m}")
@@ -97,7 +98,7 @@ pub async fn file(
         Some(t) if t.traveler_id == viewer || viewer_is_admin => {
             let file = t
                 .ticket_file
-                .ok_or_else(|| AppError::NotFound("No ticket was added.".into()))?;
+                .ok_or_else(|| AppError::NotFound(tr("No ticket was added.").into()))?;
             let kind = if file.ends_with(".pdf") {
                 "application/pdf"
             } else {
@@ -105,7 +106,7 @@ pub async fn file(
             };
             Ok((upload_dir.join("tickets").join(file), kind))
         }
-        _ => Err(AppError::NotFound("No ticket was added.".into())),
+        _ => Err(AppError::NotFound(tr("No ticket was added.").into())),
     }
 }
 
@@ -174,7 +175,7 @@ pub async fn decide(
     .await?
     .ok_or_else(store::not_found)?;
     if t.status != TicketStatus::Submitted {
-        return Err(AppError::Conflict(format!(
+        return Err(AppError::Conflict(crate::trf!(
             "This ticket is not waiting for a check (it is {}).",
             t.status.label().to_lowercase()
         )));
@@ -200,29 +201,33 @@ pub async fn decide(
         Some(&serde_json::json!({ "ticket_status": to.code(), "reason": reason }).to_string()),
     )
     .await?;
-    let (title, body) = if approve {
-        (
-            "Your ticket is checked".to_string(),
-            "Your trip shows the confirmed-traveler badge.".to_string(),
-        )
-    } else {
-        (
-            "Your ticket was not accepted".to_string(),
-            format!("{reason}. You can add a clearer ticket or boarding pass on the trip's page."),
-        )
+    let texts = || {
+        if approve {
+            (
+                tr("Your ticket is checked").to_string(),
+                tr("Your trip shows the confirmed-traveler badge.").to_string(),
+            )
+        } else {
+            (
+                tr("Your ticket was not accepted").to_string(),
+                crate::trf!(
+                    "{}. You can add a clearer ticket or boarding pass on the trip's page.",
+                    reason
+                ),
+            )
+        }
     };
     let link = format!("/trips/{trip}");
-    crate::server::notifications::notify(
-        &mut tx,
-        t.traveler_id,
+    crate::server::notifications::notify(&mut tx, t.traveler_id, || {
+        let (title, body) = texts();
         crate::server::notifications::Note {
             kind: crate::types::NotificationKind::TicketCheck,
-            title: &title,
-            body: &body,
-            link: &link,
+            title,
+            body,
+            link,
             dedupe: None,
-        },
-    )
+        }
+    })
     .await?;
     tx.commit().await?;
     Ok(())

@@ -4,6 +4,7 @@
 
 use super::withdrawals::mask;
 use crate::error::AppError;
+use crate::i18n::tr;
 use crate::server::money::ledger::TxKind;
 use crate::server::time;
 use crate::types::wallet::Receipt;
@@ -14,7 +15,7 @@ use sqlx::PgPool;
 use uuid::Uuid;
 
 fn missing() -> AppError {
-    AppError::NotFound("This receipt does not exist, or it is not yours.".into())
+    AppError::NotFound(tr("This receipt does not exist, or it is not yours.").into())
 }
 
 /// "P-0123456789AB" from an id.
@@ -28,7 +29,7 @@ fn issuer(site: &str) -> Vec<String> {
     vec![
         format!("{} marketplace", crate::BRAND),
         site.trim_end_matches('/').to_string(),
-        "Amounts are in the booking's currency; the ledger keeps every movement.".into(),
+        tr("Amounts are in the booking's currency; the ledger keeps every movement.").into(),
     ]
 }
 
@@ -69,7 +70,7 @@ async fn payment_receipt(pool: &PgPool, rd: &Reader<'_>, id: Uuid) -> Result<Rec
     .ok_or_else(missing)?;
     let amount = Money::new(r.amount_minor, r.currency);
     Ok(Receipt {
-        kind: "Payment".into(),
+        kind: tr("Payment").into(),
         number: number('P', id),
         at: time::datetime_in(r.settled_at.unwrap_or(r.created_at), rd.tz),
         name: r.display_name,
@@ -77,13 +78,13 @@ async fn payment_receipt(pool: &PgPool, rd: &Reader<'_>, id: Uuid) -> Result<Rec
         amount,
         status: r.status.label().into(),
         method: match r.card_last4 {
-            Some(l) => format!("Card ending {l}"),
-            None => "Card (Stripe Checkout)".into(),
+            Some(l) => crate::trf!("Card ending {}", l),
+            None => tr("Card (Stripe Checkout)").into(),
         },
         lines: vec![
-            ("Wallet top-up".into(), amount.to_string()),
-            ("Provider".into(), r.provider),
-            ("Reference".into(), r.provider_ref.unwrap_or_default()),
+            (tr("Wallet top-up").into(), amount.to_string()),
+            (tr("Provider").into(), r.provider),
+            (tr("Reference").into(), r.provider_ref.unwrap_or_default()),
         ],
         issuer: issuer(rd.site),
     })
@@ -104,17 +105,20 @@ async fn payout_receipt(pool: &PgPool, rd: &Reader<'_>, id: Uuid) -> Result<Rece
     .ok_or_else(missing)?;
     let amount = Money::new(r.amount_minor, r.currency);
     let mut lines = vec![
-        ("Withdrawal".into(), amount.to_string()),
-        ("Requested".into(), time::datetime_in(r.created_at, rd.tz)),
+        (tr("Withdrawal").into(), amount.to_string()),
+        (
+            tr("Requested").into(),
+            time::datetime_in(r.created_at, rd.tz),
+        ),
     ];
     if let Some(d) = r.decided_at {
-        lines.push(("Decided".into(), time::datetime_in(d, rd.tz)));
+        lines.push((tr("Decided").into(), time::datetime_in(d, rd.tz)));
     }
     if let Some(reason) = r.reason {
-        lines.push(("Reason".into(), reason));
+        lines.push((tr("Reason").into(), reason));
     }
     Ok(Receipt {
-        kind: "Payout".into(),
+        kind: tr("Payout").into(),
         number: number('W', id),
         at: time::datetime_in(r.decided_at.unwrap_or(r.created_at), rd.tz),
         name: r.display_name,
@@ -180,40 +184,42 @@ async fn movement_receipt(pool: &PgPool, rd: &Reader<'_>, id: Uuid) -> Result<Re
         )
         .fetch_one(pool)
         .await?;
-        lines.push(("Booking".into(), number('B', b.0)));
-        lines.push(("Parcel".into(), bk.title));
+        lines.push((tr("Booking").into(), number('B', b.0)));
+        lines.push((tr("Parcel").into(), bk.title));
         lines.push((
-            "Route".into(),
+            tr("Route").into(),
             format!("{} → {}", bk.origin, bk.destination),
         ));
-        lines.push(("Sender".into(), bk.sender));
-        lines.push(("Traveler".into(), bk.traveler));
-        lines.push(("Price for carrying".into(), m(bk.price_minor)));
-        lines.push(("Service fee".into(), m(bk.fee_minor)));
+        lines.push((tr("Sender").into(), bk.sender));
+        lines.push((tr("Traveler").into(), bk.traveler));
+        lines.push((tr("Price for carrying").into(), m(bk.price_minor)));
+        lines.push((tr("Service fee").into(), m(bk.fee_minor)));
         if bk.protection_minor > 0 {
-            lines.push(("Protection".into(), m(bk.protection_minor)));
+            lines.push((tr("Protection").into(), m(bk.protection_minor)));
         }
         lines.push((
-            "Sender pays in all".into(),
+            tr("Sender pays in all").into(),
             m(bk.price_minor + bk.fee_minor + bk.protection_minor),
         ));
     }
     for l in &legs {
         let whose = match (l.kind.as_str(), l.user_id) {
-            ("user", Some(u)) if u == owner.user_id.unwrap_or(rd.viewer) => "Your wallet".into(),
-            ("user", _) => format!("Wallet of {}", l.name.clone().unwrap_or_default()),
-            ("escrow", _) => "Escrow for this booking".into(),
+            ("user", Some(u)) if u == owner.user_id.unwrap_or(rd.viewer) => {
+                tr("Your wallet").into()
+            }
+            ("user", _) => crate::trf!("Wallet of {}", l.name.clone().unwrap_or_default()),
+            ("escrow", _) => tr("Escrow for this booking").into(),
             ("fees", _) => format!("{} service fees", crate::BRAND),
-            ("protection", _) => "Protection pool".into(),
-            ("provider", _) => "Card payments".into(),
-            ("payouts_pending", _) => "Payouts waiting".into(),
-            _ => "Payouts sent".into(),
+            ("protection", _) => tr("Protection pool").into(),
+            ("provider", _) => tr("Card payments").into(),
+            ("payouts_pending", _) => tr("Payouts waiting").into(),
+            _ => tr("Payouts sent").into(),
         };
         let sign = if l.amount_minor >= 0 { "+" } else { "−" };
         lines.push((whose, format!("{sign}{}", m(l.amount_minor.abs()))));
     }
     if !t.memo.is_empty() {
-        lines.push(("Note".into(), t.memo));
+        lines.push((tr("Note").into(), t.memo));
     }
     Ok(Receipt {
         kind: t.kind.label().into(),
@@ -222,7 +228,7 @@ async fn movement_receipt(pool: &PgPool, rd: &Reader<'_>, id: Uuid) -> Result<Re
         name: owner.name.clone().unwrap_or_default(),
         email: owner.email.clone().unwrap_or_default(),
         amount: Money::new(owner.amount_minor.abs(), currency),
-        status: "Completed".into(),
+        status: tr("Completed").into(),
         method: format!("{} wallet", crate::BRAND),
         lines,
         issuer: issuer(rd.site),

@@ -119,12 +119,14 @@ pub async fn history(
                 (TxKind::Release | TxKind::Refund, Some(t))
                     if r.memo == "Settled after a dispute" =>
                 {
-                    format!("Dispute settled: {t}")
+                    crate::trf!("Dispute settled: {}", t)
                 }
-                (TxKind::Hold, Some(t)) => format!("Paid into escrow: {t}"),
-                (TxKind::HoldReturn, Some(t)) => format!("Escrow returned after a new price: {t}"),
-                (TxKind::Release, Some(t)) => format!("Earned for delivering: {t}"),
-                (TxKind::Refund, Some(t)) => format!("Refund: {t}"),
+                (TxKind::Hold, Some(t)) => crate::trf!("Paid into escrow: {}", t),
+                (TxKind::HoldReturn, Some(t)) => {
+                    crate::trf!("Escrow returned after a new price: {}", t)
+                }
+                (TxKind::Release, Some(t)) => crate::trf!("Earned for delivering: {}", t),
+                (TxKind::Refund, Some(t)) => crate::trf!("Refund: {}", t),
                 _ => r.memo.clone(),
             };
             HistoryItem {

@@ -5,6 +5,7 @@
 
 use super::top_up;
 use crate::error::AppError;
+use crate::i18n::tr;
 use crate::server::config::StripeConfig;
 use crate::server::money::ledger::{self, Acct};
 use crate::types::{Currency, Money, UserId};
@@ -43,7 +44,7 @@ pub async fn create_checkout(
         ),
         (
             "line_items[0][price_data][product_data][name]",
-            "Carry wallet top-up".into(),
+            tr("Carry wallet top-up").into(),
         ),
     ];
     let res = reqwest::Client::new()
@@ -56,7 +57,7 @@ pub async fn create_checkout(
         .map_err(|e| {
             tracing::error!(error = %e, "stripe unreachable");
             AppError::Conflict(
-                "The card payment service is unreachable. Try again in a minute.".into(),
+                tr("The card payment service is unreachable. Try again in a minute.").into(),
             )
         })?;
     let status = res.status();
@@ -133,10 +134,10 @@ pub enum Outcome {
 #[tracing::instrument(skip_all)]
 pub async fn handle_event(pool: &PgPool, payload: &[u8]) -> Result<Outcome, AppError> {
     let event: serde_json::Value = serde_json::from_slice(payload)
-        .map_err(|_| AppError::BadRequest("The event is not JSON.".into()))?;
+        .map_err(|_| AppError::BadRequest(tr("The event is not JSON.").into()))?;
     let id = event["id"]
         .as_str()
-        .ok_or_else(|| AppError::BadRequest("The event has no id.".into()))?;
+        .ok_or_else(|| AppError::BadRequest(tr("The event has no id.").into()))?;
     let kind = event["type"].as_str().unwrap_or("");
     let session = &event["data"]["object"];
     if kind != "checkout.session.completed" || session["payment_status"].as_str() != Some("paid") {
@@ -147,7 +148,7 @@ pub async fn handle_event(pool: &PgPool, payload: &[u8]) -> Result<Outcome, AppE
         .as_str()
         .or(session["client_reference_id"].as_str())
         .and_then(|s| Uuid::parse_str(s).ok())
-        .ok_or_else(|| AppError::BadRequest("The session names no payment.".into()))?;
+        .ok_or_else(|| AppError::BadRequest(tr("The session names no payment.").into()))?;
     let row = sqlx::query!(
         r#"SELECT user_id AS "user_id: UserId", amount_minor, currency AS "currency: Currency"
            FROM payments WHERE id = $1 AND provider = 'stripe'"#,
@@ -155,7 +156,7 @@ pub async fn handle_event(pool: &PgPool, payload: &[u8]) -> Result<Outcome, AppE
     )
     .fetch_optional(pool)
     .await?
-    .ok_or_else(|| AppError::BadRequest("Unknown payment.".into()))?;
+    .ok_or_else(|| AppError::BadRequest(tr("Unknown payment.").into()))?;
     // Stripe says what it charged: it must be what we asked for.
     let total = session["amount_total"].as_i64();
     let currency = session["currency"].as_str().map(|c| c.to_ascii_uppercase());

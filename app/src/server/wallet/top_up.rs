@@ -2,6 +2,7 @@
 //! Checkout (`stripe`). A payment is credited to the wallet once, whatever retries.
 
 use crate::error::{AppError, Problems};
+use crate::i18n::tr;
 use crate::server::accounts::signup;
 use crate::server::money::idem;
 use crate::server::money::ledger::{self, Acct, Posting, TxKind};
@@ -50,7 +51,7 @@ pub fn parse_amount(
     p: &mut Problems,
 ) -> Option<Money> {
     let Some(c) = Currency::parse(currency) else {
-        p.add("currency", "Choose a currency.");
+        p.add("currency", tr("Choose a currency."));
         return None;
     };
     let (min, max) = (
@@ -59,11 +60,11 @@ pub fn parse_amount(
     );
     match Money::parse(amount, c) {
         Ok(m) if m.minor < min.minor => {
-            p.add("amount", format!("Top up at least {min}."));
+            p.add("amount", crate::trf!("Top up at least {}.", min));
             None
         }
         Ok(m) if m.minor > max.minor => {
-            p.add("amount", format!("Top up at most {max}."));
+            p.add("amount", crate::trf!("Top up at most {}.", max));
             None
         }
         Ok(m) => Some(m),
@@ -82,7 +83,7 @@ fn check_card(f: &CardForm, p: &mut Problems, today: time::Date) -> String {
         .filter(|c| !c.is_whitespace() && *c != '-')
         .collect();
     if digits.len() < 12 || digits.len() > 19 || !digits.chars().all(|c| c.is_ascii_digit()) {
-        p.add("number", "Enter the card number (12 to 19 digits).");
+        p.add("number", tr("Enter the card number (12 to 19 digits)."));
     } else if !luhn_ok(&digits) {
         p.add(
             "number",
@@ -99,13 +100,16 @@ fn check_card(f: &CardForm, p: &mut Problems, today: time::Date) -> String {
     match parsed {
         None => p.add("expiry", "Enter the expiry as MM/YY."),
         Some((y, m)) if (y, m) < (today.year(), today.month() as u8) => {
-            p.add("expiry", "This card has expired.")
+            p.add("expiry", tr("This card has expired."))
         }
         Some(_) => {}
     }
     let cvc = f.cvc.trim();
     if !(3..=4).contains(&cvc.len()) || !cvc.chars().all(|c| c.is_ascii_digit()) {
-        p.add("cvc", "Enter the 3 or 4 digits on the back of the card.");
+        p.add(
+            "cvc",
+            tr("Enter the 3 or 4 digits on the back of the card."),
+        );
     }
     digits
 }
@@ -121,7 +125,7 @@ pub async fn credit_payment(conn: &mut PgConnection, payment: Uuid) -> Result<bo
     )
     .fetch_optional(&mut *conn)
     .await?
-    .ok_or_else(|| AppError::NotFound("No such payment.".into()))?;
+    .ok_or_else(|| AppError::NotFound(tr("No such payment.").into()))?;
     if p.status == PaymentStatus::Succeeded {
         return Ok(false);
     }
@@ -134,7 +138,7 @@ pub async fn credit_payment(conn: &mut PgConnection, payment: Uuid) -> Result<bo
             currency,
             booking: None,
             user: Some(p.user_id),
-            memo: "Wallet top-up".into(),
+            memo: tr("Wallet top-up").into(),
             legs: vec![
                 (Acct::Provider, -p.amount_minor),
                 (Acct::User(p.user_id), p.amount_minor),
@@ -180,11 +184,15 @@ pub async fn top_up_sandbox(
         CARD_OK => (PaymentStatus::Pending, None),
         CARD_DECLINED => (
             PaymentStatus::Declined,
-            Some("Your card was declined. No money was taken; try another card."),
+            Some(tr(
+                "Your card was declined. No money was taken; try another card.",
+            )),
         ),
         _ => (
             PaymentStatus::Declined,
-            Some("The sandbox accepts only its test cards: use 4242 4242 4242 4242."),
+            Some(tr(
+                "The sandbox accepts only its test cards: use 4242 4242 4242 4242.",
+            )),
         ),
     };
     let last4 = &digits[digits.len().saturating_sub(4)..];

@@ -3,6 +3,7 @@
 //! "payouts pending"; an admin pays it out, or rejects it and the money returns.
 
 use crate::error::{AppError, Problems};
+use crate::i18n::{key, tr};
 use crate::server::accounts::signup;
 use crate::server::accounts::verification::id_verified;
 use crate::server::money::idem;
@@ -53,7 +54,9 @@ pub fn check_destination(method: PayoutMethod, typed: &str) -> Result<String, &'
         .to_ascii_uppercase();
     match method {
         PayoutMethod::Iban if iban_ok(&compact) => Ok(compact),
-        PayoutMethod::Iban => Err("This IBAN is not valid. Check it against your bank statement."),
+        PayoutMethod::Iban => Err(tr(
+            "This IBAN is not valid. Check it against your bank statement.",
+        )),
         PayoutMethod::Mobile => {
             let digits = compact.trim_start_matches('+');
             if compact.starts_with('+')
@@ -62,7 +65,9 @@ pub fn check_destination(method: PayoutMethod, typed: &str) -> Result<String, &'
             {
                 Ok(compact)
             } else {
-                Err("Enter the mobile-money number with its country code, such as +254712345678.")
+                Err(tr(
+                    "Enter the mobile-money number with its country code, such as +254712345678.",
+                ))
             }
         }
     }
@@ -75,9 +80,9 @@ pub fn mask(method: PayoutMethod, dest: &str) -> String {
     match method {
         PayoutMethod::Iban => {
             let head: String = chars.iter().take(4).collect();
-            format!("Bank account {head}…{tail}")
+            crate::trf!("Bank account {}…{}", head, tail)
         }
-        PayoutMethod::Mobile => format!("Mobile money …{tail}"),
+        PayoutMethod::Mobile => crate::trf!("Mobile money …{}", tail),
     }
 }
 
@@ -89,13 +94,13 @@ fn parse(
     let mut p = Problems::new();
     let c = Currency::parse(&form.currency);
     if c.is_none() {
-        p.add("currency", "Choose a currency.");
+        p.add("currency", tr("Choose a currency."));
     }
     let amount = c.and_then(|c| match Money::parse(&form.amount, c) {
         Ok(m) if m.minor < s.rates.euros(s.withdrawal_min_units, c).minor => {
             p.add(
                 "amount",
-                format!(
+                crate::trf!(
                     "The smallest withdrawal is {}.",
                     s.rates.euros(s.withdrawal_min_units, c)
                 ),
@@ -111,7 +116,7 @@ fn parse(
     let method = PayoutMethod::parse(&form.method);
     let dest = match method {
         None => {
-            p.add("method", "Choose a bank account or mobile money.");
+            p.add("method", tr("Choose a bank account or mobile money."));
             None
         }
         Some(m) => check_destination(m, &form.destination)
@@ -155,7 +160,7 @@ pub async fn request(
     signup::require_confirmed(&mut *tx, user).await?;
     if !id_verified(&mut tx, user).await? {
         return Err(AppError::Conflict(
-            "Verify your identity before withdrawing: it protects your money.".into(),
+            tr("Verify your identity before withdrawing: it protects your money.").into(),
         ));
     }
     let id = sqlx::query_scalar!(
@@ -177,7 +182,7 @@ pub async fn request(
             currency: amount.currency,
             booking: None,
             user: Some(user),
-            memo: format!("Withdrawal to {}", mask(method, &dest)),
+            memo: crate::trf!("Withdrawal to {}", mask(method, &dest)),
             legs: vec![
                 (Acct::User(user), -amount.minor),
                 (Acct::PayoutsPending, amount.minor),
@@ -188,7 +193,10 @@ pub async fn request(
     .map_err(|e| match e {
         AppError::InsufficientFunds { short, .. } => AppError::validation(
             "amount",
-            format!("That is more than your available balance (short by {short})."),
+            crate::trf!(
+                "That is more than your available balance (short by {}).",
+                short
+            ),
         ),
         e => e,
     })?;
@@ -208,7 +216,7 @@ pub async fn decide(
 ) -> Result<(), AppError> {
     let paid = decision == Decision::Approve;
     if !paid && reason.trim().is_empty() {
-        return Err(AppError::validation("reason", "Say why, for the user."));
+        return Err(AppError::validation("reason", tr("Say why, for the user.")));
     }
     let mut tx = pool.begin().await?;
     let w = sqlx::query!(
@@ -220,9 +228,9 @@ pub async fn decide(
     )
     .fetch_optional(&mut *tx)
     .await?
-    .ok_or_else(|| AppError::NotFound("No such withdrawal.".into()))?;
+    .ok_or_else(|| AppError::NotFound(tr("No such withdrawal.").into()))?;
     if w.status != WithdrawalStatus::Pending {
-        return Err(AppError::Conflict(format!(
+        return Err(AppError::Conflict(crate::trf!(
             "This withdrawal was already {}.",
             w.status.code()
         )));
@@ -233,14 +241,14 @@ pub async fn decide(
             TxKind::PayoutPaid,
             Acct::Payouts,
             WithdrawalStatus::Paid,
-            format!("Your withdrawal of {amount} was paid"),
+            key("Your withdrawal of {} was paid"),
         )
     } else {
         (
             TxKind::PayoutReturned,
             Acct::User(w.user_id),
             WithdrawalStatus::Rejected,
-            format!("Your withdrawal of {amount} was returned to your wallet"),
+            key("Your withdrawal of {} was returned to your wallet"),
         )
     };
     ledger::post(
@@ -252,9 +260,9 @@ pub async fn decide(
             booking: None,
             user: Some(w.user_id),
             memo: if paid {
-                format!("Paid to {}", mask(w.method, &w.destination))
+                crate::trf!("Paid to {}", mask(w.method, &w.destination))
             } else {
-                format!("Withdrawal returned: {}", reason.trim())
+                crate::trf!("Withdrawal returned: {}", reason.trim())
             },
             legs: vec![
                 (Acct::PayoutsPending, -w.amount_minor),
@@ -273,22 +281,25 @@ pub async fn decide(
     )
     .execute(&mut *tx)
     .await?;
-    let body = if paid {
-        format!("{subject} to {}.", mask(w.method, &w.destination))
-    } else {
-        format!("{subject}. Reason: {}", reason.trim())
+    let texts = || {
+        let subject = crate::i18n::fill(tr(subject), &[&amount]);
+        let body = if paid {
+            crate::trf!("{} to {}.", subject, mask(w.method, &w.destination))
+        } else {
+            crate::trf!("{}. Reason: {}", subject, reason.trim())
+        };
+        (subject, body)
     };
-    notifications::notify(
-        &mut tx,
-        w.user_id,
+    notifications::notify(&mut tx, w.user_id, || {
+        let (title, body) = texts();
         Note {
             kind: NotificationKind::Withdrawal,
-            title: &subject,
-            body: &body,
-            link: &format!("/wallet/receipts/payout/{id}"),
+            title,
+            body,
+            link: format!("/wallet/receipts/payout/{id}"),
             dedupe: None,
-        },
-    )
+        }
+    })
     .await?;
     audit::record(
         &mut tx,

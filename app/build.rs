@@ -1,0 +1,4 @@
+//! Rebuilds the crate when a translation file changes (the texts are compiled in).
+fn main() {
+    println!("cargo:rerun-if-changed=locales");
+}

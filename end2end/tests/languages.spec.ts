@@ -1,0 +1,76 @@
+import { expect, test } from '@playwright/test';
+import { PASSWORD, jsEnabled, member, open, openMenu } from './helpers';
+
+// Every spec runs hydrated and without JavaScript; the switch is a plain form, so both work.
+
+test('switch to French in the footer: the home page, a money amount and a form error in French, remembered on the account', async ({ browser }, testInfo) => {
+  const { page, email, name } = await member(browser, testInfo, 'fr', 'Camille');
+  await open(page, '/');
+  await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+  await page.getByTestId('language-switch').getByRole('button', { name: 'Français' }).click();
+  await expect(page.locator('html')).toHaveAttribute('lang', 'fr');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Bon retour, ${name}`);
+  await expect(page.getByRole('link', { name: 'Envoyer un colis' }).first()).toBeVisible();
+  await expect(page.getByTestId('language-switch').getByRole('button', { name: 'Français' })).toHaveAttribute('aria-current', 'true');
+
+  // Money typed and shown the French way: a decimal comma, the symbol after the amount.
+  await open(page, '/wallet');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Portefeuille');
+  await page.getByLabel('Montant').first().fill('12,50');
+  await page.getByLabel('Numéro de carte').fill('4242 4242 4242 4242');
+  await page.getByLabel('Expiration (MM/AA)').fill('12/34');
+  await page.getByLabel('CVC').fill('123');
+  await page.getByRole('button', { name: "Ajouter de l'argent" }).click();
+  await expect(page.getByText('Argent ajouté : votre portefeuille est rechargé.')).toBeVisible();
+  await expect(page.getByTestId('available').first()).toHaveText(/^12,50\s€$/);
+
+  // A form error, in French.
+  await openMenu(page);
+  await page.getByRole('button', { name: 'Se déconnecter' }).click();
+  await open(page, '/login');
+  await page.getByLabel('E-mail').fill(email);
+  await page.getByLabel('Mot de passe').fill('not my password at all');
+  await page.getByRole('button', { name: 'Se connecter' }).click();
+  await expect(page.getByTestId('form-error')).toHaveText(/ne correspondent à aucun compte/);
+
+  // The choice is kept on the account: another browser, without the cookie, logs in in
+  // English and is in French from then on.
+  const other = await browser.newContext({ javaScriptEnabled: jsEnabled(testInfo), baseURL: testInfo.project.use.baseURL });
+  const fresh = await other.newPage();
+  await open(fresh, '/login');
+  await expect(fresh.locator('html')).toHaveAttribute('lang', 'en');
+  await fresh.getByLabel('Email').fill(email);
+  await fresh.getByLabel('Password').fill(PASSWORD);
+  await fresh.getByRole('button', { name: 'Log in' }).click();
+  await expect(fresh.getByTestId('nav-user')).toBeVisible();
+  await open(fresh, '/');
+  await expect(fresh.locator('html')).toHaveAttribute('lang', 'fr');
+  await expect(fresh.getByRole('heading', { level: 1 })).toHaveText(`Bon retour, ${name}`);
+
+  // And back to English.
+  await fresh.getByTestId('language-switch').getByRole('button', { name: 'English' }).click();
+  await expect(fresh.locator('html')).toHaveAttribute('lang', 'en');
+  await expect(fresh.getByRole('heading', { level: 1 })).toHaveText(`Welcome back, ${name}`);
+  await other.close();
+});
+
+test("a visitor whose browser prefers French gets French; an unknown language choice is refused clearly", async ({ browser, request }, testInfo) => {
+  const context = await browser.newContext({
+    javaScriptEnabled: jsEnabled(testInfo),
+    baseURL: testInfo.project.use.baseURL,
+    locale: 'fr-FR',
+  });
+  const page = await context.newPage();
+  await open(page, '/');
+  await expect(page.locator('html')).toHaveAttribute('lang', 'fr');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Envoyez vos colis avec des personnes qui font déjà le trajet.');
+  await expect(page.getByRole('link', { name: 'Trouver un voyageur' })).toBeVisible();
+  await context.close();
+
+  const res = await request.post('/api/language', {
+    form: { lang: '</title><meta http-equiv="refresh">', next: '/' },
+    headers: { Origin: testInfo.project.use.baseURL! },
+  });
+  expect(res.status()).toBe(400);
+  expect(await res.text()).toContain('Choose English or French.');
+});
