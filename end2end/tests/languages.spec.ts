@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { PASSWORD, jsEnabled, member, open, openMenu } from './helpers';
+import { PASSWORD, jsEnabled, member, open } from './helpers';
 
 // Every spec runs hydrated and without JavaScript; the switch is a plain form, so both work.
 
@@ -25,8 +25,10 @@ test('switch to French in the footer: the home page, a money amount and a form e
   await expect(page.getByTestId('available').first()).toHaveText(/^12,50\s€$/);
 
   // A form error, in French.
-  await openMenu(page);
+  const menu = page.getByRole('navigation', { name: 'Principal' }).locator('details:visible');
+  await menu.locator('summary').click();
   await page.getByRole('button', { name: 'Se déconnecter' }).click();
+  await expect(page.getByRole('navigation', { name: 'Principal' }).getByRole('link', { name: 'Se connecter', exact: true })).toBeVisible();
   await open(page, '/login');
   await page.getByLabel('E-mail').fill(email);
   await page.getByLabel('Mot de passe').fill('not my password at all');
