@@ -343,18 +343,18 @@ fn percent(part: i64, whole: i64) -> Option<String> {
 pub fn response_time(secs: f64) -> String {
     let mins = (secs / 60.0).ceil().max(1.0);
     if mins <= 1.0 {
-        "within a minute".into()
+        tr("within a minute").into()
     } else if mins < 60.0 {
-        format!("within {mins:.0} minutes")
+        crate::trf!("within {} minutes", format!("{mins:.0}"))
     } else if mins < 48.0 * 60.0 {
         let h = (mins / 60.0).ceil();
         if h <= 1.0 {
-            "within an hour".into()
+            tr("within an hour").into()
         } else {
-            format!("within {h:.0} hours")
+            crate::trf!("within {} hours", format!("{h:.0}"))
         }
     } else {
-        format!("within {:.0} days", (mins / 1440.0).ceil())
+        crate::trf!("within {} days", format!("{:.0}", (mins / 1440.0).ceil()))
     }
 }
 

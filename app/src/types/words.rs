@@ -448,7 +448,7 @@ impl EventKind {
         );
         let mut what = self.label().to_string();
         if let Some(p) = price.filter(|_| with_price) {
-            what.push_str(&format!(" at {p}"));
+            what.push_str(&crate::trf!(" at {}", p));
         }
         if !note.is_empty() {
             what.push_str(": ");

@@ -82,21 +82,21 @@ fn TokenRow(t: ApiTokenInfo, revoke: ServerAction<RevokeApiToken>) -> impl IntoV
         .scopes
         .iter()
         .map(|s| match s {
-            TokenScope::Read => "read",
-            TokenScope::Write => "write",
+            TokenScope::Read => tr("read"),
+            TokenScope::Write => tr("write"),
         })
         .collect::<Vec<_>>()
-        .join(" and ");
+        .join(tr(" and "));
     let expiry = match (&t.expires, t.expired) {
-        (_, true) => "expired".to_string(),
-        (Some(e), false) => format!("until {e}"),
-        (None, false) => "no expiry".to_string(),
+        (_, true) => tr("expired").to_string(),
+        (Some(e), false) => crate::trf!("until {}", e),
+        (None, false) => tr("no expiry").to_string(),
     };
     view! {
         <li class="flex flex-col gap-2 rounded-md border border-slate-200 p-3 sm:flex-row sm:items-center sm:justify-between" data-testid="api-token">
             <div>
                 <p class="font-medium">{t.name.clone()}" "<code class="text-xs text-slate-600">{format!("{}…", t.prefix)}</code></p>
-                <p class="text-sm text-slate-600">{crate::trf!("May {} · made {} · {} · last used {}", scopes, t.created, expiry, t.last_used.clone().unwrap_or_else(|| "never".into()))}</p>
+                <p class="text-sm text-slate-600">{crate::trf!("May {} · made {} · {} · last used {}", scopes, t.created, expiry, t.last_used.clone().unwrap_or_else(|| tr("never").into()))}</p>
             </div>
             <ActionForm action=revoke>
                 <input type="hidden" name="id" value=t.id.to_string()/>

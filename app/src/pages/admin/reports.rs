@@ -89,7 +89,7 @@ fn ListingReport(r: ReportItem, decide: ServerAction<DecideReport>) -> impl Into
             <p class="mt-1 text-sm">
                 {tr("Member: ")}<a class="link" href=format!("/admin/users/{}", r.member)>{r.member_name.clone()}</a>
                 " · "<span data-testid="member-standing">{r.member_status.clone()}</span>
-                {(r.upheld_before > 0).then(|| format!(" · {} earlier report(s) upheld", r.upheld_before))}
+                {(r.upheld_before > 0).then(|| crate::trf!(" · {} earlier report(s) upheld", r.upheld_before))}
             </p>
             <p class="mt-1 text-sm text-red-800">{tr("Reason: ")}{r.reason.label()}</p>
             {(!r.note.is_empty()).then(|| view! { <p class="mt-1 whitespace-pre-line text-sm">{r.note.clone()}</p> })}

@@ -58,7 +58,7 @@ pub fn DisputeThread(d: DisputeView, post: ServerAction<PostDisputeMessage>) -> 
             <p class="text-sm text-slate-600">
                 {tr("Opened ")}{d.opened_at.clone()}
                 {if d.open {
-                    if d.responded { " · the traveler has answered".to_string() } else { format!(" · the traveler answers by {}", d.respond_by) }
+                    if d.responded { tr(" · the traveler has answered").to_string() } else { crate::trf!(" · the traveler answers by {}", d.respond_by) }
                 } else { String::new() }}
             </p>
             {d.outcome.clone().map(|o| view! {

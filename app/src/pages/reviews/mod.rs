@@ -19,7 +19,7 @@ fn stars(n: i16) -> impl IntoView {
     let n = usize::try_from(n.clamp(0, 5)).unwrap_or(0);
     view! {
         <span class="text-amber-600" aria-hidden="true">{"★".repeat(n)}{"☆".repeat(5 - n)}</span>
-        <span class="sr-only">{format!("{n} out of 5 stars")}</span>
+        <span class="sr-only">{crate::trf!("{} out of 5 stars", n)}</span>
     }
 }
 
@@ -80,7 +80,7 @@ pub fn ReviewPanel(
         })}
         {r.theirs.clone().map(|t| view! {
             <div data-testid="their-review">
-                <h3 class="text-sm font-semibold">{format!("{}'s review of you", r.other_name)}</h3>
+                <h3 class="text-sm font-semibold">{crate::trf!("{}'s review of you", r.other_name)}</h3>
                 <ul><ReviewItem r=t/></ul>
             </div>
         })}

@@ -133,7 +133,7 @@ pub async fn list(
             id: r.id,
             device: describe_device(&r.user_agent),
             ip: if r.ip.is_empty() {
-                "unknown".into()
+                tr("unknown").into()
             } else {
                 r.ip
             },

@@ -77,7 +77,7 @@ fn check_text(body: &str, has_image: bool) -> Result<String, AppError> {
     if body.chars().count() > MAX_LEN {
         return Err(AppError::validation(
             "body",
-            format!("A message can be at most {MAX_LEN} characters."),
+            crate::trf!("A message can be at most {} characters.", MAX_LEN),
         ));
     }
     if !printable(body, true) {

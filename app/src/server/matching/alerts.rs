@@ -109,8 +109,8 @@ fn label(kind: AlertKind, from: &str, to: &str, f: &Filters) -> String {
     }
     if let Some(m) = f.money {
         parts.push(match kind {
-            AlertKind::Trips => format!("at most {m} per kg"),
-            AlertKind::Parcels => format!("paying at least {m}"),
+            AlertKind::Trips => crate::trf!("at most {} per kg", m),
+            AlertKind::Parcels => crate::trf!("paying at least {}", m),
         });
     }
     if let Some(w) = f.max_weight_g {

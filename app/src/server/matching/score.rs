@@ -1,6 +1,7 @@
 //! The match score (PRODUCT §5): a pure function of one parcel–trip pair that passed the hard
 //! filters, made of named parts so every result can say why it matched. 100 points at most.
 
+use crate::i18n::{key, tr};
 use crate::types::matching::ScorePart;
 use crate::types::Money;
 
@@ -49,9 +50,9 @@ fn end_fit(km: f64, same_metro: bool, radius: f64) -> f64 {
     }
 }
 
-fn part(name: &str, points: f64, max: i32, why: String) -> ScorePart {
+fn part(name: &'static str, points: f64, max: i32, why: String) -> ScorePart {
     ScorePart {
-        name: name.to_string(),
+        name: tr(name).to_string(),
         points: whole_points(points, max),
         max,
         why,
@@ -64,77 +65,82 @@ fn whole_points(points: f64, max: i32) -> i32 {
     points.round().clamp(0.0, f64::from(max)) as i32
 }
 
-fn place_why(km: f64, same_metro: bool, end: &str) -> String {
-    if km <= 5.0 {
-        format!("same {end}")
-    } else if same_metro {
-        format!("{end} in the same city area ({km:.0} km)")
-    } else {
-        format!("{end} {km:.0} km away")
+fn place_why(distance: f64, same_metro: bool, pickup: bool) -> String {
+    let km = format!("{distance:.0}");
+    match (distance <= 5.0, same_metro, pickup) {
+        (true, _, true) => tr("same pickup").to_string(),
+        (true, _, false) => tr("same drop-off").to_string(),
+        (false, true, true) => crate::trf!("pickup in the same city area ({} km)", km),
+        (false, true, false) => crate::trf!("drop-off in the same city area ({} km)", km),
+        (false, false, true) => crate::trf!("pickup {} km away", km),
+        (false, false, false) => crate::trf!("drop-off {} km away", km),
     }
 }
 
 pub fn score(p: &Pair) -> (i32, Vec<ScorePart>) {
     let half = f64::from(ROUTE_MAX) / 2.0;
     let route = part(
-        "Route",
+        key("Route"),
         half * end_fit(p.origin_km, p.origin_same_metro, p.radius_km)
             + half * end_fit(p.destination_km, p.destination_same_metro, p.radius_km),
         ROUTE_MAX,
         format!(
             "{}, {}",
-            place_why(p.origin_km, p.origin_same_metro, "pickup"),
-            place_why(p.destination_km, p.destination_same_metro, "drop-off")
+            place_why(p.origin_km, p.origin_same_metro, true),
+            place_why(p.destination_km, p.destination_same_metro, false)
         ),
     );
 
     let slack = p.slack_days.max(0);
     let dates = part(
-        "Dates",
+        key("Dates"),
         f64::from(DATES_MAX) * (0.4 + 0.2 * f64::from(i32::try_from(slack.min(3)).unwrap_or(3))),
         DATES_MAX,
         match slack {
-            0 => "arrives on the deadline day".to_string(),
-            1 => "arrives 1 day before the deadline".to_string(),
-            n => format!("arrives {n} days before the deadline"),
+            0 => tr("arrives on the deadline day").to_string(),
+            1 => tr("arrives 1 day before the deadline").to_string(),
+            n => crate::trf!("arrives {} days before the deadline", n),
         },
     );
 
     let ratio = f64::from(p.weight_g) / f64::from(p.remaining_g.max(1));
     let capacity = part(
-        "Capacity",
+        key("Capacity"),
         if ratio <= 0.8 {
             f64::from(CAPACITY_MAX)
         } else {
             f64::from(CAPACITY_MAX) * 0.6
         },
         CAPACITY_MAX,
-        format!("uses {:.0}% of the space left", (ratio * 100.0).min(100.0)),
+        crate::trf!(
+            "uses {}% of the space left",
+            format!("{:.0}", (ratio * 100.0).min(100.0))
+        ),
     );
 
     let price = if p.ask.currency != p.reward.currency {
         part(
-            "Price",
+            key("Price"),
             f64::from(PRICE_MAX) / 2.0,
             PRICE_MAX,
-            format!("asks {} (reward is in {})", p.ask, p.reward.currency.code()),
+            crate::trf!("asks {} (reward is in {})", p.ask, p.reward.currency.code()),
         )
     } else if p.ask.minor <= p.reward.minor {
         part(
-            "Price",
+            key("Price"),
             f64::from(PRICE_MAX),
             PRICE_MAX,
-            format!("asks {}, within the {} reward", p.ask, p.reward),
+            crate::trf!("asks {}, within the {} reward", p.ask, p.reward),
         )
     } else {
         // The reward is below the ask here: the ratio in thousandths fits an i32.
         let thousandths = i32::try_from(p.reward.minor.max(0) * 1000 / p.ask.minor).unwrap_or(0);
         let fit = f64::from(thousandths) / 1000.0;
         part(
-            "Price",
+            key("Price"),
             f64::from(PRICE_MAX) * fit,
             PRICE_MAX,
-            format!("asks {}, more than the {} reward", p.ask, p.reward),
+            crate::trf!("asks {}, more than the {} reward", p.ask, p.reward),
         )
     };
 
@@ -149,15 +155,15 @@ pub fn score(p: &Pair) -> (i32, Vec<ScorePart>) {
         1.0
     };
     let mut why = match p.traveler_rating_x100 {
-        Some(r) => format!("rated {:.1}/5", f64::from(r) / 100.0),
-        None => "not rated yet".to_string(),
+        Some(r) => crate::trf!("rated {}/5", format!("{:.1}", f64::from(r) / 100.0)),
+        None => tr("not rated yet").to_string(),
     };
-    why.push_str(&format!(", {} completed deliveries", p.completed));
+    why.push_str(&crate::trf!(", {} completed deliveries", p.completed));
     if p.strikes > 0 {
-        why.push_str(&format!(", {} cancellations", p.strikes));
+        why.push_str(&crate::trf!(", {} cancellations", p.strikes));
     }
     let reputation = part(
-        "Reputation",
+        key("Reputation"),
         rating_pts + done_pts + on_time_pts - 3.0 * f64::from(p.strikes),
         REPUTATION_MAX,
         why,
@@ -167,23 +173,23 @@ pub fn score(p: &Pair) -> (i32, Vec<ScorePart>) {
     let mut held = Vec::new();
     let mut badge_pts = 0.0;
     if p.email_verified {
-        held.push("email confirmed");
+        held.push(tr("email confirmed"));
         badge_pts += 3.0;
     }
     if p.id_verified {
-        held.push("ID verified");
+        held.push(tr("ID verified"));
         badge_pts += 4.0;
     }
     if p.ticket_confirmed {
-        held.push("confirmed traveler");
+        held.push(tr("confirmed traveler"));
         badge_pts += 3.0;
     }
     let badges = part(
-        "Badges",
+        key("Badges"),
         badge_pts,
         BADGES_MAX,
         if held.is_empty() {
-            "no badges yet".to_string()
+            tr("no badges yet").to_string()
         } else {
             held.join(", ")
         },

@@ -106,7 +106,11 @@ pub async fn add(
     if have + i64::try_from(processed.len()).unwrap_or(MAX_PHOTOS) > MAX_PHOTOS {
         return Err(AppError::validation(
             "photos",
-            format!("A parcel can have at most {MAX_PHOTOS} photos (it has {have})."),
+            crate::trf!(
+                "A parcel can have at most {} photos (it has {}).",
+                MAX_PHOTOS,
+                have
+            ),
         ));
     }
     let dir = dir(upload_dir);

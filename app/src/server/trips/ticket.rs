@@ -46,7 +46,10 @@ pub async fn attach(
             AppError::validation(
                 "ticket",
                 if m == crate::i18n::tr(images::WRONG_TYPE) {
-                    format!("{name}: a ticket must be a PDF or a JPEG, PNG or WebP image.")
+                    crate::trf!(
+                        "{}: a ticket must be a PDF or a JPEG, PNG or WebP image.",
+                        name
+                    )
                 } else {
                     format!("{name}: {m}")
                 },

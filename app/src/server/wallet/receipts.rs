@@ -209,7 +209,7 @@ async fn movement_receipt(pool: &PgPool, rd: &Reader<'_>, id: Uuid) -> Result<Re
             }
             ("user", _) => crate::trf!("Wallet of {}", l.name.clone().unwrap_or_default()),
             ("escrow", _) => tr("Escrow for this booking").into(),
-            ("fees", _) => format!("{} service fees", crate::BRAND),
+            ("fees", _) => crate::trf!("{} service fees", crate::BRAND),
             ("protection", _) => tr("Protection pool").into(),
             ("provider", _) => tr("Card payments").into(),
             ("payouts_pending", _) => tr("Payouts waiting").into(),

@@ -215,7 +215,7 @@ pub async fn top_up_sandbox(
             TopUp {
                 payment_id: id,
                 succeeded: true,
-                message: format!("{amount} was added to your wallet."),
+                message: crate::trf!("{} was added to your wallet.", amount),
             }
         }
         Some(why) => TopUp {
