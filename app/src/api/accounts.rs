@@ -273,7 +273,7 @@ pub async fn remember_time_zone(tz: String) -> Result<(), AppError> {
     let Some(tz) = crate::server::time::valid_zone(&tz) else {
         return Err(AppError::validation(
             "tz",
-            "This is not a time zone we know.",
+            crate::i18n::tr("This is not a time zone we know."),
         ));
     };
     ctx::set_zone_cookie(&tz);

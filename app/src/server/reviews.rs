@@ -56,7 +56,10 @@ fn validate(i: &ReviewInput) -> Result<Valid, AppError> {
     let mut sub = |field: &str, v: &str| match score(v) {
         Ok(n) => n,
         Err(()) => {
-            p.add(field, "Choose from 1 to 5, or leave it empty.");
+            p.add(
+                field,
+                crate::i18n::tr("Choose from 1 to 5, or leave it empty."),
+            );
             None
         }
     };
@@ -67,7 +70,7 @@ fn validate(i: &ReviewInput) -> Result<Valid, AppError> {
     if !printable(&comment, true) {
         p.add(
             "comment",
-            "This has characters we can't show; type it again.",
+            crate::i18n::tr("This has characters we can't show; type it again."),
         );
     } else if comment.chars().count() > MAX_COMMENT {
         p.add("comment", tr("A comment can be at most 2,000 characters."));

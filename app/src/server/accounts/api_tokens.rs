@@ -51,7 +51,9 @@ pub async fn create(pool: &PgPool, user: UserId, form: &NewToken<'_>) -> Result<
             _ => {
                 p.add(
                     "days",
-                    "Choose how long the token lasts: 1 to 365 days, or no expiry.",
+                    crate::i18n::tr(
+                        "Choose how long the token lasts: 1 to 365 days, or no expiry.",
+                    ),
                 );
                 None
             }

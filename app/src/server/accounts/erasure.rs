@@ -93,7 +93,7 @@ pub async fn erase(
     if !password::verify(password_typed.chars().take(1024).collect(), Some(hash)).await? {
         return Err(AppError::validation(
             "password",
-            "Your password is not right.",
+            crate::i18n::tr("Your password is not right."),
         ));
     }
     let mut tx = pool.begin().await?;

@@ -42,7 +42,7 @@ pub async fn change_password(
     if !password::verify(current.chars().take(1024).collect(), Some(u.password_hash)).await? {
         return Err(AppError::validation(
             "current_password",
-            "Your current password is not right.",
+            crate::i18n::tr("Your current password is not right."),
         ));
     }
     let pw = NewPassword::parse(new, &u.email, &u.display_name)
@@ -50,7 +50,7 @@ pub async fn change_password(
     if new == current {
         return Err(AppError::validation(
             "new_password",
-            "Choose a password different from the current one.",
+            crate::i18n::tr("Choose a password different from the current one."),
         ));
     }
     let hash = password::hash(pw.into_inner()).await?;

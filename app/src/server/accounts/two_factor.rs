@@ -144,7 +144,7 @@ pub async fn confirm(pool: &PgPool, user: UserId, code: &str) -> Result<Vec<Stri
     let Some(pending) = r.totp_pending else {
         return Err(AppError::validation(
             "code",
-            "Start by adding Carry to your authenticator app.",
+            crate::i18n::tr("Start by adding Carry to your authenticator app."),
         ));
     };
     let Some(step) = step_of(&pending, &r.email, code)? else {
@@ -285,7 +285,7 @@ pub async fn complete_login(
     if code.trim().is_empty() {
         return Err(AppError::validation(
             "code",
-            "Enter the code from your app.",
+            crate::i18n::tr("Enter the code from your app."),
         ));
     }
     let Some(attempt) = lockout::begin_attempt(pool, &c.email).await? else {
@@ -352,7 +352,7 @@ pub async fn disable(
     if !password::verify(password.chars().take(1024).collect(), Some(hash)).await? {
         return Err(AppError::validation(
             "password",
-            "Your password is not right.",
+            crate::i18n::tr("Your password is not right."),
         ));
     }
     let mut tx = pool.begin().await?;

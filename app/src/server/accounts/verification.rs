@@ -55,7 +55,7 @@ pub async fn submit(
     let (Some(id_doc), Some(selfie)) = (id_doc, selfie) else {
         return Err(AppError::validation(
             "files",
-            "Add both photos: your ID document and a selfie.",
+            crate::i18n::tr("Add both photos: your ID document and a selfie."),
         ));
     };
     match state(pool, user).await? {
@@ -144,7 +144,7 @@ pub async fn decide(
     if !approve && reason.is_empty() {
         return Err(AppError::validation(
             "reason",
-            "Say why, so the user can send better photos.",
+            crate::i18n::tr("Say why, so the user can send better photos."),
         ));
     }
     let mut tx = pool.begin().await?;

@@ -14,13 +14,13 @@ use uuid::Uuid;
 
 /// The account kinds one may filter by.
 pub const ACCOUNT_KINDS: &[(&str, &str)] = &[
-    ("user", "Member wallets"),
-    ("escrow", "Escrow"),
-    ("fees", "Fees"),
-    ("protection", "Protection pool"),
-    ("provider", "Card payments"),
-    ("payouts_pending", "Payouts pending"),
-    ("payouts", "Payouts paid"),
+    ("user", crate::i18n::key("Member wallets")),
+    ("escrow", crate::i18n::key("Escrow")),
+    ("fees", crate::i18n::key("Fees")),
+    ("protection", crate::i18n::key("Protection pool")),
+    ("provider", crate::i18n::key("Card payments")),
+    ("payouts_pending", crate::i18n::key("Payouts pending")),
+    ("payouts", crate::i18n::key("Payouts paid")),
 ];
 
 /// What the explorer filters by, as typed (every field optional).
@@ -89,14 +89,16 @@ pub async fn transactions(
             )
             .fetch_optional(pool)
             .await?
-            .ok_or_else(|| AppError::validation("email", "No member has this email."))?,
+            .ok_or_else(|| {
+                AppError::validation("email", crate::i18n::tr("No member has this email."))
+            })?,
         )
     };
     let account = f.account.trim();
     if !account.is_empty() && !ACCOUNT_KINDS.iter().any(|(k, _)| *k == account) {
         return Err(AppError::validation(
             "account",
-            "Choose an account from the list.",
+            crate::i18n::tr("Choose an account from the list."),
         ));
     }
     let (from, to) = (date("from", &f.from)?, date("to", &f.to)?);
@@ -168,10 +170,10 @@ async fn load(pool: &PgPool, ids: &[i64], tz: &str) -> Result<Vec<TxItem>, AppEr
                     .or_else(|| e.booking_id.map(|b| b.to_string()))
                     .unwrap_or_default()
             ),
-            other => ACCOUNT_KINDS
-                .iter()
-                .find(|(k, _)| *k == other)
-                .map_or_else(|| other.to_string(), |(_, l)| (*l).to_string()),
+            other => ACCOUNT_KINDS.iter().find(|(k, _)| *k == other).map_or_else(
+                || other.to_string(),
+                |(_, l)| crate::i18n::tr(l).to_string(),
+            ),
         };
         tx.entries.push(EntryItem {
             account,

@@ -20,7 +20,7 @@ pub async fn list(pool: &PgPool) -> Result<Vec<SettingItem>, AppError> {
         .iter()
         .map(|(key, label, min, max)| SettingItem {
             key: (*key).into(),
-            label: (*label).into(),
+            label: tr(label).into(),
             value: settings::value_of(&now, key).unwrap_or_default(),
             default: settings::value_of(&defaults, key).unwrap_or_default(),
             min: *min,
@@ -30,7 +30,7 @@ pub async fn list(pool: &PgPool) -> Result<Vec<SettingItem>, AppError> {
     for key in settings::rate_keys() {
         let code = key.trim_start_matches("fx.").to_string();
         items.push(SettingItem {
-            label: format!("{code} per euro, ×1000 (how euro amounts read in {code})"),
+            label: crate::trf!("{0} per euro, ×1000 (how euro amounts read in {0})", code),
             value: settings::value_of(&now, &key).unwrap_or_default(),
             default: settings::value_of(&defaults, &key).unwrap_or_default(),
             min: 1,
@@ -110,7 +110,7 @@ pub async fn set_risk_rule(
         _ => {
             return Err(AppError::validation(
                 "points",
-                "Enter points from 0 to 100.",
+                crate::i18n::tr("Enter points from 0 to 100."),
             ))
         }
     };
@@ -129,7 +129,7 @@ pub async fn set_risk_rule(
             _ => {
                 return Err(AppError::validation(
                     "param",
-                    "Enter a whole number from 0 to 1,000,000,000.",
+                    crate::i18n::tr("Enter a whole number from 0 to 1,000,000,000."),
                 ))
             }
         },
@@ -225,7 +225,7 @@ pub async fn set_country(
     if !known {
         return Err(AppError::validation(
             "country",
-            "Enter a country's two-letter code, such as SY.",
+            crate::i18n::tr("Enter a country's two-letter code, such as SY."),
         ));
     }
     let mut tx = pool.begin().await?;

@@ -188,7 +188,7 @@ pub async fn refuse(
     if reason.trim().is_empty() {
         return Err(AppError::validation(
             "reason",
-            "Say what is wrong with the parcel: the sender sees it.",
+            crate::i18n::tr("Say what is wrong with the parcel: the sender sees it."),
         ));
     }
     end_before_pickup(pool, traveler, id, reason, true).await

@@ -48,7 +48,7 @@ pub async fn pick_up(
     if !inspection.contents_match || !inspection.nothing_prohibited {
         return Err(AppError::validation(
             "inspection",
-            "Confirm the inspection before taking the parcel, or refuse it.",
+            crate::i18n::tr("Confirm the inspection before taking the parcel, or refuse it."),
         ));
     }
     let category = sqlx::query_scalar!(
@@ -61,7 +61,7 @@ pub async fn pick_up(
     if category == Category::Electronics && !inspection.electronics_power_on {
         return Err(AppError::validation(
             "inspection",
-            "This parcel holds electronics: check that they power on before taking it, or refuse it.",
+            crate::i18n::tr("This parcel holds electronics: check that they power on before taking it, or refuse it."),
         ));
     }
     if let Check::Wrong(e) = codes::check(&mut tx, id, CodeKind::Pickup, code).await? {

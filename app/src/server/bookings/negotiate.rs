@@ -364,7 +364,7 @@ pub async fn counter(
     if new.minor == b.price_minor {
         return Err(AppError::validation(
             "price",
-            "That is the current price: accept it instead.",
+            crate::i18n::tr("That is the current price: accept it instead."),
         ));
     }
     let departs = trips::row(&mut *tx, b.trip_id).await?.departs_at;

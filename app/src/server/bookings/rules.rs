@@ -61,7 +61,7 @@ pub fn parse_price(
     match Money::parse(typed, currency) {
         Ok(m) if m.minor == 0 => Err(AppError::validation(
             "price",
-            "The price must be above zero.",
+            crate::i18n::tr("The price must be above zero."),
         )),
         Ok(m) if m.minor > s.rates.euros(MAX_PRICE_EUROS, currency).minor => {
             Err(AppError::validation("price", tr("That price is too high.")))

@@ -83,7 +83,7 @@ fn check_text(body: &str, has_image: bool) -> Result<String, AppError> {
     if !printable(body, true) {
         return Err(AppError::validation(
             "body",
-            "The message contains characters that cannot be sent.",
+            crate::i18n::tr("The message contains characters that cannot be sent."),
         ));
     }
     Ok(body.to_string())
@@ -412,7 +412,7 @@ pub async fn report(
     if reason.is_empty() || reason.chars().count() > 1000 || !printable(reason, true) {
         return Err(AppError::validation(
             "reason",
-            "Say in a few words what is wrong (at most 1,000 characters).",
+            crate::i18n::tr("Say in a few words what is wrong (at most 1,000 characters)."),
         ));
     }
     let m = sqlx::query!(

@@ -38,7 +38,7 @@ fn text(field: &str, body: &str, required: bool) -> Result<String, AppError> {
     if !printable(body, true) {
         return Err(AppError::validation(
             field,
-            "This has characters we can't show; type it again.",
+            crate::i18n::tr("This has characters we can't show; type it again."),
         ));
     }
     if required && body.is_empty() {
@@ -47,7 +47,7 @@ fn text(field: &str, body: &str, required: bool) -> Result<String, AppError> {
     if body.chars().count() > MAX_TEXT {
         return Err(AppError::validation(
             field,
-            "This can be at most 4,000 characters.",
+            crate::i18n::tr("This can be at most 4,000 characters."),
         ));
     }
     Ok(body.to_string())
@@ -298,7 +298,7 @@ pub async fn resolve(pool: &PgPool, admin: UserId, id: Uuid, d: &Decision) -> Re
             _ => {
                 return Err(AppError::validation(
                     "sender_percent",
-                    "Give the sender's share as a whole percentage from 0 to 100.",
+                    crate::i18n::tr("Give the sender's share as a whole percentage from 0 to 100."),
                 ))
             }
         },

@@ -35,7 +35,7 @@ pub async fn save(
     let (Some(origin), Some(destination)) = (f.origin, f.destination) else {
         return Err(AppError::validation(
             "to",
-            "Choose where from and where to: an alert follows a route.",
+            crate::i18n::tr("Choose where from and where to: an alert follows a route."),
         ));
     };
     let (Some(o), Some(d)) = (

@@ -37,13 +37,13 @@ fn text(field: &str, raw: &str, required: Option<&str>) -> Result<String, AppErr
     if !printable(&t, true) {
         return Err(AppError::validation(
             field,
-            "This has characters we can't show; type it again.",
+            crate::i18n::tr("This has characters we can't show; type it again."),
         ));
     }
     if t.chars().count() > MAX_TEXT {
         return Err(AppError::validation(
             field,
-            "This can be at most 2,000 characters.",
+            crate::i18n::tr("This can be at most 2,000 characters."),
         ));
     }
     if let (Some(message), true) = (required, t.is_empty()) {

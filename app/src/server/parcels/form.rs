@@ -78,7 +78,10 @@ fn text_len(p: &mut Problems, field: &str, v: &str, min: usize, max: usize, what
     let v = v.trim();
     let n = v.chars().count();
     if !printable(v, field == "description") {
-        p.add(field, "This has characters we can't show; type it again.");
+        p.add(
+            field,
+            crate::i18n::tr("This has characters we can't show; type it again."),
+        );
     } else if n < min {
         p.add(
             field,
@@ -98,11 +101,11 @@ fn cm(p: &mut Problems, field: &str, v: &str) -> i32 {
     match v.trim().parse::<i32>() {
         Ok(n) if (1..=200).contains(&n) => n,
         Ok(_) => {
-            p.add(field, "Between 1 and 200 cm.");
+            p.add(field, crate::i18n::tr("Between 1 and 200 cm."));
             0
         }
         Err(_) => {
-            p.add(field, "Enter whole centimetres.");
+            p.add(field, crate::i18n::tr("Enter whole centimetres."));
             0
         }
     }
@@ -119,7 +122,7 @@ fn money_field(
     let c = currency?;
     match Money::parse(v, c) {
         Ok(m) if m.minor > rates.euros(max_euros, c).minor => {
-            p.add(field, "That amount is too high.");
+            p.add(field, crate::i18n::tr("That amount is too high."));
             None
         }
         Ok(m) => Some(m),
@@ -136,7 +139,7 @@ pub async fn parse(
     declared_legal: bool,
 ) -> Result<ValidParcel, AppError> {
     let mut p = Problems::new();
-    let title = text_len(&mut p, "title", &i.title, 3, 100, "a title");
+    let title = text_len(&mut p, "title", &i.title, 3, 100, crate::i18n::tr("a title"));
     let description = text_len(&mut p, "description", &i.description, 0, 2000, "");
     let category = Category::parse(&i.category);
     p.check(category.is_some(), "category", "Choose a category.");
@@ -252,7 +255,7 @@ async fn route(
         if a.metro_id == b.metro_id {
             p.add(
                 "delivery_place",
-                "The delivery city must be different from the pickup city.",
+                crate::i18n::tr("The delivery city must be different from the pickup city."),
             );
         }
     }
@@ -276,14 +279,14 @@ fn dates(p: &mut Problems, i: &ParcelForm) -> (Option<Date>, Option<Date>) {
         Ok(d) if d > today + Duration::days(MAX_DELIVER_DAYS) => {
             p.add(
                 "deliver_by",
-                "The deadline can be at most 90 days from today.",
+                crate::i18n::tr("The deadline can be at most 90 days from today."),
             );
             None
         }
         Ok(d) if ready.is_some_and(|r| d < r) => {
             p.add(
                 "deliver_by",
-                "The deadline must be on or after the ready date.",
+                crate::i18n::tr("The deadline must be on or after the ready date."),
             );
             None
         }
@@ -338,7 +341,9 @@ fn recipient(p: &mut Problems, i: &ParcelForm) -> Recipient {
     if phone.is_empty() && email_typed.is_empty() {
         p.add(
             "recipient_phone",
-            "Give the recipient's phone number or email, so the delivery code reaches them.",
+            crate::i18n::tr(
+                "Give the recipient's phone number or email, so the delivery code reaches them.",
+            ),
         );
     }
     Recipient {

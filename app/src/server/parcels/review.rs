@@ -50,7 +50,7 @@ pub async fn decide(
     if !approve && reason.chars().count() < 5 {
         return Err(AppError::validation(
             "reason",
-            "Say why the parcel is rejected (the sender will read it).",
+            crate::i18n::tr("Say why the parcel is rejected (the sender will read it)."),
         ));
     }
     if reason.chars().count() > 1000 {

@@ -137,7 +137,7 @@ async fn route(pool: &PgPool, p: &mut Problems, i: &TripForm) -> Result<Route, A
         if o.metro_id == d.metro_id {
             p.add(
                 "destination",
-                "The destination must be a different city from the origin.",
+                crate::i18n::tr("The destination must be a different city from the origin."),
             );
         }
     }

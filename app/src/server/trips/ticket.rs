@@ -36,7 +36,7 @@ pub async fn attach(
         if bytes.len() > images::MAX_BYTES {
             return Err(AppError::validation(
                 "ticket",
-                "The file can be at most 8 MB.",
+                crate::i18n::tr("The file can be at most 8 MB."),
             ));
         }
         (bytes, "pdf")
@@ -159,13 +159,13 @@ pub async fn decide(
     if !approve && reason.is_empty() {
         return Err(AppError::validation(
             "reason",
-            "Say why, so the traveler can add a better ticket.",
+            crate::i18n::tr("Say why, so the traveler can add a better ticket."),
         ));
     }
     if !crate::error::printable(reason, false) || reason.chars().count() > 500 {
         return Err(AppError::validation(
             "reason",
-            "Keep the reason to one line of at most 500 characters.",
+            crate::i18n::tr("Keep the reason to one line of at most 500 characters."),
         ));
     }
     let mut tx = pool.begin().await?;

@@ -87,7 +87,7 @@ fn check_card(f: &CardForm, p: &mut Problems, today: time::Date) -> String {
     } else if !luhn_ok(&digits) {
         p.add(
             "number",
-            "This card number is not valid. Check it for typos.",
+            crate::i18n::tr("This card number is not valid. Check it for typos."),
         );
     }
     let exp: String = f.expiry.chars().filter(|c| !c.is_whitespace()).collect();
@@ -98,7 +98,7 @@ fn check_card(f: &CardForm, p: &mut Problems, today: time::Date) -> String {
         (1..=12).contains(&m).then_some((y, m))
     });
     match parsed {
-        None => p.add("expiry", "Enter the expiry as MM/YY."),
+        None => p.add("expiry", crate::i18n::tr("Enter the expiry as MM/YY.")),
         Some((y, m)) if (y, m) < (today.year(), today.month() as u8) => {
             p.add("expiry", tr("This card has expired."))
         }
