@@ -43,24 +43,25 @@ pub fn LineChart(chart: Chart, days: Vec<String>) -> impl IntoView {
     let peak = chart.points.iter().copied().max().unwrap_or(0);
     let last = chart.points.last().copied().unwrap_or(0);
     let total: i64 = chart.points.iter().sum();
-    let balance = chart.title.starts_with("Escrow");
+    let balance = chart.balance;
     let summary = if balance {
-        format!(
+        crate::trf!(
             "now {}, at most {}",
             shown(&chart, last),
             shown(&chart, peak)
         )
     } else {
-        format!(
+        crate::trf!(
             "{} in total, at most {} a day",
             shown(&chart, total),
             shown(&chart, peak)
         )
     };
-    let label = format!(
-        "{} over the last {} days: {summary}.",
+    let label = crate::trf!(
+        "{} over the last {} days: {}.",
         chart.title,
-        days.len()
+        days.len(),
+        summary
     );
     let line = points(&chart.points);
     let (first_day, last_day) = (

@@ -144,6 +144,8 @@ pub struct Chart {
     pub currency: Option<crate::types::Currency>,
     /// One value per day of `Charts::days`.
     pub points: Vec<i64>,
+    /// A balance through time (summed as "now"), not a per-day count.
+    pub balance: bool,
 }
 
 /// The dashboard's charts: the last 30 or 90 days (UTC), one point a day.

@@ -60,7 +60,7 @@ fn texts_in_code() -> BTreeMap<String, bool> {
         r#"(?:^|[^\w:]|i18n::)(?:tr|key)\(\s*"((?:[^"\\]|\\.|\\\n)*)"|(?:^|[^\w:]|i18n::)tr_in\([^,()]+,\s*"((?:[^"\\]|\\.)*)"|trf!\(\s*"((?:[^"\\]|\\.|\\\n)*)"|trf_in!\([^,()]+,\s*"((?:[^"\\]|\\.)*)""#,
     )
     .unwrap();
-    let words = regex::Regex::new(r#"=\s*"[a-z_]+"\s*:\s*"((?:[^"\\]|\\.)*)""#).unwrap();
+    let words = regex::Regex::new(r#"=\s*"[a-z_.]+"\s*:\s*"((?:[^"\\]|\\.)*)""#).unwrap();
     let mut files = Vec::new();
     rust_files(&src, &mut files);
     let mut texts = BTreeMap::new();
@@ -79,7 +79,7 @@ fn texts_in_code() -> BTreeMap<String, bool> {
             .filter_map(|c| (1..=4).find_map(|i| c.get(i)))
             .map(|m| unescape(m.as_str()))
             .collect();
-        if file.ends_with("words.rs") {
+        if code.contains("word_enum!(") {
             found.extend(words.captures_iter(code).map(|c| unescape(&c[1])));
         }
         for text in found {

@@ -23,7 +23,7 @@ pub fn LedgerPage() -> impl IntoView {
                         let all_ok = r.checks.iter().all(|c| c.ok);
                         view! {
                             <p class=if all_ok { "mb-4 font-semibold text-teal-800" } else { "mb-4 font-semibold text-red-800" } data-testid="ledger-verdict">
-                                {if all_ok { "All invariants hold." } else { "Some invariants are broken." }}{tr(" Checked ")}{r.at.clone()}
+                                {if all_ok { tr("All invariants hold.") } else { tr("Some invariants are broken.") }}{tr(" Checked ")}{r.at.clone()}
                             </p>
                             <ul class="card mb-6 space-y-2 text-sm" data-testid="ledger-checks">
                                 {r.checks.into_iter().map(|c| view! {

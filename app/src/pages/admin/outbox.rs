@@ -45,7 +45,7 @@ fn Email(m: OutboxEmail) -> impl IntoView {
     let link = m.link();
     view! {
         <li class="card" data-testid="email" data-to=m.to_email.clone() data-kind=m.kind.clone()>
-            <p class="text-sm text-slate-600">{tr("To ")}{m.to_email.clone()}" · "{m.created_at.clone()}{m.sent.then_some(" · sent")}</p>
+            <p class="text-sm text-slate-600">{tr("To ")}{m.to_email.clone()}" · "{m.created_at.clone()}{m.sent.then_some(tr(" · sent"))}</p>
             <h2 class="mt-1 font-semibold">{m.subject.clone()}</h2>
             <pre class="mt-2 whitespace-pre-wrap break-words font-sans text-sm text-slate-700">{m.body_text.clone()}</pre>
             {link.map(|l| view! { <a class="btn-primary mt-3 inline-block" href=l data-testid="email-link">{tr("Open the link")}</a> })}

@@ -50,7 +50,7 @@ pub fn SettingsPage() -> impl IntoView {
                         <ul class="space-y-2" data-testid="settings">
                             {list.into_iter().map(|s| {
                                 let id = format!("setting-{}", s.key.replace('.', "-"));
-                                let (key, hint) = (s.key.clone(), format!("{} · default {} · {} to {}", s.key, s.default, s.min, s.max));
+                                let (key, hint) = (s.key.clone(), crate::trf!("{} · default {} · {} to {}", s.key, s.default, s.min, s.max));
                                 view! {
                                     <li class="card" data-testid="setting" data-key=s.key.clone()>
                                         <ActionForm action=change attr:class="flex flex-col gap-2 sm:flex-row sm:items-end">

@@ -126,8 +126,8 @@ fn Member(
             <p class="mt-2 text-sm">
                 {m.member.role.label()}" · "<span data-testid="standing">{m.member.standing.clone()}</span>
                 {tr(" · joined ")}{m.member.joined.clone()}
-                {m.email_verified.then_some(" · email confirmed")}
-                {m.id_verified.then_some(" · ID verified")}
+                {m.email_verified.then_some(tr(" · email confirmed"))}
+                {m.id_verified.then_some(tr(" · ID verified"))}
             </p>
             <p class="mt-2 text-sm"><a class="link" href=format!("/u/{id}")>{tr("Public profile")}</a></p>
         </section>

@@ -113,7 +113,7 @@ fn ParcelView(
                     </div>
                 })}
                 <p class="whitespace-pre-line">{parcel.description.clone()}</p>
-                <p><strong>{tr("Category: ")}</strong>{c.category.label()}{parcel.fragile.then_some(" · fragile")}</p>
+                <p><strong>{tr("Category: ")}</strong>{c.category.label()}{parcel.fragile.then_some(tr(" · fragile"))}</p>
                 <p><strong>{tr("Weight: ")}</strong>{c.weight.clone()}" · "{parcel.dimensions.clone()}</p>
                 <p><strong>{tr("Declared value: ")}</strong>{parcel.declared_value.to_string()}</p>
                 <p><strong>{tr("Ready from ")}</strong>{c.ready_from.clone()}<strong>{tr(" · deliver by ")}</strong>{c.deliver_by.clone()}</p>

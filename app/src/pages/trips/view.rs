@@ -121,7 +121,7 @@ fn TripView(
                 <p class="text-sm text-slate-600">
                     {c.traveler.rating.clone().map(|r| format!("★ {r} · ")).unwrap_or_default()}
                     {c.traveler.completed_deliveries}{tr(" completed deliveries")}
-                    {c.traveler.email_verified.then_some(" · email confirmed")}
+                    {c.traveler.email_verified.then_some(tr(" · email confirmed"))}
                 </p>
                 {(trip.is_owner && published).then(|| view! {
                     <div class="flex flex-wrap gap-2">

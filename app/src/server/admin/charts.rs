@@ -82,17 +82,20 @@ pub async fn charts(pool: &PgPool, span: i64) -> Result<Charts, AppError> {
     let index = |d: Date| usize::try_from((d - start).whole_days()).ok();
     let n = counts.len();
     let mut charts = vec![
-        count_chart("Sign-ups", counts.iter().map(|r| r.signups).collect()),
         count_chart(
-            "New listings (trips and parcels)",
+            crate::i18n::tr("Sign-ups"),
+            counts.iter().map(|r| r.signups).collect(),
+        ),
+        count_chart(
+            crate::i18n::tr("New listings (trips and parcels)"),
             counts.iter().map(|r| r.listings).collect(),
         ),
         count_chart(
-            "Bookings requested",
+            crate::i18n::tr("Bookings requested"),
             counts.iter().map(|r| r.requested).collect(),
         ),
         count_chart(
-            "Bookings completed",
+            crate::i18n::tr("Bookings completed"),
             counts.iter().map(|r| r.completed).collect(),
         ),
     ];
@@ -136,15 +139,16 @@ pub async fn charts(pool: &PgPool, span: i64) -> Result<Charts, AppError> {
             .or_insert_with(|| (Currency::Eur, vec![0; n]));
     }
     for (title, map) in [
-        ("Booked value", &booked),
-        ("Fees earned", &fees),
-        ("Escrow held", &escrow),
+        (crate::i18n::key("Booked value"), &booked),
+        (crate::i18n::key("Fees earned"), &fees),
+        (crate::i18n::key("Escrow held"), &escrow),
     ] {
         for (c, points) in map.values() {
             charts.push(Chart {
-                title: format!("{title} ({})", c.code()),
+                title: format!("{} ({})", crate::i18n::tr(title), c.code()),
                 currency: Some(*c),
                 points: points.clone(),
+                balance: title == "Escrow held",
             });
         }
     }
@@ -161,11 +165,11 @@ pub async fn charts(pool: &PgPool, span: i64) -> Result<Charts, AppError> {
         }
     }
     let funnel = [
-        "Requested",
-        "Accepted",
-        "Picked up",
-        "Delivered",
-        "Completed",
+        crate::i18n::tr("Requested"),
+        crate::i18n::tr("Accepted"),
+        crate::i18n::tr("Picked up"),
+        crate::i18n::tr("Delivered"),
+        crate::i18n::tr("Completed"),
     ]
     .into_iter()
     .map(String::from)
@@ -189,6 +193,7 @@ fn count_chart(title: &str, points: Vec<i64>) -> Chart {
     Chart {
         title: title.into(),
         currency: None,
+        balance: false,
         points,
     }
 }

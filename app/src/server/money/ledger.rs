@@ -340,9 +340,9 @@ pub async fn check(pool: &PgPool) -> Result<Vec<Finding>, AppError> {
     .fetch_all(&mut *conn)
     .await?;
     out.push(finding(
-        "Every balance equals the sum of its entries",
+        crate::i18n::tr("Every balance equals the sum of its entries"),
         bad,
-        format!("{accounts} accounts"),
+        crate::trf!("{} accounts", accounts),
     ));
     let bad = sqlx::query_scalar!(
         r#"SELECT format('transaction %s', t.id) AS "d!" FROM ledger_transactions t
@@ -354,9 +354,9 @@ pub async fn check(pool: &PgPool) -> Result<Vec<Finding>, AppError> {
     .fetch_all(&mut *conn)
     .await?;
     out.push(finding(
-        "Every transaction balances",
+        crate::i18n::tr("Every transaction balances"),
         bad,
-        format!("{txs} transactions"),
+        crate::trf!("{} transactions", txs),
     ));
     let bad = sqlx::query_scalar!(
         r#"SELECT format('%s account %s: %s %s', kind, id, balance_minor, currency) AS "d!"
@@ -365,7 +365,7 @@ pub async fn check(pool: &PgPool) -> Result<Vec<Finding>, AppError> {
     .fetch_all(&mut *conn)
     .await?;
     out.push(finding(
-        "No user, escrow or platform balance is negative",
+        crate::i18n::tr("No user, escrow or platform balance is negative"),
         bad,
         String::new(),
     ));
@@ -379,7 +379,7 @@ pub async fn check(pool: &PgPool) -> Result<Vec<Finding>, AppError> {
     .fetch_all(&mut *conn)
     .await?;
     out.push(finding(
-        "Every settled booking's escrow is zero",
+        crate::i18n::tr("Every settled booking's escrow is zero"),
         bad,
         String::new(),
     ));
@@ -391,7 +391,7 @@ pub async fn check(pool: &PgPool) -> Result<Vec<Finding>, AppError> {
     .fetch_all(&mut *conn)
     .await?;
     out.push(finding(
-        "No booking's escrow was settled twice",
+        crate::i18n::tr("No booking's escrow was settled twice"),
         bad,
         String::new(),
     ));
@@ -402,7 +402,7 @@ pub async fn check(pool: &PgPool) -> Result<Vec<Finding>, AppError> {
     .fetch_all(&mut *conn)
     .await?;
     out.push(finding(
-        "The whole ledger sums to zero in each currency",
+        crate::i18n::tr("The whole ledger sums to zero in each currency"),
         bad,
         String::new(),
     ));

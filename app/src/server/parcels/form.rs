@@ -139,7 +139,14 @@ pub async fn parse(
     declared_legal: bool,
 ) -> Result<ValidParcel, AppError> {
     let mut p = Problems::new();
-    let title = text_len(&mut p, "title", &i.title, 3, 100, crate::i18n::tr("a title"));
+    let title = text_len(
+        &mut p,
+        "title",
+        &i.title,
+        3,
+        100,
+        crate::i18n::tr("a title"),
+    );
     let description = text_len(&mut p, "description", &i.description, 0, 2000, "");
     let category = Category::parse(&i.category);
     p.check(category.is_some(), "category", "Choose a category.");
