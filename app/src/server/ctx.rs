@@ -191,15 +191,22 @@ pub fn set_locale_cookie(locale: crate::i18n::Locale) {
     }
 }
 
-/// Gives a member who logs in their language, unless this browser already chose one.
+/// At log-in: a language this browser already chose is kept on the account; otherwise the
+/// browser takes the one the account remembers.
 pub async fn restore_locale(pool: &PgPool, user_id: crate::types::UserId) -> Result<(), AppError> {
-    let chosen = parts().and_then(|p| cookie_value(&p.headers, crate::i18n::COOKIE));
-    if chosen.is_none() {
-        let mut conn = pool.acquire().await?;
-        let locale = super::accounts::profile::locale(&mut conn, user_id).await?;
-        set_locale_cookie(locale);
+    let chosen = parts()
+        .and_then(|p| cookie_value(&p.headers, crate::i18n::COOKIE))
+        .and_then(|c| crate::i18n::Locale::parse(&c));
+    match chosen {
+        // Chosen on this device before logging in: the account remembers it from now on.
+        Some(locale) => super::accounts::profile::set_locale(pool, user_id, locale).await,
+        None => {
+            let mut conn = pool.acquire().await?;
+            let locale = super::accounts::profile::locale(&mut conn, user_id).await?;
+            set_locale_cookie(locale);
+            Ok(())
+        }
     }
-    Ok(())
 }
 
 /// Set the status of a page render (a 404 for a missing profile, a 403 for a forbidden page).
