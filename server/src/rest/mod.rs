@@ -168,59 +168,64 @@ async fn gate(State(state): State<AppState>, mut req: Request, next: Next) -> Re
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default()
         .to_string();
+    // The services' messages in the client's language (`Accept-Language`), English by default.
+    let locale = app::i18n::from_headers(req.headers());
     REQUEST_ID
-        .scope(id, async move {
-            let bearer = req
-                .headers()
-                .get(header::AUTHORIZATION)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_string);
-            let reading = matches!(*req.method(), Method::GET | Method::HEAD);
-            let caller = match authenticate(&state, bearer.as_deref(), reading).await {
-                Ok(c) => c,
-                Err(p) => return p.into_response(),
-            };
-            let limit = state.config.api_rate_per_minute;
-            let standing = match ratelimit::hit_counted(
-                &state.pool,
-                &format!("api:{}", caller.token),
-                limit,
-                time::Duration::MINUTE,
-            )
-            .await
-            {
-                Ok(s) => s,
-                Err(e) => return Problem::from(e).into_response(),
-            };
-            let mut res = if standing.allowed {
-                req.extensions_mut().insert(caller);
-                next.run(req).await
-            } else {
-                let mut res = Problem::new(
-                    StatusCode::TOO_MANY_REQUESTS,
-                    "too-many-requests",
-                    format!(
-                        "This token made {limit} requests in the last minute. Wait {} seconds.",
-                        standing.reset_secs
-                    ),
+        .scope(
+            id,
+            app::i18n::within(locale, async move {
+                let bearer = req
+                    .headers()
+                    .get(header::AUTHORIZATION)
+                    .and_then(|v| v.to_str().ok())
+                    .map(str::to_string);
+                let reading = matches!(*req.method(), Method::GET | Method::HEAD);
+                let caller = match authenticate(&state, bearer.as_deref(), reading).await {
+                    Ok(c) => c,
+                    Err(p) => return p.into_response(),
+                };
+                let limit = state.config.api_rate_per_minute;
+                let standing = match ratelimit::hit_counted(
+                    &state.pool,
+                    &format!("api:{}", caller.token),
+                    limit,
+                    time::Duration::MINUTE,
                 )
-                .into_response();
-                if let Ok(v) = HeaderValue::from_str(&standing.reset_secs.to_string()) {
-                    res.headers_mut().insert(header::RETRY_AFTER, v);
+                .await
+                {
+                    Ok(s) => s,
+                    Err(e) => return Problem::from(e).into_response(),
+                };
+                let mut res = if standing.allowed {
+                    req.extensions_mut().insert(caller);
+                    next.run(req).await
+                } else {
+                    let mut res = Problem::new(
+                        StatusCode::TOO_MANY_REQUESTS,
+                        "too-many-requests",
+                        format!(
+                            "This token made {limit} requests in the last minute. Wait {} seconds.",
+                            standing.reset_secs
+                        ),
+                    )
+                    .into_response();
+                    if let Ok(v) = HeaderValue::from_str(&standing.reset_secs.to_string()) {
+                        res.headers_mut().insert(header::RETRY_AFTER, v);
+                    }
+                    res
+                };
+                for (name, value) in [
+                    ("ratelimit-limit", limit),
+                    ("ratelimit-remaining", standing.remaining),
+                    ("ratelimit-reset", standing.reset_secs),
+                ] {
+                    if let Ok(v) = HeaderValue::from_str(&value.to_string()) {
+                        res.headers_mut().insert(name, v);
+                    }
                 }
                 res
-            };
-            for (name, value) in [
-                ("ratelimit-limit", limit),
-                ("ratelimit-remaining", standing.remaining),
-                ("ratelimit-reset", standing.reset_secs),
-            ] {
-                if let Ok(v) = HeaderValue::from_str(&value.to_string()) {
-                    res.headers_mut().insert(name, v);
-                }
-            }
-            res
-        })
+            }),
+        )
         .await
 }
 

@@ -476,3 +476,30 @@ async fn each_token_has_a_rate_limit_with_headers_that_say_so(pool: PgPool) {
     let (status, _, _) = call(&app, Method::GET, "/api/v1/me", &other, None).await;
     assert_eq!(status, StatusCode::OK);
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn problems_speak_the_client_s_language(pool: PgPool) {
+    let app = spawn(pool.clone()).await;
+    let ann = testkit::member(&pool, "Ann").await.unwrap();
+    let reader = token(&pool, ann, true, false).await;
+    let path = format!("/api/v1/bookings/{}", uuid::Uuid::new_v4());
+    let ask = |language: &'static str| {
+        app.client()
+            .get(app.url(&path))
+            .bearer_auth(&reader)
+            .header("accept-language", language)
+            .send()
+    };
+    let english: Value = ask("en-GB").await.unwrap().json().await.unwrap();
+    assert_eq!(
+        english["detail"],
+        "This booking does not exist, or it is not yours."
+    );
+    let res = ask("fr-FR, en;q=0.5").await.unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    let french: Value = res.json().await.unwrap();
+    assert_eq!(
+        french["detail"],
+        "Cette réservation n'existe pas, ou elle n'est pas à vous."
+    );
+}
