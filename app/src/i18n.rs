@@ -176,6 +176,16 @@ pub const fn key(text: &'static str) -> &'static str {
     text
 }
 
+/// A text stored in English when it was written (a ledger movement's memo), in the current
+/// locale when it is one of ours (marked with `key` where it is written), else as it is.
+pub fn tr_stored(text: &str) -> String {
+    let locale = current();
+    if locale == Locale::En {
+        return text.to_string();
+    }
+    table(locale.code(), text).map_or_else(|| text.to_string(), |t| t.into_owned())
+}
+
 /// `key` in the current locale.
 pub fn tr(key: &'static str) -> &'static str {
     tr_in(current(), key)

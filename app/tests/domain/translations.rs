@@ -212,12 +212,17 @@ fn english_is_the_key_and_french_formats_money_and_dates() {
             app::types::Money::parse("12,50", app::types::Currency::Eur),
             app::server::time::show_date(time::macros::date!(2026 - 12 - 01)),
             app::trf!("Top up at least {}.", money),
+            i18n::tr_stored("Wallet top-up"),
+            i18n::tr_stored("Withdrawal to IBAN …1234"),
         )
     }));
     assert_eq!(french.0, "1\u{202f}234,56\u{a0}€");
     assert_eq!(french.1.unwrap().minor, 1250);
     assert_eq!(french.2, "1 déc. 2026");
     assert_eq!(french.3, "Rechargez au moins 1\u{202f}234,56\u{a0}€.");
+    // A ledger memo is stored in English and shown in the reader's language when it is ours.
+    assert_eq!(french.4, "Rechargement du portefeuille");
+    assert_eq!(french.5, "Withdrawal to IBAN …1234");
 }
 
 fn tokio_test_block<F: std::future::Future>(f: F) -> F::Output {

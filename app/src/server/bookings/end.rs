@@ -43,7 +43,7 @@ pub async fn finish(
         b.sender_id,
         b.currency,
         0,
-        "Refund: the request ended",
+        key("Refund: the request ended"),
     )
     .await?;
     store::event(conn, b.id, actor, kind, None, note).await?;
@@ -133,7 +133,8 @@ pub async fn close_for_trip(
                 finish(conn, &b, BookingStatus::Closed, Some(traveler), note).await?;
             }
             BookingStatus::Accepted => {
-                cancel_accepted(conn, &b, 0, "Refund: the traveler cancelled the trip").await?;
+                cancel_accepted(conn, &b, 0, key("Refund: the traveler cancelled the trip"))
+                    .await?;
                 store::event(conn, b.id, Some(traveler), EventKind::Cancelled, None, note).await?;
                 strike(conn, traveler).await?;
                 store::notify(
@@ -228,12 +229,12 @@ async fn end_before_pickup(
         0
     };
     let memo = match (refusal, side) {
-        (true, _) => tr("Refund: the traveler refused the parcel at pickup"),
+        (true, _) => key("Refund: the traveler refused the parcel at pickup"),
         (false, Side::Sender) if keep > 0 => {
-            "Refund minus the service fee: cancelled within 24 hours of departure"
+            key("Refund minus the service fee: cancelled within 24 hours of departure")
         }
-        (false, Side::Sender) => tr("Refund: you cancelled the booking"),
-        (false, Side::Traveler) => tr("Refund: the traveler cancelled the booking"),
+        (false, Side::Sender) => key("Refund: you cancelled the booking"),
+        (false, Side::Traveler) => key("Refund: the traveler cancelled the booking"),
     };
     cancel_accepted(&mut tx, &b, keep, memo).await?;
     if side == Side::Traveler && !refusal {
@@ -309,7 +310,7 @@ pub async fn expire_unpicked(conn: &mut PgConnection, id: BookingId) -> Result<b
         conn,
         &b,
         0,
-        "Refund: the parcel was not picked up before the trip left",
+        key("Refund: the parcel was not picked up before the trip left"),
     )
     .await?;
     let note = key("The parcel was not picked up before the trip left.");

@@ -135,9 +135,9 @@ async fn cancel_for(
             let (keep, memo) = match side {
                 Side::Sender => {
                     let keep = late_cancel_fee(&b, trip.departs_at, OffsetDateTime::now_utc());
-                    (keep, "Refund: the booking was cancelled by moderation")
+                    (keep, key("Refund: the booking was cancelled by moderation"))
                 }
-                Side::Traveler => (0, "Refund: the traveler can no longer carry it"),
+                Side::Traveler => (0, key("Refund: the traveler can no longer carry it")),
             };
             cancel_accepted(conn, &b, keep, memo).await?;
             if side == Side::Traveler {

@@ -6,7 +6,6 @@
 
 use super::ledger::{self, Acct, Posted, Posting, TxKind};
 use crate::error::AppError;
-use crate::i18n::tr;
 use crate::server::settings::Settings;
 use crate::types::bookings::BookingTerms;
 use crate::types::{BookingId, Currency, Money, UserId};
@@ -113,9 +112,12 @@ pub async fn hold_to(
         return Ok(None);
     }
     let (kind, memo) = if diff > 0 {
-        (TxKind::Hold, "Paid into escrow")
+        (TxKind::Hold, crate::i18n::key("Paid into escrow"))
     } else {
-        (TxKind::HoldReturn, "Returned from escrow (new price)")
+        (
+            TxKind::HoldReturn,
+            crate::i18n::key("Returned from escrow (new price)"),
+        )
     };
     ledger::post_locked(
         conn,
@@ -160,7 +162,7 @@ pub async fn release(
         currency,
         booking: Some(booking),
         user: Some(traveler),
-        memo: tr("Paid for a completed delivery").into(),
+        memo: crate::i18n::key("Paid for a completed delivery").into(),
         legs,
     };
     let held = locked[0].1;
@@ -291,7 +293,7 @@ pub async fn settle_dispute(
             currency,
             booking: Some(booking),
             user: Some(sender),
-            memo: tr("Settled after a dispute").into(),
+            memo: crate::i18n::key("Settled after a dispute").into(),
             legs: settlement_legs(booking, sender, traveler, c, s),
         },
     )

@@ -219,7 +219,7 @@ async fn movement_receipt(pool: &PgPool, rd: &Reader<'_>, id: Uuid) -> Result<Re
         lines.push((whose, format!("{sign}{}", m(l.amount_minor.abs()))));
     }
     if !t.memo.is_empty() {
-        lines.push((tr("Note").into(), t.memo));
+        lines.push((tr("Note").into(), crate::i18n::tr_stored(&t.memo)));
     }
     Ok(Receipt {
         kind: t.kind.label().into(),

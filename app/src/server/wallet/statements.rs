@@ -127,7 +127,7 @@ pub async fn history(
                 }
                 (TxKind::Release, Some(t)) => crate::trf!("Earned for delivering: {}", t),
                 (TxKind::Refund, Some(t)) => crate::trf!("Refund: {}", t),
-                _ => r.memo.clone(),
+                _ => crate::i18n::tr_stored(&r.memo),
             };
             HistoryItem {
                 at: time::datetime_in(r.created_at, tz),

@@ -138,7 +138,7 @@ pub async fn credit_payment(conn: &mut PgConnection, payment: Uuid) -> Result<bo
             currency,
             booking: None,
             user: Some(p.user_id),
-            memo: tr("Wallet top-up").into(),
+            memo: crate::i18n::key("Wallet top-up").into(),
             legs: vec![
                 (Acct::Provider, -p.amount_minor),
                 (Acct::User(p.user_id), p.amount_minor),

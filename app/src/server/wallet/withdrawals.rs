@@ -182,7 +182,7 @@ pub async fn request(
             currency: amount.currency,
             booking: None,
             user: Some(user),
-            memo: crate::trf!("Withdrawal to {}", mask(method, &dest)),
+            memo: format!("Withdrawal to {}", mask(method, &dest)),
             legs: vec![
                 (Acct::User(user), -amount.minor),
                 (Acct::PayoutsPending, amount.minor),
@@ -260,9 +260,9 @@ pub async fn decide(
             booking: None,
             user: Some(w.user_id),
             memo: if paid {
-                crate::trf!("Paid to {}", mask(w.method, &w.destination))
+                format!("Paid to {}", mask(w.method, &w.destination))
             } else {
-                crate::trf!("Withdrawal returned: {}", reason.trim())
+                format!("Withdrawal returned: {}", reason.trim())
             },
             legs: vec![
                 (Acct::PayoutsPending, -w.amount_minor),
