@@ -1,10 +1,9 @@
 //! "Delete my account" (PRODUCT §13): personal data erased or anonymised; ledger entries,
 //! receipts and reviews stay, attached to the anonymised account.
 
-use super::{api_tokens, password, sessions};
+use super::{api_tokens, sessions};
 use crate::error::AppError;
 use crate::i18n::tr;
-use crate::server::ratelimit;
 use crate::types::UserId;
 use sqlx::{PgConnection, PgPool};
 use std::path::Path;
@@ -72,30 +71,8 @@ pub async fn erase(
             crate::trf!("Type {} to confirm.", CONFIRM_WORD),
         ));
     }
-    if !ratelimit::hit(
-        pool,
-        &format!("erase:{user}"),
-        5,
-        super::lockout::LOCKOUT_WINDOW,
-    )
-    .await?
-    {
-        return Err(AppError::TooManyRequests(
-            tr("Too many tries. Wait 15 minutes.").into(),
-        ));
-    }
-    let hash = sqlx::query_scalar!(
-        "SELECT password_hash FROM users WHERE id = $1",
-        user as UserId
-    )
-    .fetch_one(pool)
-    .await?;
-    if !password::verify(password_typed.chars().take(1024).collect(), Some(hash)).await? {
-        return Err(AppError::validation(
-            "password",
-            crate::i18n::tr("Your password is not right."),
-        ));
-    }
+    super::lockout::confirm_password(pool, user, password_typed, &format!("erase:{user}"), 5)
+        .await?;
     let mut tx = pool.begin().await?;
     sqlx::query!(
         "SELECT id FROM users WHERE id = $1 FOR UPDATE",

@@ -3,8 +3,9 @@
 //! before it is checked, under a lock per email, so parallel attempts cannot slip past.
 
 use crate::error::AppError;
+use crate::types::UserId;
 use ::time::Duration;
-use sqlx::PgPool;
+use sqlx::{PgConnection, PgPool};
 
 pub const LOCKOUT_FAILURES: i64 = 5;
 pub const LOCKOUT_WINDOW: Duration = Duration::minutes(15);
@@ -20,16 +21,7 @@ pub async fn begin_attempt(pool: &PgPool, email: &str) -> Result<Option<i64>, Ap
     )
     .execute(&mut *tx)
     .await?;
-    let counted = sqlx::query_scalar!(
-        r#"SELECT count(*) AS "n!" FROM login_failures
-           WHERE email = $1 AND outcome IN ('pending', 'failed')
-             AND failed_at > now() - make_interval(secs => $2)"#,
-        email,
-        LOCKOUT_WINDOW.as_seconds_f64()
-    )
-    .fetch_one(&mut *tx)
-    .await?;
-    if counted >= LOCKOUT_FAILURES {
+    if counted(&mut tx, email).await? >= LOCKOUT_FAILURES {
         return Ok(None);
     }
     let id = sqlx::query_scalar!(
@@ -60,15 +52,51 @@ pub async fn finish_attempt(
     )
     .execute(&mut *tx)
     .await?;
-    let counted = sqlx::query_scalar!(
+    let n = counted(&mut tx, email).await?;
+    tx.commit().await?;
+    Ok(n)
+}
+
+/// The failed and unfinished attempts for `email` in the window.
+async fn counted(conn: &mut PgConnection, email: &str) -> Result<i64, AppError> {
+    Ok(sqlx::query_scalar!(
         r#"SELECT count(*) AS "n!" FROM login_failures
            WHERE email = $1 AND outcome IN ('pending', 'failed')
              AND failed_at > now() - make_interval(secs => $2)"#,
         email,
         LOCKOUT_WINDOW.as_seconds_f64()
     )
-    .fetch_one(&mut *tx)
+    .fetch_one(conn)
+    .await?)
+}
+
+/// A logged-in member confirms a grave step (deleting the account, turning two-factor login
+/// off) with their password: at most `tries` a window per `bucket`, so a stolen session cannot
+/// guess it.
+pub async fn confirm_password(
+    pool: &PgPool,
+    user: UserId,
+    typed: &str,
+    bucket: &str,
+    tries: i64,
+) -> Result<(), AppError> {
+    if !crate::server::ratelimit::hit(pool, bucket, tries, LOCKOUT_WINDOW).await? {
+        return Err(AppError::TooManyRequests(
+            crate::i18n::tr("Too many tries. Wait 15 minutes.").into(),
+        ));
+    }
+    let hash = sqlx::query_scalar!(
+        "SELECT password_hash FROM users WHERE id = $1",
+        user as UserId
+    )
+    .fetch_one(pool)
     .await?;
-    tx.commit().await?;
-    Ok(counted)
+    if super::password::verify(typed.chars().take(1024).collect(), Some(hash)).await? {
+        Ok(())
+    } else {
+        Err(AppError::validation(
+            "password",
+            crate::i18n::tr("Your password is not right."),
+        ))
+    }
 }

@@ -4,13 +4,12 @@
 //! within ±1 step and never twice, wrong codes counted with the password's lock-out, disabling
 //! with the password and a code, and an admin reset for a member who lost both.
 
-use super::lockout::{self, LOCKED_OUT, LOCKOUT_FAILURES, LOCKOUT_WINDOW};
-use super::password;
+use super::lockout::{self, LOCKED_OUT, LOCKOUT_FAILURES};
 use super::sessions::{self, LoggedIn};
 use super::tokens;
 use crate::error::AppError;
 use crate::i18n::tr;
-use crate::server::{audit, ratelimit};
+use crate::server::audit;
 use crate::types::accounts::TwoFactorState;
 use crate::types::UserId;
 use ::time::Duration;
@@ -338,23 +337,7 @@ pub async fn disable(
     code: &str,
 ) -> Result<(), AppError> {
     let bucket = format!("two-factor-off:{user}");
-    if !ratelimit::hit(pool, &bucket, DISABLE_TRIES, LOCKOUT_WINDOW).await? {
-        return Err(AppError::TooManyRequests(
-            tr("Too many tries. Wait 15 minutes.").into(),
-        ));
-    }
-    let hash = sqlx::query_scalar!(
-        "SELECT password_hash FROM users WHERE id = $1",
-        user as UserId
-    )
-    .fetch_one(pool)
-    .await?;
-    if !password::verify(password.chars().take(1024).collect(), Some(hash)).await? {
-        return Err(AppError::validation(
-            "password",
-            crate::i18n::tr("Your password is not right."),
-        ));
-    }
+    lockout::confirm_password(pool, user, password, &bucket, DISABLE_TRIES).await?;
     let mut tx = pool.begin().await?;
     sqlx::query!(
         "SELECT id FROM users WHERE id = $1 FOR UPDATE",
