@@ -232,17 +232,6 @@ macro_rules! trf {
     };
 }
 
-/// Like `trf!`, in a given locale.
-#[macro_export]
-macro_rules! trf_in {
-    ($locale:expr, $key:literal $(, $arg:expr)* $(,)?) => {
-        $crate::i18n::fill(
-            $crate::i18n::tr_in($locale, $key),
-            &[$(&$arg as &(dyn ::std::fmt::Display + Sync)),*],
-        )
-    };
-}
-
 /// A number with the locale's separators: "1,234.5" / "1 234,5" (narrow no-break spaces).
 pub fn group_digits(locale: Locale, digits: &str) -> String {
     let (sep, dot) = match locale {
