@@ -54,6 +54,28 @@ test('switch to French in the footer: the home page, a money amount and a form e
   await expect(fresh.locator('html')).toHaveAttribute('lang', 'en');
   await expect(fresh.getByRole('heading', { level: 1 })).toHaveText(`Welcome back, ${name}`);
   await other.close();
+
+  // French chosen on the login page, before logging in, is kept on the account too.
+  const third = await browser.newContext({ javaScriptEnabled: jsEnabled(testInfo), baseURL: testInfo.project.use.baseURL });
+  const visitor = await third.newPage();
+  await open(visitor, '/login');
+  await visitor.getByTestId('language-switch').getByRole('button', { name: 'Français' }).click();
+  await expect(visitor.locator('html')).toHaveAttribute('lang', 'fr');
+  await visitor.getByLabel('E-mail').fill(email);
+  await visitor.getByLabel('Mot de passe').fill(PASSWORD);
+  await visitor.getByRole('button', { name: 'Se connecter' }).click();
+  await expect(visitor.getByTestId('nav-user')).toBeVisible();
+  await third.close();
+  const fourth = await browser.newContext({ javaScriptEnabled: jsEnabled(testInfo), baseURL: testInfo.project.use.baseURL });
+  const again = await fourth.newPage();
+  await open(again, '/login');
+  await again.getByLabel('Email').fill(email);
+  await again.getByLabel('Password').fill(PASSWORD);
+  await again.getByRole('button', { name: 'Log in' }).click();
+  await expect(again.getByTestId('nav-user')).toBeVisible();
+  await open(again, '/');
+  await expect(again.locator('html')).toHaveAttribute('lang', 'fr');
+  await fourth.close();
 });
 
 test("a visitor whose browser prefers French gets French; an unknown language choice is refused clearly", async ({ browser, request }, testInfo) => {

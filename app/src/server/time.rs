@@ -142,6 +142,18 @@ mod tests {
         assert_eq!(date_input(d), "2026-12-01");
         assert!(parse_date("01/12/2026").is_err());
     }
+
+    #[test]
+    fn french_dates() {
+        let t = parse_local("2026-12-06T09:05", "Europe/Paris").unwrap();
+        let (shown, day, month) = crate::i18n::within_sync(Locale::Fr, || {
+            (show(t, "Europe/Paris"), show_date(t.date()), month_year(t))
+        });
+        assert_eq!(shown, "dim. 6 déc. 2026, 09:05");
+        assert_eq!(day, "6 déc. 2026");
+        assert_eq!(month, "décembre 2026");
+        assert_eq!(show(t, "Europe/Paris"), "Sun 6 Dec 2026, 09:05");
+    }
 }
 
 #[cfg(test)]
