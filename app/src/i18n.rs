@@ -153,7 +153,44 @@ fn table(locale: &str, key: &str) -> Option<Cow<'static, str>> {
 
 #[cfg(not(feature = "ssr"))]
 fn table(locale: &str, key: &str) -> Option<Cow<'static, str>> {
-    crate::_rust_i18n_try_translate(locale, key)
+    if locale != Locale::Fr.code() {
+        return None;
+    }
+    BROWSER_TEXTS
+        .get()
+        .and_then(|t| t.get(key))
+        .map(|t| Cow::Borrowed(*t))
+}
+
+/// The pages' French in the browser, once fetched (`load_browser_texts`).
+#[cfg(not(feature = "ssr"))]
+static BROWSER_TEXTS: std::sync::OnceLock<std::collections::HashMap<&'static str, &'static str>> =
+    std::sync::OnceLock::new();
+
+/// Takes the pages' French (the JSON object the server serves at `browser_texts_path`) before
+/// the page hydrates. Kept for the page's life, as compiled-in texts would be.
+#[cfg(not(feature = "ssr"))]
+pub fn load_browser_texts(json: &str) {
+    let Ok(texts) = serde_json::from_str::<std::collections::HashMap<String, String>>(json) else {
+        return;
+    };
+    let leak = |s: String| -> &'static str { Box::leak(s.into_boxed_str()) };
+    let _ = BROWSER_TEXTS.set(texts.into_iter().map(|(k, v)| (leak(k), leak(v))).collect());
+}
+
+/// The pages' French as one JSON object (`app/locales/ui/`, merged at build time).
+#[cfg(feature = "ssr")]
+pub const BROWSER_TEXTS_FR: &str = include_str!(concat!(env!("OUT_DIR"), "/ui-fr.json"));
+
+/// Where the browser fetches the pages' texts in `locale` (none for English: the code holds
+/// them). The name carries a hash of the content, so the file may be cached for good.
+pub fn browser_texts_path(locale: Locale) -> Option<&'static str> {
+    const PATH: &str = concat!(
+        "/texts/fr.",
+        include_str!(concat!(env!("OUT_DIR"), "/ui-fr.version")),
+        ".json"
+    );
+    (locale == Locale::Fr).then_some(PATH)
 }
 
 /// `key` (the English text) in `locale`. Translations are compiled in, so this is a lookup in

@@ -23,7 +23,9 @@ use leptos_router::{
 };
 use pages::*;
 
-// The French of the pages' texts (`app/locales/ui/`), in the browser's bundle too.
+// The French of the pages' texts (`app/locales/ui/`), compiled into the server. The browser's
+// bundle does not carry it: a page in French fetches it as JSON (`i18n::browser_texts`).
+#[cfg(feature = "ssr")]
 rust_i18n::i18n!("locales/ui");
 
 /// The product's name, in one place.

@@ -85,10 +85,23 @@ test("a visitor whose browser prefers French gets French; an unknown language ch
     locale: 'fr-FR',
   });
   const page = await context.newPage();
+  // The browser's bundle carries only English: a page in French fetches the pages' French
+  // (cached for good) before hydrating, so what the browser renders itself is in French too.
+  const texts = jsEnabled(testInfo) ? page.waitForResponse((r) => r.url().includes('/texts/fr.')) : null;
   await open(page, '/');
   await expect(page.locator('html')).toHaveAttribute('lang', 'fr');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Envoyez vos colis avec des personnes qui font déjà le trajet.');
   await expect(page.getByRole('link', { name: 'Trouver un voyageur' })).toBeVisible();
+  if (texts) {
+    const res = await texts;
+    expect(res.status()).toBe(200);
+    expect(res.headers()['cache-control']).toContain('immutable');
+    const loads: string[] = [];
+    page.on('request', (r) => { if (r.isNavigationRequest()) loads.push(r.url()); });
+    await page.getByRole('link', { name: 'Trouver un voyageur' }).first().click();
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Trouver un voyageur');
+    expect(loads, 'the search page was rendered by the browser, not loaded').toEqual([]);
+  }
   await context.close();
 
   const res = await request.post('/api/language', {

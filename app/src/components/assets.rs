@@ -76,8 +76,16 @@ pub fn Stylesheet(options: LeptosOptions) -> impl IntoView {
 pub fn HydrateOnIdle(options: LeptosOptions) -> impl IntoView {
     let files = BuildFiles::of(&options);
     let pkg = &options.site_pkg_dir;
+    // A page in French fetches the pages' French beside the WASM (the bundle carries only
+    // the English), and hydrates once both are here; without them it hydrates in English.
+    let texts = match crate::i18n::browser_texts_path(crate::i18n::current()) {
+        Some(path) => {
+            format!("fetch(\"{path}\").then((r) => (r.ok ? r.text() : null)).catch(() => null)")
+        }
+        None => "Promise.resolve(null)".to_string(),
+    };
     let script = format!(
-        "const start = () => import(\"/{pkg}/{js}.js\").then((m) => m.default({{ module_or_path: \"/{pkg}/{wasm}.wasm\" }}).then(() => m.hydrate()));\n\
+        "const start = () => Promise.all([import(\"/{pkg}/{js}.js\"), {texts}]).then(([m, texts]) => m.default({{ module_or_path: \"/{pkg}/{wasm}.wasm\" }}).then(() => m.hydrate(texts)));\n\
          if (\"requestIdleCallback\" in window) requestIdleCallback(start, {{ timeout: 1500 }}); else setTimeout(start, 1);",
         js = files.js,
         wasm = files.wasm,

@@ -174,6 +174,21 @@ fn every_text_has_its_french_and_every_french_its_text() {
             }
         }
     }
+    // The browser's French (served as JSON, not compiled into its bundle) is the ui table.
+    let browser: BTreeMap<String, String> = serde_json::from_str(i18n::BROWSER_TEXTS_FR).unwrap();
+    let ui_only: BTreeMap<String, String> = ui
+        .iter()
+        .map(|(en, (fr, _))| (en.clone(), fr.clone()))
+        .collect();
+    if browser != ui_only {
+        problems.push("the browser's French is not app/locales/ui/".to_string());
+    }
+    let path = i18n::browser_texts_path(Locale::Fr).unwrap();
+    assert!(
+        path.starts_with("/texts/fr.") && path.ends_with(".json"),
+        "{path}"
+    );
+    assert_eq!(i18n::browser_texts_path(Locale::En), None);
     for (table, entries) in [("ui", &ui), ("server", &server)] {
         for (en, (_, file)) in entries {
             match texts.get(en) {

@@ -2,6 +2,9 @@
 //! They are compressed at build time at the highest quality (`scripts/precompress.mjs`) and
 //! served as `.br` or `.gz` to a browser that accepts it. Their names carry a hash of their
 //! content (cargo-leptos `hash-files`), so a browser may keep them for good.
+//!
+//! Also `/texts/fr.<hash>.json`: the pages' French, which the browser's bundle does not carry
+//! (a page in French fetches it before hydrating; `app::i18n::browser_texts_path`).
 
 use axum::Router;
 use http::{header, HeaderValue};
@@ -38,4 +41,24 @@ pub fn routes<S: Clone + Send + Sync + 'static>(options: &LeptosOptions) -> Rout
             header::CACHE_CONTROL,
             cache_found,
         ))
+        .route("/texts/{file}", axum::routing::get(texts))
+}
+
+/// The pages' texts in a language, by the name `browser_texts_path` gives (its hash changes
+/// with the content); any other name is not found.
+async fn texts(axum::extract::Path(file): axum::extract::Path<String>) -> axum::response::Response {
+    use app::i18n::{browser_texts_path, Locale, BROWSER_TEXTS_FR};
+    use axum::response::IntoResponse;
+    if browser_texts_path(Locale::Fr).is_some_and(|p| p.strip_prefix("/texts/") == Some(&file)) {
+        (
+            [
+                (header::CONTENT_TYPE, "application/json"),
+                (header::CACHE_CONTROL, IMMUTABLE),
+            ],
+            BROWSER_TEXTS_FR,
+        )
+            .into_response()
+    } else {
+        http::StatusCode::NOT_FOUND.into_response()
+    }
 }

@@ -60,9 +60,9 @@ fn summary(q: &SearchQuery) -> String {
     let mut s = format!("{} → {}", place(&q.from), place(&q.to));
     match (q.date_from.trim(), q.date_to.trim()) {
         ("", "") => {}
-        (a, "") => s.push_str(&format!(" · from {a}")),
-        ("", b) => s.push_str(&format!(" · until {b}")),
-        (a, b) => s.push_str(&format!(" · {a} to {b}")),
+        (a, "") => s.push_str(&crate::trf!(" · from {}", a)),
+        ("", b) => s.push_str(&crate::trf!(" · until {}", b)),
+        (a, b) => s.push_str(&crate::trf!(" · {} to {}", a, b)),
     }
     s
 }
