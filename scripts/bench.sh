@@ -26,14 +26,15 @@ target/release/server demo --large
 PORT="${BENCH_PORT:-3300}"
 BASE="http://127.0.0.1:$PORT"
 mkdir -p target/bench
-env LEPTOS_OUTPUT_NAME=carry LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_PKG_DIR=pkg \
+# As deployed: the other Leptos settings (hashed file names among them) come from Leptos.toml.
+env \
   LEPTOS_SITE_ADDR="127.0.0.1:$PORT" LEPTOS_ENV=PROD PUBLIC_URL="$BASE" CARRY_BENCH_ROUTES=1 \
   DATABASE_MAX_CONNECTIONS=32 RUST_LOG=warn target/release/server > target/bench/server.log 2>&1 &
 SERVER_PID=$!
 # A second instance on the same database, for chat across instances.
 PORT_B=$((PORT + 1))
 BASE_B="http://127.0.0.1:$PORT_B"
-env LEPTOS_OUTPUT_NAME=carry LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_PKG_DIR=pkg \
+env \
   LEPTOS_SITE_ADDR="127.0.0.1:$PORT_B" LEPTOS_ENV=PROD PUBLIC_URL="$BASE_B" \
   DATABASE_MAX_CONNECTIONS=32 RUST_LOG=warn target/release/server > target/bench/server-b.log 2>&1 &
 SERVER_B_PID=$!

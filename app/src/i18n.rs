@@ -129,7 +129,8 @@ pub fn provide_from_request() {
 
 #[cfg(feature = "ssr")]
 tokio::task_local! {
-    /// The locale of work done for someone other than the one asking (an email to a member).
+    /// The locale of work done for someone other than the one asking (an email to a member),
+    /// and of a page while it renders (set from the request, so texts need no context lookup).
     pub static SERVER: Locale;
 }
 

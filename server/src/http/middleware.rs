@@ -357,7 +357,10 @@ pub async fn retry_stalled_pages(
         }
         r
     };
-    let first = pages.clone().oneshot(again());
+    // The page's texts are looked up in the request's locale hundreds of times while it
+    // renders: a task-local answers that without walking the reactive owners for the context.
+    let locale = app::i18n::from_headers(&parts.headers);
+    let first = app::i18n::within(locale, pages.clone().oneshot(again()));
     match tokio::time::timeout(PAGE_RETRY_AFTER, first).await {
         Ok(Ok(res)) => res,
         Ok(Err(never)) => match never {},
@@ -368,7 +371,7 @@ pub async fn retry_stalled_pages(
                 .and_then(|v| v.to_str().ok())
                 .unwrap_or("-");
             tracing::warn!(request_id = %id, path = %parts.uri.path(), "page rendering stalled; rendering it again");
-            match pages.oneshot(again()).await {
+            match app::i18n::within(locale, pages.oneshot(again())).await {
                 Ok(res) => res,
                 Err(never) => match never {},
             }
