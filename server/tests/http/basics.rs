@@ -243,3 +243,44 @@ async fn oversized_bodies_are_refused(pool: PgPool) {
         .unwrap();
     assert_eq!(res.status(), 413);
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_pages_french_is_served_by_its_hashed_name_only(pool: PgPool) {
+    let app = support::spawn(pool).await;
+    let c = app.client();
+    let path = app::i18n::browser_texts_path(app::i18n::Locale::Fr).unwrap();
+    let res = c.get(app.url(path)).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(
+        res.headers()["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
+    assert_eq!(res.headers()["content-type"], "application/json");
+    let texts: std::collections::HashMap<String, String> = res.json().await.unwrap();
+    assert_eq!(texts["Log in"], "Se connecter");
+
+    // A page in French names the file for its loader; a page in English does not.
+    let french = c
+        .get(app.url("/"))
+        .header("accept-language", "fr-FR,fr;q=0.9")
+        .send()
+        .await
+        .unwrap();
+    assert!(french.text().await.unwrap().contains(path));
+    let english = c.get(app.url("/")).send().await.unwrap();
+    assert!(!english.text().await.unwrap().contains("/texts/"));
+
+    // Any other name is not found (and not cached).
+    for other in [
+        "/texts/fr.json",
+        "/texts/fr.0000000000000000.json",
+        "/texts/en.json",
+    ] {
+        let res = c.get(app.url(other)).send().await.unwrap();
+        assert_eq!(res.status(), 404, "{other}");
+        assert!(res
+            .headers()
+            .get("cache-control")
+            .is_none_or(|v| v != "public, max-age=31536000, immutable"));
+    }
+}
