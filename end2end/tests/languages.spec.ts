@@ -1,5 +1,11 @@
-import { expect, test } from '@playwright/test';
-import { PASSWORD, jsEnabled, member, open } from './helpers';
+import { Browser, expect, test, TestInfo } from '@playwright/test';
+import { PASSWORD, jsEnabled, logIn, member, open } from './helpers';
+
+/** Another browser, without the first one's cookies. */
+async function anotherBrowser(browser: Browser, testInfo: TestInfo) {
+  const context = await browser.newContext({ javaScriptEnabled: jsEnabled(testInfo), baseURL: testInfo.project.use.baseURL });
+  return { context, page: await context.newPage() };
+}
 
 // Every spec runs hydrated and without JavaScript; the switch is a plain form, so both work.
 
@@ -37,13 +43,10 @@ test('switch to French in the footer: the home page, a money amount and a form e
 
   // The choice is kept on the account: another browser, without the cookie, logs in in
   // English and is in French from then on.
-  const other = await browser.newContext({ javaScriptEnabled: jsEnabled(testInfo), baseURL: testInfo.project.use.baseURL });
-  const fresh = await other.newPage();
+  const { context: other, page: fresh } = await anotherBrowser(browser, testInfo);
   await open(fresh, '/login');
   await expect(fresh.locator('html')).toHaveAttribute('lang', 'en');
-  await fresh.getByLabel('Email').fill(email);
-  await fresh.getByLabel('Password').fill(PASSWORD);
-  await fresh.getByRole('button', { name: 'Log in' }).click();
+  await logIn(fresh, email);
   await expect(fresh.getByTestId('nav-user')).toBeVisible();
   await open(fresh, '/');
   await expect(fresh.locator('html')).toHaveAttribute('lang', 'fr');
@@ -56,8 +59,7 @@ test('switch to French in the footer: the home page, a money amount and a form e
   await other.close();
 
   // French chosen on the login page, before logging in, is kept on the account too.
-  const third = await browser.newContext({ javaScriptEnabled: jsEnabled(testInfo), baseURL: testInfo.project.use.baseURL });
-  const visitor = await third.newPage();
+  const { context: third, page: visitor } = await anotherBrowser(browser, testInfo);
   await open(visitor, '/login');
   await visitor.getByTestId('language-switch').getByRole('button', { name: 'Français' }).click();
   await expect(visitor.locator('html')).toHaveAttribute('lang', 'fr');
@@ -66,12 +68,8 @@ test('switch to French in the footer: the home page, a money amount and a form e
   await visitor.getByRole('button', { name: 'Se connecter' }).click();
   await expect(visitor.getByTestId('nav-user')).toBeVisible();
   await third.close();
-  const fourth = await browser.newContext({ javaScriptEnabled: jsEnabled(testInfo), baseURL: testInfo.project.use.baseURL });
-  const again = await fourth.newPage();
-  await open(again, '/login');
-  await again.getByLabel('Email').fill(email);
-  await again.getByLabel('Password').fill(PASSWORD);
-  await again.getByRole('button', { name: 'Log in' }).click();
+  const { context: fourth, page: again } = await anotherBrowser(browser, testInfo);
+  await logIn(again, email);
   await expect(again.getByTestId('nav-user')).toBeVisible();
   await open(again, '/');
   await expect(again.locator('html')).toHaveAttribute('lang', 'fr');
