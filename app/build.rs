@@ -1,7 +1,7 @@
 //! The pages' French (`locales/ui/*.fr.yml`) as one JSON object, for the browser: the server
 //! compiles the texts in, the browser's bundle does not carry them but fetches this file when
-//! the page is in French (`i18n::browser_texts`). Also rebuilds the crate when a translation
-//! file changes (the texts are compiled in).
+//! the page is in French (`i18n::browser_texts_path`, `i18n::load_browser_texts`). Also
+//! rebuilds the crate when a translation file changes (the texts are compiled in).
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::Path;

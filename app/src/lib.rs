@@ -24,7 +24,8 @@ use leptos_router::{
 use pages::*;
 
 // The French of the pages' texts (`app/locales/ui/`), compiled into the server. The browser's
-// bundle does not carry it: a page in French fetches it as JSON (`i18n::browser_texts`).
+// bundle does not carry it: a page in French fetches it as JSON (`i18n::browser_texts_path`,
+// `i18n::load_browser_texts`).
 #[cfg(feature = "ssr")]
 rust_i18n::i18n!("locales/ui");
 
