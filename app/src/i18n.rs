@@ -295,6 +295,11 @@ pub fn group_digits(locale: Locale, digits: &str) -> String {
     format!("{neg}{out}")
 }
 
+/// A whole number with the current locale's separators: "9,712" / "9 712".
+pub fn number(n: impl Into<i64>) -> String {
+    group_digits(current(), &n.into().to_string())
+}
+
 /// Day and month names, for dates written in French.
 pub const FR_WEEKDAYS: [&str; 7] = ["lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim."];
 pub const FR_MONTHS: [&str; 12] = [
@@ -350,5 +355,32 @@ mod tests {
         assert_eq!(group_digits(Locale::En, "1234567.89"), "1,234,567.89");
         assert_eq!(group_digits(Locale::Fr, "1234.56"), "1\u{202f}234,56");
         assert_eq!(group_digits(Locale::Fr, "-12"), "-12");
+        assert_eq!(group_digits(Locale::En, "-1234"), "-1,234");
+    }
+
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn whole_numbers_are_grouped_in_the_current_locale() {
+        assert_eq!(number(9712), "9,712");
+        assert_eq!(number(344), "344");
+        assert_eq!(within_sync(Locale::Fr, || number(9712)), "9\u{202f}712");
+        assert_eq!(
+            within_sync(Locale::Fr, || number(i64::MIN)),
+            "-9\u{202f}223\u{202f}372\u{202f}036\u{202f}854\u{202f}775\u{202f}808"
+        );
+    }
+
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn ratings_take_the_locale_s_decimal_mark() {
+        use crate::types::accounts::rating_label;
+        assert_eq!(rating_label(Some(450)).as_deref(), Some("4.5"));
+        assert_eq!(rating_label(Some(466)).as_deref(), Some("4.7"));
+        assert_eq!(rating_label(Some(500)).as_deref(), Some("5.0"));
+        assert_eq!(rating_label(None), None);
+        assert_eq!(
+            within_sync(Locale::Fr, || rating_label(Some(444))).as_deref(),
+            Some("4,4")
+        );
     }
 }

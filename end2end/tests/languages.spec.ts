@@ -1,5 +1,5 @@
 import { Browser, expect, test, TestInfo } from '@playwright/test';
-import { PASSWORD, jsEnabled, logIn, member, open } from './helpers';
+import { PASSWORD, jsEnabled, logIn, member, open, postParcel, tag } from './helpers';
 
 /** Another browser, without the first one's cookies. */
 async function anotherBrowser(browser: Browser, testInfo: TestInfo) {
@@ -74,6 +74,17 @@ test('switch to French in the footer: the home page, a money amount and a form e
   await open(again, '/');
   await expect(again.locator('html')).toHaveAttribute('lang', 'fr');
   await fourth.close();
+});
+
+test('a distance is written with the language\'s thousands separator', async ({ browser }, testInfo) => {
+  const { page } = await member(browser, testInfo, 'fr-km', 'Noor');
+  const id = await postParcel(page, `Atlas ${tag()}`, 'CDG', 'JFK', { photo: false });
+  await open(page, `/parcels/${id}`);
+  // Paris to New York is about 5,840 km.
+  await expect(page.getByText(/→ .* · 5,8\d\d km$/)).toBeVisible();
+  await page.getByTestId('language-switch').getByRole('button', { name: 'Français' }).click();
+  await expect(page.locator('html')).toHaveAttribute('lang', 'fr');
+  await expect(page.getByText(/→ .* · 5\u202f8\d\d km$/)).toBeVisible();
 });
 
 test("a visitor whose browser prefers French gets French; an unknown language choice is refused clearly", async ({ browser, request }, testInfo) => {

@@ -121,9 +121,17 @@ pub struct UserBrief {
     pub completed_deliveries: i32,
 }
 
-/// A rating stored ×100 as it is shown: "4.5" from 450.
+/// A rating stored ×100 as it is shown, to one decimal in the current locale: "4.5" (or "4,5")
+/// from 450, "4.7" from 466.
 pub fn rating_label(x100: Option<i32>) -> Option<String> {
-    x100.map(|r| format!("{:.1}", f64::from(r) / 100.0))
+    x100.map(|r| {
+        let tenths = (i64::from(r) + 5).div_euclid(10);
+        let mark = match crate::i18n::current() {
+            crate::i18n::Locale::En => '.',
+            crate::i18n::Locale::Fr => ',',
+        };
+        format!("{}{mark}{}", tenths.div_euclid(10), tenths.rem_euclid(10))
+    })
 }
 
 /// Where a member's ID verification stands.

@@ -108,7 +108,7 @@ fn ParcelFields(form: ParcelForm, error: Signal<Option<AppError>>) -> impl IntoV
             <div class="mb-4 rounded-md bg-slate-50 p-3 text-sm text-slate-700" data-testid="reward-suggestion" aria-live="polite">
                 {move || match suggestion.get() {
                     Some(s) => view! {
-                        <p><strong>{tr("Suggested reward: ")}{s.amount.to_string()}</strong>" ("{s.distance_km}{tr(" km)")}</p>
+                        <p><strong>{tr("Suggested reward: ")}{s.amount.to_string()}</strong>" ("{crate::i18n::number(s.distance_km)}{tr(" km)")}</p>
                         <ul class="list-inside list-disc">{s.explanation.into_iter().map(|l| view! { <li>{l}</li> }).collect_view()}</ul>
                     }.into_any(),
                     None => view! { <p>{tr("Enter the places and weight to see a suggested reward.")}</p> }.into_any(),

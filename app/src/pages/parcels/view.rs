@@ -91,7 +91,7 @@ fn ParcelView(
         <div class="mb-6 flex flex-wrap items-start justify-between gap-3">
             <div>
                 <h1 class="text-2xl font-bold tracking-tight sm:text-3xl">{c.title.clone()}</h1>
-                <p class="mt-1 text-slate-600">{c.from.clone()}" → "{c.to.clone()}" · "{parcel.distance_km}{tr(" km")}</p>
+                <p class="mt-1 text-slate-600">{c.from.clone()}" → "{c.to.clone()}" · "{crate::i18n::number(parcel.distance_km)}{tr(" km")}</p>
             </div>
             {parcel_badge(c.status)}
         </div>

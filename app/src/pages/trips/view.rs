@@ -101,7 +101,7 @@ fn TripView(
         <div class="mb-6 flex flex-wrap items-start justify-between gap-3">
             <div>
                 <h1 class="text-2xl font-bold tracking-tight sm:text-3xl">{title}</h1>
-                <p class="mt-1 text-slate-600">{c.mode.label()}" · "{trip.distance_km}{tr(" km")}</p>
+                <p class="mt-1 text-slate-600">{c.mode.label()}" · "{crate::i18n::number(trip.distance_km)}{tr(" km")}</p>
             </div>
             {trip_badge(c.status)}
         </div>

@@ -66,7 +66,8 @@ fn whole_points(points: f64, max: i32) -> i32 {
 }
 
 fn place_why(distance: f64, same_metro: bool, pickup: bool) -> String {
-    let km = format!("{distance:.0}");
+    #[allow(clippy::cast_possible_truncation)] // A distance on Earth: well within i64.
+    let km = crate::i18n::number(distance.round() as i64);
     match (distance <= 5.0, same_metro, pickup) {
         (true, _, true) => tr("same pickup").to_string(),
         (true, _, false) => tr("same drop-off").to_string(),
@@ -155,10 +156,16 @@ pub fn score(p: &Pair) -> (i32, Vec<ScorePart>) {
         1.0
     };
     let mut why = match p.traveler_rating_x100 {
-        Some(r) => crate::trf!("rated {}/5", format!("{:.1}", f64::from(r) / 100.0)),
+        Some(r) => crate::trf!(
+            "rated {}/5",
+            crate::types::accounts::rating_label(Some(r)).unwrap_or_default()
+        ),
         None => tr("not rated yet").to_string(),
     };
-    why.push_str(&crate::trf!(", {} completed deliveries", p.completed));
+    why.push_str(&crate::trf!(
+        ", {} completed deliveries",
+        crate::i18n::number(p.completed)
+    ));
     if p.strikes > 0 {
         why.push_str(&crate::trf!(", {} cancellations", p.strikes));
     }
