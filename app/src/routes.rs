@@ -41,13 +41,17 @@ macro_rules! lazy_group {
     };
 }
 
-lazy_group!(account_pages, __preload_account_pages {
+// Signing up and logging in: often a visitor's second page, so kept apart from the settings.
+lazy_group!(auth_pages, __preload_auth_pages {
     SignUpRoute => accounts::auth::SignUpPage,
     LoginRoute => accounts::auth::LoginPage,
     LoginCodeRoute => accounts::auth::LoginCodePage,
     ForgotPasswordRoute => accounts::auth::ForgotPasswordPage,
     ResetPasswordRoute => accounts::auth::ResetPasswordPage,
     VerifyEmailRoute => accounts::auth::VerifyEmailPage,
+});
+
+lazy_group!(account_pages, __preload_account_pages {
     AccountRoute => accounts::settings::AccountPage,
     ChangePasswordRoute => accounts::settings::ChangePasswordPage,
     SessionsRoute => accounts::settings::SessionsPage,
