@@ -59,9 +59,10 @@ say "Route: ${FROM//+/ } → ${TO//+/ } ($rows results on the page)"
 to_ms() { # wrk prints 850.00us, 1.23ms or 1.02s
   awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /s$/ && v !~ /ms$/) n *= 1000; printf "%.2f", n }'
 }
-load() { # url → "p50 p99 rps"
-  wrk -t2 -c32 -d3s "$1" >/dev/null 2>&1 # warm-up
-  local out; out="$(wrk -t2 -c32 -d"${DURATION}s" --latency "$1")"
+load() { # url [wrk options] → "p50 p99 rps"
+  local url="$1"; shift
+  wrk -t2 -c32 -d3s "$@" "$url" >/dev/null 2>&1 # warm-up
+  local out; out="$(wrk -t2 -c32 -d"${DURATION}s" --latency "$@" "$url")"
   echo "$out" >> target/bench/wrk.txt
   local p50 p99 rps
   p50="$(echo "$out" | awk '/^ +50%/ { print $2 }')"
@@ -74,10 +75,13 @@ say "Load: 32 connections, ${DURATION}s each"
 read -r P50 P99 RPS < <(load "$PAGE")
 read -r Q50 Q99 QRPS < <(load "$PLAIN")
 read -r F50 F99 FRPS < <(load "$FLOOR")
+# As a browser asks for it: compressed as it is made (see DYNAMIC_COMPRESSION).
+read -r B50 B99 BRPS < <(load "$PAGE" -H "Accept-Encoding: gzip, deflate, br")
 printf '\n%-38s %10s %10s %10s\n' "" "p50 ms" "p99 ms" "req/s"
 printf '%-38s %10s %10s %10s\n' "trip-search page (Leptos SSR)" "$P50" "$P99" "$RPS"
 printf '%-38s %10s %10s %10s\n' "same SQL, plain axum + HTML table" "$Q50" "$Q99" "$QRPS"
 printf '%-38s %10s %10s %10s\n' "floor: 20 trips by primary key" "$F50" "$F99" "$FRPS"
+printf '%-38s %10s %10s %10s\n' "trip-search page, brotli (a browser)" "$B50" "$B99" "$BRPS"
 awk -v a="$RPS" -v b="$QRPS" 'BEGIN { printf "ratio (page / plain, req/s): %.2f (target >= 0.85)\n", a / b }'
 awk -v a="$RPS" -v b="$FRPS" 'BEGIN { printf "ratio (page / floor, req/s): %.2f (how far the search is from the least work)\n", a / b }'
 
