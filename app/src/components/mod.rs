@@ -5,6 +5,7 @@ pub mod assets;
 pub mod cards;
 pub mod chart;
 pub mod decision;
+pub mod deferred;
 pub mod form;
 pub mod layout;
 pub mod live;

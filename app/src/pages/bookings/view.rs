@@ -6,6 +6,7 @@ use crate::api::bookings::{get_booking, AnswerBooking, PickUp, SettleBooking};
 use crate::api::disputes::{get_booking_dispute, OpenDispute, PostDisputeMessage};
 use crate::api::reviews::{get_booking_reviews, WriteReview};
 use crate::components::cards::{booking_badge, loading};
+use crate::components::deferred::deferred;
 use crate::components::form::{action_error, FormError};
 use crate::components::layout::Notice;
 use crate::error::AppError;
@@ -82,7 +83,9 @@ pub fn BookingPage() -> impl IntoView {
                     Ok(b) => {
                         let dispute = dispute.await;
                         let reviews = reviews.await;
-                        view! { <BookingView booking=b answer acts trust dispute reviews/> }.into_any()
+                        // Built once (`deferred`): its chat makes a resource of its own, which
+                        // must be made once on the server, as in the browser, to hydrate.
+                        deferred(move || view! { <BookingView booking=b answer acts trust dispute reviews/> }.into_any())
                     }
                 }
             })}

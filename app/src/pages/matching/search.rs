@@ -3,6 +3,7 @@
 
 use crate::api::matching::{search_parcels, search_trips, SaveAlert};
 use crate::components::cards::{currency_options, loading, ParcelRow, TripRow};
+use crate::components::deferred::deferred;
 use crate::components::form::{action_error, FormError};
 use crate::components::form::{Field, PlaceInput, Select};
 use crate::components::layout::PageHeader;
@@ -185,10 +186,11 @@ pub fn SearchTripsPage() -> impl IntoView {
                 match results.await {
                     Err(e) => search_error(e),
                     Ok(page) if page.items.is_empty() => view! { <p class="text-slate-600" data-testid="no-results">{tr("No trip matches. Try a wider date window or a nearby city.")}</p> }.into_any(),
-                    Ok(page) => view! {
+                    // Built once, when rendered (see `deferred`).
+                    Ok(page) => deferred(move || view! {
                         <ul class="space-y-3" data-testid="results">{page.items.into_iter().map(|t| view! { <TripRow trip=t/> }).collect_view()}</ul>
                         <Pager base="/search/trips" q=sq extra=String::new() page=page.page has_next=page.has_next/>
-                    }.into_any(),
+                    }.into_any()),
                 }
             })}
         </Suspense>
@@ -213,10 +215,10 @@ pub fn SearchParcelsPage() -> impl IntoView {
                 match results.await {
                     Err(e) => search_error(e),
                     Ok(page) if page.items.is_empty() => view! { <p class="text-slate-600" data-testid="no-results">{tr("No parcel matches. Try a wider date window or a nearby city.")}</p> }.into_any(),
-                    Ok(page) => view! {
+                    Ok(page) => deferred(move || view! {
                         <ul class="space-y-3" data-testid="results">{page.items.into_iter().map(|p| view! { <ParcelRow parcel=p/> }).collect_view()}</ul>
                         <Pager base="/search/parcels" q=sq extra=format!("&max_weight={}", crate::url::urlencode(&w)) page=page.page has_next=page.has_next/>
-                    }.into_any(),
+                    }.into_any()),
                 }
             })}
         </Suspense>

@@ -6,6 +6,7 @@ use crate::api::matching::parcel_matches;
 use crate::api::moderation::Report;
 use crate::api::parcels::{get_parcel, CancelParcel};
 use crate::components::cards::{loading, parcel_badge};
+use crate::components::deferred::deferred;
 use crate::components::form::{action_error, FormError};
 use crate::components::layout::Notice;
 use crate::components::report::ReportBox;
@@ -54,7 +55,7 @@ pub fn ParcelPage() -> impl IntoView {
                     Ok(p) => {
                         let matches = matches.await;
                         let terms = terms.await.unwrap_or_default();
-                        view! { <ParcelView parcel=p cancel report matches terms/> }.into_any()
+                        deferred(move || view! { <ParcelView parcel=p cancel report matches terms/> }.into_any())
                     }
                 }
             })}

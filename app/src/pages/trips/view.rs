@@ -7,6 +7,7 @@ use crate::api::moderation::Report;
 use crate::api::parcels::my_parcels;
 use crate::api::trips::{get_trip, CancelTrip};
 use crate::components::cards::{loading, trip_badge};
+use crate::components::deferred::deferred;
 use crate::components::form::{action_error, FormError};
 use crate::components::layout::Notice;
 use crate::components::report::ReportBox;
@@ -61,7 +62,7 @@ pub fn TripPage() -> impl IntoView {
                         } else {
                             Side::Other(parcels.await.unwrap_or_default(), terms.await.unwrap_or_default())
                         };
-                        view! { <TripView trip=t cancel report side/> }.into_any()
+                        deferred(move || view! { <TripView trip=t cancel report side/> }.into_any())
                     }
                 }
             })}
