@@ -178,8 +178,8 @@ fn UnreadLinks(unread: crate::types::notifications::Unread) -> impl IntoView {
             view! { <span class="ml-1 rounded-full bg-teal-600 px-1.5 text-xs font-semibold text-white" data-testid=id>{n}</span> }
         })
     };
-    let messages = crate::trf!("Messages ({} unread)", unread.messages);
-    let label = crate::trf!("Notifications ({} unread)", unread.notifications);
+    let messages = crate::trf!("Messages: {} unread", unread.messages);
+    let label = crate::trf!("Notifications: {} unread", unread.notifications);
     view! {
         <a href="/messages" class="nav-link" aria-label=messages data-testid="nav-messages">
             <span class="sm:hidden"><ChatIcon/></span><span class="hidden sm:inline">{tr("Messages")}</span>

@@ -19,16 +19,20 @@ pub fn ConversationPage() -> impl IntoView {
         None => view! { <NotFound/> }.into_any(),
         Some(id) => view! {
             <div class="mb-4 text-sm"><a class="link" href="/messages">{tr("← All messages")}</a></div>
-            <ConversationPanel id back=format!("/messages/{id}")/>
+            <ConversationPanel id back=format!("/messages/{id}") titled=true/>
         }
         .into_any(),
     }
 }
 
 /// One conversation, kept up to date while it is open. `back` is where a message sent without
-/// JavaScript returns to.
+/// JavaScript returns to; `titled` when it is the page (its title names the other member).
 #[component]
-pub fn ConversationPanel(id: ConversationId, back: String) -> impl IntoView {
+pub fn ConversationPanel(
+    id: ConversationId,
+    back: String,
+    #[prop(optional)] titled: bool,
+) -> impl IntoView {
     let live = Live::get();
     let send = ServerAction::<SendMessage>::new();
     let report = ServerAction::<ReportMessage>::new();
@@ -45,7 +49,7 @@ pub fn ConversationPanel(id: ConversationId, back: String) -> impl IntoView {
                 {move || Suspend::new(async move {
                     match conv.await {
                         Err(e) => page_error(e),
-                        Ok(c) => view! { <Thread c report/> }.into_any(),
+                        Ok(c) => view! { <Thread c report titled/> }.into_any(),
                     }
                 })}
             </Transition>
@@ -56,9 +60,10 @@ pub fn ConversationPanel(id: ConversationId, back: String) -> impl IntoView {
 }
 
 #[component]
-fn Thread(c: Conversation, report: ServerAction<ReportMessage>) -> impl IntoView {
+fn Thread(c: Conversation, report: ServerAction<ReportMessage>, titled: bool) -> impl IntoView {
     let id = c.id;
     view! {
+        {titled.then(|| view! { <leptos_meta::Title text=crate::trf!("Messages with {}", c.other_name)/> })}
         <header class="mb-3 border-b border-slate-100 pb-3">
             <h1 class="text-xl font-bold" data-testid="conversation-with">{c.other_name.clone()}</h1>
             <p class="text-sm text-slate-600">

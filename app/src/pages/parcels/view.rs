@@ -159,7 +159,7 @@ fn ParcelView(
                 })}
                 {move || photo_error.get().map(|e| view! { <p role="alert" class="mb-2 text-sm text-red-700" data-testid="photo-error">{e}</p> })}
                 <form method="post" action=format!("/parcels/{id}/photos") enctype="multipart/form-data" class="flex flex-wrap items-center gap-2">
-                    <input type="file" name="photos" accept="image/jpeg,image/png,image/webp" multiple class="text-sm"/>
+                    <input type="file" name="photos" accept="image/jpeg,image/png,image/webp" multiple class="text-sm" aria-label=tr("Photos of the parcel")/>
                     <button type="submit" class="btn-secondary">{tr("Upload")}</button>
                 </form>
                 <p class="mt-1 text-sm text-slate-500">{tr("1 to 5 photos, JPEG, PNG or WebP, up to 8 MB each. We remove location data.")}</p>

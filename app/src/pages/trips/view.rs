@@ -167,8 +167,8 @@ fn TicketBox(id: TripId, status: Option<TicketStatus>) -> impl IntoView {
             <p class="mb-2 text-sm text-slate-600" data-testid="ticket-status">{text}</p>
             {has.then(|| view! { <div class="mb-2 text-sm"><a class="link" href=format!("/trips/{id}/ticket")>{tr("View your ticket")}</a></div> })}
             <form method="post" action=format!("/trips/{id}/ticket") enctype="multipart/form-data" class="flex flex-wrap items-center gap-2">
-                <input type="file" name="ticket" accept="application/pdf,image/jpeg,image/png,image/webp" class="text-sm"/>
-                <button type="submit" class="btn-secondary">{if has { "Replace ticket" } else { "Add ticket" }}</button>
+                <input type="file" name="ticket" accept="application/pdf,image/jpeg,image/png,image/webp" class="text-sm" aria-label=tr("Your ticket (PDF or photo)")/>
+                <button type="submit" class="btn-secondary">{if has { tr("Replace ticket") } else { tr("Add ticket") }}</button>
             </form>
         </section>
     }

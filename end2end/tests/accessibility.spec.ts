@@ -1,0 +1,121 @@
+// Every page as Lighthouse's accessibility, best-practices and SEO audits look at it: axe-core's
+// rules (the engine of Lighthouse's accessibility audit: WCAG 2.2 A and AA and the best
+// practices), a title, a description and a language in the head, and nothing written to the
+// browser's console as an error. Visitors', members' and admins' pages, with data in them.
+import AxeBuilder from '@axe-core/playwright';
+import { Browser, expect, Page, test, TestInfo } from '@playwright/test';
+import { logIn, member, open, postParcel, postTrip, tag, topUp } from './helpers';
+
+/** Lighthouse looks at phones; the desktop layout has its own navigation and tables. */
+const SCREENS = {
+  phone: { viewport: { width: 375, height: 740 }, hasTouch: true, isMobile: true },
+  desktop: { viewport: { width: 1280, height: 800 } },
+};
+
+const consoleErrors = new WeakMap<Page, string[]>();
+
+/** Errors the page writes to the console from now on (the hydrated project only). */
+function listen(page: Page) {
+  const errors: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(`${m.text()} (${m.location().url})`);
+  });
+  page.on('pageerror', (e) => errors.push(e.message));
+  consoleErrors.set(page, errors);
+}
+
+/** What is wrong with `path` for someone using a screen reader, a keyboard or a search engine. */
+async function problems(page: Page, path: string, status = 200): Promise<string[]> {
+  const errors = consoleErrors.get(page)!;
+  errors.length = 0;
+  const res = await open(page, path);
+  expect(res?.status(), `status of ${path}`).toBe(status);
+  const found: string[] = [];
+  const results = await new AxeBuilder({ page }).analyze();
+  for (const v of results.violations) {
+    const where = v.nodes.slice(0, 3).map((n) => `${n.html.slice(0, 200)}: ${n.failureSummary?.split('\n')[1]?.trim()}`);
+    found.push(`${v.id} (${v.impact}): ${v.help} — ${where.join(' | ')}`);
+  }
+  const head = await page.evaluate(() => ({
+    title: document.title.trim(),
+    description: document.querySelector('meta[name="description"]')?.getAttribute('content')?.trim() ?? '',
+    lang: document.documentElement.lang,
+    viewport: document.querySelector('meta[name="viewport"]')?.getAttribute('content') ?? '',
+  }));
+  if (!head.title) found.push('no title');
+  if (!head.description) found.push('no meta description');
+  if (!['en', 'fr'].includes(head.lang)) found.push(`html lang is "${head.lang}"`);
+  if (!head.viewport.includes('width=device-width')) found.push('no mobile viewport');
+  // The answer's own status shows in the console as a failed load; that is the page's point.
+  const logged = errors.filter((e) => !(status >= 400 && e.includes(`status of ${status}`)));
+  found.push(...logged.map((e) => `console: ${e}`));
+  return found;
+}
+
+async function check(page: Page, paths: string[]) {
+  for (const path of paths) {
+    expect.soft(await problems(page, path), `problems on ${path}`).toEqual([]);
+  }
+}
+
+async function newPage(browser: Browser, testInfo: TestInfo, screen: keyof typeof SCREENS) {
+  const context = await browser.newContext({ ...SCREENS[screen], baseURL: testInfo.project.use.baseURL });
+  return context.newPage();
+}
+
+for (const screen of ['phone', 'desktop'] as const) {
+test(`on a ${screen}, every page passes the accessibility rules and has a title, a description and a language`, async ({ browser }, testInfo) => {
+  test.setTimeout(300_000);
+  const t = tag();
+  const traveler = await member(browser, testInfo, 'a11y-traveler', `Ada ${t}`, undefined, SCREENS[screen]);
+  const sender = await member(browser, testInfo, 'a11y-sender', `Ben ${t}`, undefined, SCREENS[screen]);
+  const adminPage = await newPage(browser, testInfo, screen);
+  await logIn(adminPage, process.env.E2E_ADMIN_EMAIL!, process.env.E2E_ADMIN_PASSWORD!);
+  await expect(adminPage.getByTestId('nav-user')).toBeVisible();
+  for (const p of [traveler.page, sender.page, adminPage]) listen(p);
+
+  const trip = await postTrip(traveler.page, 'LIS', 'OPO');
+  await topUp(sender.page, '50');
+  const parcel = await postParcel(sender.page, `Tiles ${t}`, 'LIS', 'OPO');
+  const card = sender.page.getByTestId('trip-card').filter({ hasText: `Ada ${t}` });
+  await card.getByRole('button', { name: 'Ask a question' }).click();
+  await expect(sender.page).toHaveURL(/\/messages\/[0-9a-f-]+$/);
+  const conversation = new URL(sender.page.url()).pathname;
+  await open(sender.page, `/parcels/${parcel}`);
+  await card.getByRole('button', { name: 'Request this trip' }).click();
+  await expect(sender.page).toHaveURL(/\/bookings\/[0-9a-f-]+\?sent=1/);
+  const booking = new URL(sender.page.url()).pathname;
+  await open(sender.page, '/wallet');
+  const receipt = await sender.page.getByTestId('history-item').first().getByRole('link', { name: 'Receipt' }).getAttribute('href');
+  await open(traveler.page, '/account');
+  const profile = await traveler.page.locator('a[href^="/u/"]').first().getAttribute('href');
+
+  // A visitor.
+  const visitor = await newPage(browser, testInfo, screen);
+  listen(visitor);
+  const route = 'from=Lisbon%2C+Portugal&to=Porto%2C+Portugal';
+  await check(visitor, [
+    '/', '/about', '/signup', '/login', '/forgot-password', '/track', '/search/trips', '/search/parcels',
+    `/search/trips?${route}`, `/search/parcels?${route}`, `/trips/${trip}`, `/parcels/${parcel}`, profile!,
+  ]);
+  expect(await problems(visitor, '/no-such-page', 404), 'problems on the 404 page').toEqual([]);
+  expect(await problems(visitor, '/account', 401), 'problems on "log in to continue"').toEqual([]);
+
+  // Members.
+  await check(sender.page, [
+    '/', '/account', '/account/password', '/account/sessions', '/account/security', '/account/privacy',
+    '/account/verification', '/account/notifications', '/parcels', '/parcels/new', `/parcels/${parcel}`,
+    `/parcels/${parcel}/edit`, `/trips/${trip}`, '/bookings', booking, '/wallet', receipt!, '/messages',
+    conversation, '/notifications', '/alerts',
+  ]);
+  await check(traveler.page, ['/trips', '/trips/new', `/trips/${trip}`, `/trips/${trip}/edit`, booking]);
+
+  // Admins.
+  await check(adminPage, [
+    '/admin', '/admin/parcels/review', '/admin/payouts', '/admin/verifications', '/admin/ledger',
+    '/admin/attention', '/admin/reports', '/admin/disputes', '/admin/tickets', '/admin/audit', '/admin/users',
+    '/admin/emails', '/admin/settings', `/admin/bookings?q=${booking.split('/').pop()}`, `/admin/ledger/transactions?booking=${booking.split('/').pop()}`,
+    `/admin/users/${profile!.split('/').pop()}`,
+  ]);
+});
+}
