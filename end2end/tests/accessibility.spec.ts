@@ -64,58 +64,69 @@ async function newPage(browser: Browser, testInfo: TestInfo, screen: keyof typeo
 }
 
 for (const screen of ['phone', 'desktop'] as const) {
-test(`on a ${screen}, every page passes the accessibility rules and has a title, a description and a language`, async ({ browser }, testInfo) => {
-  test.setTimeout(300_000);
-  const t = tag();
-  const traveler = await member(browser, testInfo, 'a11y-traveler', `Ada ${t}`, undefined, SCREENS[screen]);
-  const sender = await member(browser, testInfo, 'a11y-sender', `Ben ${t}`, undefined, SCREENS[screen]);
-  const adminPage = await newPage(browser, testInfo, screen);
-  await logIn(adminPage, process.env.E2E_ADMIN_EMAIL!, process.env.E2E_ADMIN_PASSWORD!);
-  await expect(adminPage.getByTestId('nav-user')).toBeVisible();
-  for (const p of [traveler.page, sender.page, adminPage]) listen(p);
+  test(`on a ${screen}, every page passes the accessibility rules and has a title, a description and a language`, async ({ browser }, testInfo) => {
+    test.setTimeout(300_000);
+    const t = tag();
+    const traveler = await member(browser, testInfo, 'a11y-traveler', `Ada ${t}`, undefined, SCREENS[screen]);
+    const sender = await member(browser, testInfo, 'a11y-sender', `Ben ${t}`, undefined, SCREENS[screen]);
+    const adminPage = await newPage(browser, testInfo, screen);
+    await logIn(adminPage, process.env.E2E_ADMIN_EMAIL!, process.env.E2E_ADMIN_PASSWORD!);
+    await expect(adminPage.getByTestId('nav-user')).toBeVisible();
+    for (const p of [traveler.page, sender.page, adminPage]) listen(p);
 
-  const trip = await postTrip(traveler.page, 'LIS', 'OPO');
-  await topUp(sender.page, '50');
-  const parcel = await postParcel(sender.page, `Tiles ${t}`, 'LIS', 'OPO');
-  const card = sender.page.getByTestId('trip-card').filter({ hasText: `Ada ${t}` });
-  await card.getByRole('button', { name: 'Ask a question' }).click();
-  await expect(sender.page).toHaveURL(/\/messages\/[0-9a-f-]+$/);
-  const conversation = new URL(sender.page.url()).pathname;
-  await open(sender.page, `/parcels/${parcel}`);
-  await card.getByRole('button', { name: 'Request this trip' }).click();
-  await expect(sender.page).toHaveURL(/\/bookings\/[0-9a-f-]+\?sent=1/);
-  const booking = new URL(sender.page.url()).pathname;
-  await open(sender.page, '/wallet');
-  const receipt = await sender.page.getByTestId('history-item').first().getByRole('link', { name: 'Receipt' }).getAttribute('href');
-  await open(traveler.page, '/account');
-  const profile = await traveler.page.locator('a[href^="/u/"]').first().getAttribute('href');
+    const trip = await postTrip(traveler.page, 'LIS', 'OPO');
+    await topUp(sender.page, '50');
+    const parcel = await postParcel(sender.page, `Tiles ${t}`, 'LIS', 'OPO');
+    const card = sender.page.getByTestId('trip-card').filter({ hasText: `Ada ${t}` });
+    await card.getByRole('button', { name: 'Ask a question' }).click();
+    await expect(sender.page).toHaveURL(/\/messages\/[0-9a-f-]+$/);
+    const conversation = new URL(sender.page.url()).pathname;
+    await sender.page.getByLabel('Your message').fill('Can you take 2 kg of tiles?');
+    await sender.page.getByRole('button', { name: 'Send', exact: true }).click();
+    await expect(sender.page.getByTestId('message')).toHaveCount(1);
+    // Reported, so an admin may read it.
+    await open(traveler.page, conversation);
+    const question = traveler.page.getByTestId('message').first();
+    await question.locator('summary').click();
+    await question.getByLabel('What is wrong?').fill('Only to let the admin read it');
+    await question.getByRole('button', { name: 'Report' }).click();
+    await expect(traveler.page.getByText('Thank you: an admin will look at the message you reported.')).toBeVisible();
+    await open(sender.page, `/parcels/${parcel}`);
+    await card.getByRole('button', { name: 'Request this trip' }).click();
+    await expect(sender.page).toHaveURL(/\/bookings\/[0-9a-f-]+\?sent=1/);
+    const booking = new URL(sender.page.url()).pathname;
+    await open(sender.page, '/wallet');
+    const receipt = await sender.page.getByTestId('history-item').first().getByRole('link', { name: 'Receipt' }).getAttribute('href');
+    await open(traveler.page, '/account');
+    const profile = await traveler.page.locator('a[href^="/u/"]').first().getAttribute('href');
 
-  // A visitor.
-  const visitor = await newPage(browser, testInfo, screen);
-  listen(visitor);
-  const route = 'from=Lisbon%2C+Portugal&to=Porto%2C+Portugal';
-  await check(visitor, [
-    '/', '/about', '/signup', '/login', '/forgot-password', '/track', '/search/trips', '/search/parcels',
-    `/search/trips?${route}`, `/search/parcels?${route}`, `/trips/${trip}`, `/parcels/${parcel}`, profile!,
-  ]);
-  expect(await problems(visitor, '/no-such-page', 404), 'problems on the 404 page').toEqual([]);
-  expect(await problems(visitor, '/account', 401), 'problems on "log in to continue"').toEqual([]);
+    // A visitor.
+    const visitor = await newPage(browser, testInfo, screen);
+    listen(visitor);
+    const route = 'from=Lisbon%2C+Portugal&to=Porto%2C+Portugal';
+    await check(visitor, [
+      '/', '/about', '/signup', '/login', '/login/code', '/forgot-password', '/reset-password?token=x',
+      '/verify-email?token=x', '/track', '/search/trips', '/search/parcels',
+      `/search/trips?${route}`, `/search/parcels?${route}`, `/trips/${trip}`, `/parcels/${parcel}`, profile!,
+    ]);
+    expect.soft(await problems(visitor, '/no-such-page', 404), 'problems on the 404 page').toEqual([]);
+    expect.soft(await problems(visitor, '/account', 401), 'problems on "log in to continue"').toEqual([]);
 
-  // Members.
-  await check(sender.page, [
-    '/', '/account', '/account/password', '/account/sessions', '/account/security', '/account/privacy',
-    '/account/verification', '/account/notifications', '/parcels', '/parcels/new', `/parcels/${parcel}`,
-    `/parcels/${parcel}/edit`, `/trips/${trip}`, '/bookings', booking, '/wallet', receipt!, '/messages',
-    conversation, '/notifications', '/alerts',
-  ]);
-  await check(traveler.page, ['/trips', '/trips/new', `/trips/${trip}`, `/trips/${trip}/edit`, booking]);
+    // Members.
+    await check(sender.page, [
+      '/', '/account', '/account/password', '/account/sessions', '/account/security', '/account/privacy',
+      '/account/verification', '/account/notifications', '/parcels', '/parcels/new', `/parcels/${parcel}`,
+      `/parcels/${parcel}/edit`, `/trips/${trip}`, '/bookings', booking, '/wallet', receipt!, '/messages',
+      conversation, '/notifications', '/alerts',
+    ]);
+    await check(traveler.page, ['/trips', '/trips/new', `/trips/${trip}`, `/trips/${trip}/edit`, booking, conversation]);
 
-  // Admins.
-  await check(adminPage, [
-    '/admin', '/admin/parcels/review', '/admin/payouts', '/admin/verifications', '/admin/ledger',
-    '/admin/attention', '/admin/reports', '/admin/disputes', '/admin/tickets', '/admin/audit', '/admin/users',
-    '/admin/emails', '/admin/settings', `/admin/bookings?q=${booking.split('/').pop()}`, `/admin/ledger/transactions?booking=${booking.split('/').pop()}`,
-    `/admin/users/${profile!.split('/').pop()}`,
-  ]);
-});
+    // Admins.
+    await check(adminPage, [
+      '/admin', '/admin/parcels/review', '/admin/payouts', '/admin/verifications', '/admin/ledger',
+      '/admin/attention', '/admin/reports', '/admin/disputes', '/admin/tickets', '/admin/audit', '/admin/users',
+      '/admin/emails', '/admin/settings', `/admin/bookings?q=${booking.split('/').pop()}`, `/admin/ledger/transactions?booking=${booking.split('/').pop()}`,
+      `/admin/users/${profile!.split('/').pop()}`, `/admin/conversations/${conversation.split('/').pop()}`, '/dev/outbox',
+    ]);
+  });
 }

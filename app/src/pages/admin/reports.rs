@@ -114,6 +114,7 @@ pub fn AdminConversationPage() -> impl IntoView {
                 match conv.await {
                     Err(e) => page_error(e),
                     Ok(c) => view! {
+                        <leptos_meta::Title text=crate::trf!("Conversation: {}", c.parcel_title)/>
                         <section class="card" data-testid="admin-conversation">
                             <h1 class="text-xl font-bold">{c.other_name.clone()}</h1>
                             <p class="mb-3 text-sm text-slate-600">{c.parcel_title.clone()}" · "{c.route.clone()}</p>
