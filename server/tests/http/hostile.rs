@@ -72,20 +72,47 @@ async fn hostile_names_and_titles_are_escaped_in_page_titles(pool: PgPool) {
     )
     .await
     .unwrap();
-    let sender = app.client();
-    let token = app::server::accounts::sessions::create(&pool, w.sender, "", "")
+    // A conversation (its page is titled with the other member's name), reported, so an admin
+    // may read it (that page is titled with the parcel's).
+    use app::server::chat::service as chat;
+    let conversation = chat::start(&pool, w.sender, w.parcel, w.trip)
         .await
         .unwrap();
-    let cookie = format!("carry_session={token}");
-    for path in [
-        format!("/u/{}", w.sender),
-        format!("/parcels/{}", w.parcel),
-        format!("/trips/{}", w.trip),
-        format!("/bookings/{booking}"),
+    let message = chat::send(&pool, w.sender, conversation, "Hello", None)
+        .await
+        .unwrap();
+    chat::report(&pool, w.traveler, message, "spam")
+        .await
+        .unwrap();
+    let admin = testkit::member(&pool, "Ada Admin").await.unwrap();
+    sqlx::query("UPDATE users SET role = 'admin' WHERE id = $1")
+        .bind(admin)
+        .execute(&pool)
+        .await
+        .unwrap();
+    let client = app.client();
+    let cookie = |user| {
+        let pool = pool.clone();
+        async move {
+            let token = app::server::accounts::sessions::create(&pool, user, "", "")
+                .await
+                .unwrap();
+            format!("carry_session={token}")
+        }
+    };
+    let (sender, admin) = (cookie(w.sender).await, cookie(admin).await);
+    for (path, cookie, named) in [
+        (format!("/u/{}", w.sender), &sender, true),
+        (format!("/parcels/{}", w.parcel), &sender, true),
+        // A trip's title is its route: nothing of a member's in it.
+        (format!("/trips/{}", w.trip), &sender, false),
+        (format!("/bookings/{booking}"), &sender, true),
+        (format!("/messages/{conversation}"), &sender, true),
+        (format!("/admin/conversations/{conversation}"), &admin, true),
     ] {
-        let res = sender
+        let res = client
             .get(app.url(&path))
-            .header("cookie", &cookie)
+            .header("cookie", cookie)
             .send()
             .await
             .unwrap();
@@ -100,6 +127,12 @@ async fn hostile_names_and_titles_are_escaped_in_page_titles(pool: PgPool) {
             .next()
             .unwrap();
         assert!(!title.contains('<'), "{path}: {title}");
+        if named {
+            assert!(
+                title.contains("&lt;/title&gt;"),
+                "{path}: the title names it: {title}"
+            );
+        }
     }
 }
 
