@@ -4,7 +4,7 @@
 // browser's console as an error. Visitors', members' and admins' pages, with data in them.
 import AxeBuilder from '@axe-core/playwright';
 import { Browser, expect, Page, test, TestInfo } from '@playwright/test';
-import { logIn, member, open, postParcel, postTrip, tag, topUp } from './helpers';
+import { admin, member, open, postParcel, postTrip, tag, topUp } from './helpers';
 
 /** Lighthouse looks at phones; the desktop layout has its own navigation and tables. */
 const SCREENS = {
@@ -72,9 +72,7 @@ for (const screen of ['phone', 'desktop'] as const) {
     const t = tag();
     const traveler = await member(browser, testInfo, 'a11y-traveler', `Ada ${t}`, undefined, SCREENS[screen]);
     const sender = await member(browser, testInfo, 'a11y-sender', `Ben ${t}`, undefined, SCREENS[screen]);
-    const adminPage = await newPage(browser, testInfo, screen);
-    await logIn(adminPage, process.env.E2E_ADMIN_EMAIL!, process.env.E2E_ADMIN_PASSWORD!);
-    await expect(adminPage.getByTestId('nav-user')).toBeVisible();
+    const adminPage = await admin(browser, testInfo, SCREENS[screen]);
     for (const p of [traveler.page, sender.page, adminPage]) listen(p);
 
     const trip = await postTrip(traveler.page, 'LIS', 'OPO');
@@ -131,5 +129,37 @@ for (const screen of ['phone', 'desktop'] as const) {
       '/admin/emails', '/admin/settings', `/admin/bookings?q=${booking.split('/').pop()}`, `/admin/ledger/transactions?booking=${booking.split('/').pop()}`,
       `/admin/users/${profile!.split('/').pop()}`, `/admin/conversations/${conversation.split('/').pop()}`, '/dev/outbox',
     ]);
+
+    // The booking's later states: the handoff codes, then a dispute, on both sides and the admin's.
+    await open(traveler.page, booking);
+    await traveler.page.getByRole('button', { name: /^Accept at / }).click();
+    await expect(traveler.page.getByTestId('booking-status')).toHaveText('Accepted');
+    await open(sender.page, booking);
+    const pickup = (await sender.page.getByTestId('pickup-code').innerText()).trim();
+    const delivery = (await sender.page.getByTestId('delivery-code').innerText()).trim();
+    await check(sender.page, [booking]);
+    await check(traveler.page, [booking]);
+    await open(traveler.page, booking);
+    await traveler.page.getByLabel('Pickup code from the sender').fill(pickup);
+    await traveler.page.getByLabel('The contents match the listing').check();
+    await traveler.page.getByLabel('Nothing prohibited is inside').check();
+    await traveler.page.getByRole('button', { name: 'Confirm pickup' }).click();
+    await expect(traveler.page.getByTestId('booking-status')).toHaveText('Picked up');
+    await traveler.page.getByLabel('Delivery code from the recipient').fill(delivery);
+    await traveler.page.getByRole('button', { name: 'Confirm delivery' }).click();
+    await expect(traveler.page.getByTestId('booking-status')).toHaveText('Delivered');
+    await open(sender.page, booking);
+    const form = sender.page.getByTestId('open-dispute');
+    await form.locator('summary').click();
+    await form.getByLabel('What happened').selectOption('damaged');
+    await form.getByLabel('Tell us more').fill('One tile arrived cracked.');
+    await form.getByRole('button', { name: 'Open the dispute' }).click();
+    await expect(sender.page.getByTestId('dispute')).toContainText('One tile arrived cracked.');
+    await check(sender.page, [booking]);
+    await check(traveler.page, [booking]);
+    await open(adminPage, '/admin/disputes');
+    const disputeLink = adminPage.getByTestId('dispute-item').filter({ hasText: `Tiles ${t}` }).getByRole('link');
+    const dispute = await disputeLink.getAttribute('href');
+    await check(adminPage, [dispute!]);
   });
 }

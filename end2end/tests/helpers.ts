@@ -186,12 +186,13 @@ export async function topUp(page: Page, amount: string) {
   await expect(page.getByText('Money added')).toBeVisible();
 }
 
-/** An admin, logged in, in their own browser context. */
-export async function admin(browser: Browser, testInfo: TestInfo) {
+/** An admin, logged in, in their own browser context (the project's settings, or `options`). */
+export async function admin(browser: Browser, testInfo: TestInfo, options: BrowserContextOptions = {}) {
   const context = await browser.newContext({
     javaScriptEnabled: jsEnabled(testInfo),
     viewport: testInfo.project.use.viewport ?? undefined,
     baseURL: testInfo.project.use.baseURL,
+    ...options,
   });
   const page = await context.newPage();
   await logIn(page, process.env.E2E_ADMIN_EMAIL!, process.env.E2E_ADMIN_PASSWORD!);

@@ -61,7 +61,7 @@ pub fn BookingPage() -> impl IntoView {
         move || (id, trust.open.version().get() + trust.post.version().get()),
         |(id, _)| async move {
             match id {
-                Some(id) => get_booking_dispute(id).await.ok(),
+                Some(id) => Some(get_booking_dispute(id).await),
                 None => None,
             }
         },
@@ -70,7 +70,7 @@ pub fn BookingPage() -> impl IntoView {
         move || (id, trust.write.version().get()),
         |(id, _)| async move {
             match id {
-                Some(id) => get_booking_reviews(id).await.ok(),
+                Some(id) => Some(get_booking_reviews(id).await),
                 None => None,
             }
         },
@@ -114,8 +114,8 @@ fn BookingView(
     answer: ServerAction<AnswerBooking>,
     acts: Acts,
     trust: Trust,
-    dispute: Option<DisputeState>,
-    reviews: Option<BookingReviews>,
+    dispute: Option<Result<DisputeState, AppError>>,
+    reviews: Option<Result<BookingReviews, AppError>>,
 ) -> impl IntoView {
     let error = action_error(answer);
     let sent = query_flag("sent");
@@ -218,8 +218,14 @@ fn BookingView(
         <MoneyPanel money=b.money.clone() side=s.my_side status=s.status/>
         {b.handoff.clone().map(|h| view! { <HandoffPanel handoff=h id side=s.my_side acts money=b.money.clone()/> })}
         {matches!(s.status, BookingStatus::PickedUp | BookingStatus::Delivered | BookingStatus::Resolved)
-            .then(|| dispute.map(|state| view! { <DisputePanel booking=id state open=trust.open post=trust.post/> }))}
-        {(s.status == BookingStatus::Completed).then(|| reviews.map(|r| view! { <ReviewPanel booking=id r write=trust.write/> }))}
+            .then(|| dispute.map(|state| match state {
+                Ok(state) => view! { <DisputePanel booking=id state open=trust.open post=trust.post/> }.into_any(),
+                Err(e) => not_loaded(tr("The dispute could not be loaded: "), e),
+            }))}
+        {(s.status == BookingStatus::Completed).then(|| reviews.map(|r| match r {
+            Ok(r) => view! { <ReviewPanel booking=id r write=trust.write/> }.into_any(),
+            Err(e) => not_loaded(tr("The reviews could not be loaded: "), e),
+        }))}
         <BookingChat parcel=b.parcel_id trip=b.trip_id booking=id conversation=b.conversation/>
         <section class="card mt-6">
             <h2 class="mb-2 font-semibold">{tr("Timeline")}</h2>
@@ -230,6 +236,14 @@ fn BookingView(
             </ol>
         </section>
     }
+}
+
+/// A part of the page whose data failed to load while the rest of the page did: said, not hidden.
+fn not_loaded(what: &'static str, e: AppError) -> AnyView {
+    view! {
+        <p role="alert" class="card mt-6 text-sm text-red-800" data-testid="part-error">{what}{e.to_string()}</p>
+    }
+    .into_any()
 }
 
 #[component]
