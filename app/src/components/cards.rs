@@ -75,7 +75,14 @@ pub fn booking_badge(s: BookingStatus) -> impl IntoView {
 fn Member(who: UserBrief, #[prop(optional)] confirmed_traveler: bool) -> impl IntoView {
     // Each piece in its own element: adjacent text nodes would merge in the browser and throw
     // hydration off.
-    let rating = match who.rating.clone() {
+    let UserBrief {
+        display_name,
+        rating,
+        completed_deliveries,
+        id_verified,
+        ..
+    } = who;
+    let rating = match rating {
         Some(r) => view! {
             <span class="font-semibold text-amber-800" data-testid="rating">{format!("★ {r}")}</span>
         }
@@ -84,12 +91,12 @@ fn Member(who: UserBrief, #[prop(optional)] confirmed_traveler: bool) -> impl In
     };
     view! {
         <p class="mt-2 flex flex-wrap items-center gap-x-2 gap-y-1 text-sm">
-            <span class="font-medium text-slate-900">{who.display_name.clone()}</span>
+            <span class="font-medium text-slate-900">{display_name}</span>
             {rating}
-            {(who.completed_deliveries > 0).then(|| view! {
-                <span class="text-slate-600">{format!("{} completed", who.completed_deliveries)}</span>
+            {(completed_deliveries > 0).then(|| view! {
+                <span class="text-slate-600">{crate::trf!("{} completed", completed_deliveries)}</span>
             })}
-            {who.id_verified.then(|| view! { <span class="badge-ok" data-testid="badge-id">{tr("ID verified")}</span> })}
+            {id_verified.then(|| view! { <span class="badge-ok" data-testid="badge-id">{tr("ID verified")}</span> })}
             {confirmed_traveler.then(|| view! { <span class="badge-ok" data-testid="badge-confirmed">{tr("Confirmed traveler")}</span> })}
         </p>
     }
@@ -99,24 +106,40 @@ fn Member(who: UserBrief, #[prop(optional)] confirmed_traveler: bool) -> impl In
 /// the traveler's rating and badges; the route, room and arrival after.
 #[component]
 pub fn TripRow(trip: TripCard, #[prop(optional)] children: Option<Children>) -> impl IntoView {
-    let href = format!("/trips/{}", trip.id);
+    // Moved out, not cloned: twenty cards a page.
+    let TripCard {
+        id,
+        origin,
+        destination,
+        departs,
+        arrives,
+        mode,
+        remaining,
+        capacity,
+        price_per_kg,
+        status,
+        confirmed_traveler,
+        traveler,
+        ..
+    } = trip;
+    let href = format!("/trips/{id}");
     view! {
         <li class="card" data-testid="trip-card">
             <div class="flex items-start justify-between gap-3">
                 <div class="min-w-0">
-                    <p class="font-semibold text-slate-900" data-testid="trip-date">{trip.departs.clone()}</p>
-                    <a class="link font-semibold" href=href>{trip.origin.clone()}" → "{trip.destination.clone()}</a>
+                    <p class="font-semibold text-slate-900" data-testid="trip-date">{departs}</p>
+                    <a class="link font-semibold" href=href>{origin}" → "{destination}</a>
                 </div>
                 <p class="shrink-0 text-right">
-                    <span class="block text-xl font-bold text-teal-800" data-testid="trip-price">{trip.price_per_kg.to_string()}</span>
+                    <span class="block text-xl font-bold text-teal-800" data-testid="trip-price">{price_per_kg.to_string()}</span>
                     <span class="text-xs text-slate-600">{tr("per kg")}</span>
                 </p>
             </div>
-            <Member who=trip.traveler.clone() confirmed_traveler=trip.confirmed_traveler/>
+            <Member who=traveler confirmed_traveler/>
             <p class="mt-1 flex flex-wrap items-center gap-x-2 text-xs text-slate-600">
-                <span>{trip.mode.label()}{tr(" · arrives ")}{trip.arrives.clone()}</span>
-                <span>{trip.remaining.clone()}{tr(" free of ")}{trip.capacity.clone()}</span>
-                {(trip.status != TripStatus::Published).then(|| trip_badge(trip.status))}
+                <span>{mode.label()}{tr(" · arrives ")}{arrives}</span>
+                <span>{remaining}{tr(" free of ")}{capacity}</span>
+                {(status != TripStatus::Published).then(|| trip_badge(status))}
             </p>
             {children.map(|c| c())}
         </li>
@@ -130,27 +153,43 @@ pub fn ParcelRow(
     parcel: ParcelCard,
     #[prop(optional)] children: Option<Children>,
 ) -> impl IntoView {
-    let href = format!("/parcels/{}", parcel.id);
+    // Moved out, not cloned: twenty cards a page.
+    let ParcelCard {
+        id,
+        title,
+        category,
+        weight,
+        from,
+        to,
+        ready_from,
+        deliver_by,
+        reward,
+        status,
+        thumbnail,
+        sender,
+        ..
+    } = parcel;
+    let href = format!("/parcels/{id}");
     view! {
         <li class="card" data-testid="parcel-card">
             <div class="flex gap-3">
-                {parcel.thumbnail.clone().map(|t| view! { <img src=t alt="" class="h-16 w-16 shrink-0 rounded object-cover" loading="lazy"/> })}
+                {thumbnail.map(|t| view! { <img src=t alt="" class="h-16 w-16 shrink-0 rounded object-cover" loading="lazy"/> })}
                 <div class="min-w-0 flex-1">
                     <div class="flex items-start justify-between gap-3">
                         <div class="min-w-0">
-                            <p class="font-semibold text-slate-900" data-testid="parcel-dates">{tr("By ")}{parcel.deliver_by.clone()}</p>
-                            <a class="link font-semibold" href=href>{parcel.title.clone()}</a>
+                            <p class="font-semibold text-slate-900" data-testid="parcel-dates">{tr("By ")}{deliver_by}</p>
+                            <a class="link font-semibold" href=href>{title}</a>
                         </div>
                         <p class="shrink-0 text-right">
-                            <span class="block text-xl font-bold text-teal-800" data-testid="parcel-reward">{parcel.reward.to_string()}</span>
+                            <span class="block text-xl font-bold text-teal-800" data-testid="parcel-reward">{reward.to_string()}</span>
                             <span class="text-xs text-slate-600">{tr("reward")}</span>
                         </p>
                     </div>
-                    <Member who=parcel.sender.clone()/>
+                    <Member who=sender/>
                     <p class="mt-1 flex flex-wrap items-center gap-x-2 text-xs text-slate-600">
-                        <span>{parcel.from.clone()}" → "{parcel.to.clone()}</span>
-                        <span>{parcel.category.label()}" · "{parcel.weight.clone()}{tr(" · ready ")}{parcel.ready_from.clone()}</span>
-                        {(parcel.status != ParcelStatus::Open).then(|| parcel_badge(parcel.status))}
+                        <span>{from}" → "{to}</span>
+                        <span>{category.label()}" · "{weight}{tr(" · ready ")}{ready_from}</span>
+                        {(status != ParcelStatus::Open).then(|| parcel_badge(status))}
                     </p>
                 </div>
             </div>

@@ -10,14 +10,14 @@ use leptos_router::components::A;
 /// Who is logged in, shared by every page. `refresh` is bumped after login, logout or sign-up.
 #[derive(Clone, Copy)]
 pub struct AuthState {
-    pub user: Resource<Option<CurrentUser>>,
+    pub user: crate::components::resource::PageResource<Option<CurrentUser>>,
     pub refresh: RwSignal<u32>,
 }
 
 impl AuthState {
     pub fn provide() {
         let refresh = RwSignal::new(0u32);
-        let user = Resource::new(
+        let user = crate::components::resource::resource(
             move || refresh.get(),
             |_| async move { get_current_user().await.ok().flatten() },
         );
@@ -56,7 +56,7 @@ pub fn NavBar() -> impl IntoView {
     let auth = AuthState::get();
     let live = crate::components::live::Live::get();
     // Created here, beside the user, so the server and the browser make it in the same place.
-    let unread = Resource::new(
+    let unread = crate::components::resource::resource(
         move || {
             (
                 live.messages.get(),
@@ -264,7 +264,8 @@ fn LanguageSwitch() -> impl IntoView {
 /// On a demo deployment, every page says that money is simulated.
 #[component]
 pub fn DemoBanner() -> impl IntoView {
-    let demo = Resource::new(|| (), |_| crate::api::wallet::demo_deployment());
+    let demo =
+        crate::components::resource::resource(|| (), |_| crate::api::wallet::demo_deployment());
     view! {
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {

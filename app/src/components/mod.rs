@@ -10,4 +10,5 @@ pub mod form;
 pub mod layout;
 pub mod live;
 pub mod report;
+pub mod resource;
 pub mod zone;

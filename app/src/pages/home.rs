@@ -12,7 +12,7 @@ use leptos::prelude::*;
 #[component]
 pub fn HomePage() -> impl IntoView {
     let auth = AuthState::get();
-    let home = Resource::new(
+    let home = crate::components::resource::resource(
         move || auth.refresh.get(),
         |_| async move { home_summary().await.ok().flatten() },
     );

@@ -15,7 +15,8 @@ pub fn PrivacyPage() -> impl IntoView {
     let export = ServerAction::<RequestDataExport>::new();
     let delete = ServerAction::<DeleteAccount>::new();
     AuthState::refresh_after(delete);
-    let page = Resource::new(move || export.version().get(), |_| my_privacy());
+    let page =
+        crate::components::resource::resource(move || export.version().get(), |_| my_privacy());
     let requested = flag("requested");
     view! {
         <PageHeader title=tr("Your data") lead=tr("Download a copy of everything Carry holds about you, or delete your account.")/>

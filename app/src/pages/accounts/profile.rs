@@ -21,7 +21,7 @@ pub fn PublicProfilePage() -> impl IntoView {
             .and_then(|s| s.parse::<UserId>().ok())
     };
     let report = ServerAction::<Report>::new();
-    let profile = Resource::new(id, |id| async move {
+    let profile = crate::components::resource::resource(id, |id| async move {
         match id {
             Some(id) => get_public_profile(id).await,
             None => Err(AppError::NotFound(

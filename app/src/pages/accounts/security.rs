@@ -15,7 +15,7 @@ pub fn SecurityPage() -> impl IntoView {
     let start = ServerAction::<StartTwoFactor>::new();
     let confirm = ServerAction::<ConfirmTwoFactor>::new();
     let disable = ServerAction::<DisableTwoFactor>::new();
-    let state = Resource::new(
+    let state = crate::components::resource::resource(
         move || {
             (
                 start.version().get(),

@@ -17,7 +17,8 @@ use crate::url::query_flag as flag;
 #[component]
 pub fn AccountPage() -> impl IntoView {
     let update = ServerAction::<UpdateProfile>::new();
-    let profile = Resource::new(move || update.version().get(), |_| my_profile());
+    let profile =
+        crate::components::resource::resource(move || update.version().get(), |_| my_profile());
     AuthState::refresh_after(update);
     view! {
         <Suspense fallback=|| view! { <p>{tr("Loading…")}</p> }>
@@ -98,7 +99,7 @@ pub fn ChangePasswordPage() -> impl IntoView {
     let error = action_error(action);
     let saved = flag("saved");
     // Loads who is asking, so a visitor who is not logged in gets the log-in page.
-    let me = Resource::new(|| (), |_| my_profile());
+    let me = crate::components::resource::resource(|| (), |_| my_profile());
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
@@ -129,7 +130,8 @@ pub fn ChangePasswordPage() -> impl IntoView {
 #[component]
 pub fn SessionsPage() -> impl IntoView {
     let revoke = ServerAction::<RevokeSession>::new();
-    let sessions = Resource::new(move || revoke.version().get(), |_| my_sessions());
+    let sessions =
+        crate::components::resource::resource(move || revoke.version().get(), |_| my_sessions());
     let error = action_error(revoke);
     let revoked = flag("revoked");
     view! {

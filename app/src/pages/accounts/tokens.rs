@@ -13,7 +13,7 @@ use leptos::prelude::*;
 pub fn ApiTokens() -> impl IntoView {
     let create = ServerAction::<CreateApiToken>::new();
     let revoke = ServerAction::<RevokeApiToken>::new();
-    let tokens = Resource::new(
+    let tokens = crate::components::resource::resource(
         move || (create.version().get(), revoke.version().get()),
         |_| my_api_tokens(),
     );

@@ -12,7 +12,7 @@ use leptos::prelude::*;
 /// ID verification: upload an ID photo and a selfie (a plain multipart form).
 #[component]
 pub fn VerificationPage() -> impl IntoView {
-    let wallet = Resource::new(|| (), |_| get_wallet());
+    let wallet = crate::components::resource::resource(|| (), |_| get_wallet());
     let error = query_value("error");
     let submitted = query_flag("submitted");
     view! {

@@ -16,8 +16,9 @@ pub fn AttentionPage() -> impl IntoView {
     let retry = ServerAction::<RetryJob>::new();
     let error = action_error(retry);
     let retried = query_flag("retried");
-    let overdue = Resource::new(|| (), |_| overdue_deliveries());
-    let failed = Resource::new(move || retry.version().get(), |_| failed_jobs());
+    let overdue = crate::components::resource::resource(|| (), |_| overdue_deliveries());
+    let failed =
+        crate::components::resource::resource(move || retry.version().get(), |_| failed_jobs());
     view! {
         <leptos_meta::Title text=tr("Needs attention")/>
         <PageHeader title=tr("Needs attention") lead=tr("Deliveries that did not happen in time, and background work that failed. Money stays in escrow until each is sorted out.")/>

@@ -18,7 +18,7 @@ pub fn AuditPage() -> impl IntoView {
             q.get("subject").unwrap_or_default(),
         )
     };
-    let entries = Resource::new(filter, |(a, s)| audit_log(a, s));
+    let entries = crate::components::resource::resource(filter, |(a, s)| audit_log(a, s));
     let (action, subject) = filter();
     view! {
         <PageHeader title=tr("Audit log") lead=tr("Every admin action, written in the same transaction as the action itself.")/>

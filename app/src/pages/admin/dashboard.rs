@@ -14,7 +14,7 @@ const SPANS: [i64; 2] = [30, 90];
 
 #[component]
 pub fn AdminPage() -> impl IntoView {
-    let overview = Resource::new(|| (), |_| get_admin_overview());
+    let overview = crate::components::resource::resource(|| (), |_| get_admin_overview());
     let q = use_query_map();
     let span = move || {
         q.read()
@@ -22,7 +22,7 @@ pub fn AdminPage() -> impl IntoView {
             .and_then(|d| d.parse::<i64>().ok())
             .unwrap_or(30)
     };
-    let charts = Resource::new(span, dashboard_charts);
+    let charts = crate::components::resource::resource(span, dashboard_charts);
     view! {
         <Suspense fallback=|| view! { <p>{tr("Loading…")}</p> }>
             {move || Suspend::new(async move {

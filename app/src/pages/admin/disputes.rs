@@ -13,7 +13,7 @@ use leptos::prelude::*;
 
 #[component]
 pub fn DisputesPage() -> impl IntoView {
-    let list = Resource::new(|| (), |_| admin_disputes());
+    let list = crate::components::resource::resource(|| (), |_| admin_disputes());
     view! {
         <PageHeader title=tr("Disputes") lead=tr("Open disputes hold their booking's payment. Decide once the traveler has answered or their time is up.")/>
         <Suspense fallback=loading>
@@ -62,7 +62,7 @@ pub fn AdminDisputePage() -> impl IntoView {
     let resolve = ServerAction::<ResolveDispute>::new();
     let post = ServerAction::<PostDisputeMessage>::new();
     let error = action_error(resolve);
-    let dispute = Resource::new(
+    let dispute = crate::components::resource::resource(
         move || resolve.version().get() + post.version().get(),
         move |_| admin_dispute(id),
     );

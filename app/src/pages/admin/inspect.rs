@@ -69,7 +69,9 @@ pub fn LedgerExplorerPage() -> impl IntoView {
             field("to"),
         )
     };
-    let txs = Resource::new(filter, |(b, e, a, f, t)| ledger_transactions(b, e, a, f, t));
+    let txs = crate::components::resource::resource(filter, |(b, e, a, f, t)| {
+        ledger_transactions(b, e, a, f, t)
+    });
     let (booking, email, account, from, to) = filter();
     view! {
         <PageHeader title=tr("Ledger explorer") lead=tr("Transactions and their entries, newest first (at most 100). Every filter is optional.")/>
@@ -106,7 +108,7 @@ pub fn LedgerExplorerPage() -> impl IntoView {
 pub fn BookingInspectorPage() -> impl IntoView {
     let q = use_query_map();
     let query = move || q.read().get("q").unwrap_or_default();
-    let found = Resource::new(query, |q| async move {
+    let found = crate::components::resource::resource(query, |q| async move {
         if q.trim().is_empty() {
             Ok(None)
         } else {

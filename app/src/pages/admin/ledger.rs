@@ -10,7 +10,7 @@ use leptos::prelude::*;
 /// Runs the ledger's invariant check and shows the platform's own balances.
 #[component]
 pub fn LedgerPage() -> impl IntoView {
-    let report = Resource::new(|| (), |_| get_ledger_report());
+    let report = crate::components::resource::resource(|| (), |_| get_ledger_report());
     view! {
         <leptos_meta::Title text=tr("Ledger check")/>
         <PageHeader title=tr("Ledger check") lead=tr("Every load runs the full check against the database.")/>

@@ -17,7 +17,7 @@ use leptos_router::hooks::use_query_map;
 pub fn OutboxPage() -> impl IntoView {
     let q = use_query_map();
     let to = move || q.read().get("to");
-    let emails = Resource::new(to, dev_outbox);
+    let emails = crate::components::resource::resource(to, dev_outbox);
     view! {
         <PageHeader title=tr("Email outbox (development)") lead=tr("What would have been emailed. Absent in production.")/>
         <form method="get" class="mb-6 flex flex-col gap-2 sm:flex-row">
@@ -63,7 +63,7 @@ pub fn AdminEmailsPage() -> impl IntoView {
     let retried = query_flag("retried");
     let q = use_query_map();
     let to = move || q.read().get("to").unwrap_or_default();
-    let emails = Resource::new(
+    let emails = crate::components::resource::resource(
         move || (to(), retry.version().get()),
         |(to, _)| admin_outbox(to),
     );

@@ -21,7 +21,8 @@ pub fn ReviewQueuePage() -> impl IntoView {
     let decide = ServerAction::<ReviewParcel>::new();
     let error = action_error(decide);
     let done = query_flag("done");
-    let queue = Resource::new(move || decide.version().get(), |_| review_queue());
+    let queue =
+        crate::components::resource::resource(move || decide.version().get(), |_| review_queue());
     view! {
         <Suspense fallback=loading>
             {move || Suspend::new(async move {
@@ -62,8 +63,12 @@ pub fn PayoutsPage() -> impl IntoView {
     let decide = ServerAction::<DecidePayout>::new();
     let error = action_error(decide);
     let done = query_flag("done");
-    let queue = Resource::new(move || decide.version().get(), |_| payouts_queue());
-    let history = Resource::new(move || decide.version().get(), |_| payouts_history());
+    let queue =
+        crate::components::resource::resource(move || decide.version().get(), |_| payouts_queue());
+    let history = crate::components::resource::resource(
+        move || decide.version().get(),
+        |_| payouts_history(),
+    );
     view! {
         <leptos_meta::Title text=tr("Payouts")/>
         <PageHeader title=tr("Payouts") lead=tr("Pay each withdrawal to its destination, then mark it paid. Rejecting returns the money to the user's wallet.")/>
@@ -121,7 +126,10 @@ pub fn VerificationsPage() -> impl IntoView {
     let decide = ServerAction::<DecideVerification>::new();
     let error = action_error(decide);
     let done = query_flag("done");
-    let queue = Resource::new(move || decide.version().get(), |_| verification_queue());
+    let queue = crate::components::resource::resource(
+        move || decide.version().get(),
+        |_| verification_queue(),
+    );
     view! {
         <leptos_meta::Title text=tr("ID verification")/>
         <PageHeader title=tr("ID verification") lead=tr("Check that the document is genuine and readable, and that the selfie shows the same person.")/>

@@ -19,11 +19,12 @@ pub fn SettingsPage() -> impl IntoView {
     let change = ServerAction::<ChangeSetting>::new();
     let error = action_error(change);
     let saved = query_flag("saved");
-    let items = Resource::new(move || change.version().get(), |_| list_settings());
+    let items =
+        crate::components::resource::resource(move || change.version().get(), |_| list_settings());
     let rule = ServerAction::<ChangeRiskRule>::new();
     let keyword = ServerAction::<ChangeKeyword>::new();
     let country = ServerAction::<ChangeCountry>::new();
-    let risk = Resource::new(
+    let risk = crate::components::resource::resource(
         move || {
             (
                 rule.version().get(),

@@ -21,7 +21,7 @@ use leptos_router::hooks::use_query_map;
 pub fn UsersPage() -> impl IntoView {
     let q = use_query_map();
     let query = move || q.read().get("q").unwrap_or_default();
-    let found = Resource::new(query, search_members);
+    let found = crate::components::resource::resource(query, search_members);
     let initial = query();
     view! {
         <PageHeader title=tr("Members") lead=tr("Find a member by email or name.")/>
@@ -64,7 +64,7 @@ pub fn MemberPage() -> impl IntoView {
     let revoke = ServerAction::<RevokeMemberSession>::new();
     let role = ServerAction::<SetMemberRole>::new();
     let reset = ServerAction::<ResetMemberTwoFactor>::new();
-    let member = Resource::new(
+    let member = crate::components::resource::resource(
         move || {
             (
                 moderate.version().get(),

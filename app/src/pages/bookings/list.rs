@@ -9,7 +9,7 @@ use leptos::prelude::*;
 
 #[component]
 pub fn MyBookingsPage() -> impl IntoView {
-    let list = Resource::new(|| (), |_| my_bookings());
+    let list = crate::components::resource::resource(|| (), |_| my_bookings());
     view! {
         <PageHeader title=tr("Bookings") lead=tr("Requests and offers on your parcels and trips.")/>
         <Suspense fallback=loading>

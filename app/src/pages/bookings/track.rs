@@ -11,7 +11,7 @@ use leptos::prelude::*;
 #[component]
 pub fn TrackPage() -> impl IntoView {
     let number = query_value("number");
-    let found = Resource::new(
+    let found = crate::components::resource::resource(
         move || number.clone(),
         |n| async move {
             if n.trim().is_empty() {

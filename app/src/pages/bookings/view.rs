@@ -37,7 +37,7 @@ pub fn BookingPage() -> impl IntoView {
     // Every resource of the page is made here, before anything renders: a resource made inside
     // an async branch could be numbered differently on the server and in the browser, and the
     // page would then fail to hydrate.
-    let booking = Resource::new(
+    let booking = crate::components::resource::resource(
         move || {
             (
                 id,
@@ -57,7 +57,7 @@ pub fn BookingPage() -> impl IntoView {
             }
         },
     );
-    let dispute = Resource::new(
+    let dispute = crate::components::resource::resource(
         move || (id, trust.open.version().get() + trust.post.version().get()),
         |(id, _)| async move {
             match id {
@@ -66,7 +66,7 @@ pub fn BookingPage() -> impl IntoView {
             }
         },
     );
-    let reviews = Resource::new(
+    let reviews = crate::components::resource::resource(
         move || (id, trust.write.version().get()),
         |(id, _)| async move {
             match id {

@@ -36,7 +36,7 @@ pub fn ConversationPanel(
     let live = Live::get();
     let send = ServerAction::<SendMessage>::new();
     let report = ServerAction::<ReportMessage>::new();
-    let conv = Resource::new(
+    let conv = crate::components::resource::resource(
         move || (live.messages.get(), send.version().get()),
         move |_| open_conversation(id),
     );

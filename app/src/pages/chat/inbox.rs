@@ -11,7 +11,8 @@ use leptos::prelude::*;
 #[component]
 pub fn InboxPage() -> impl IntoView {
     let live = Live::get();
-    let list = Resource::new(move || live.messages.get(), |_| my_conversations());
+    let list =
+        crate::components::resource::resource(move || live.messages.get(), |_| my_conversations());
     view! {
         <PageHeader title=tr("Messages") lead=tr("Your conversations with senders and travelers, newest first.")/>
         <Transition fallback=loading>

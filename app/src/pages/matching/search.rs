@@ -172,7 +172,7 @@ fn search_error(e: AppError) -> AnyView {
 #[component]
 pub fn SearchTripsPage() -> impl IntoView {
     let q = query();
-    let results = Resource::new(move || q.get().0, search_trips);
+    let results = crate::components::resource::resource(move || q.get().0, search_trips);
     view! {
         {move || if searched(&q.get().0) {
             view! { <PageHeader title=tr("Find a traveler")/> }.into_any()
@@ -201,7 +201,8 @@ pub fn SearchTripsPage() -> impl IntoView {
 #[component]
 pub fn SearchParcelsPage() -> impl IntoView {
     let q = query();
-    let results = Resource::new(move || q.get(), |(sq, w)| search_parcels(sq, w));
+    let results =
+        crate::components::resource::resource(move || q.get(), |(sq, w)| search_parcels(sq, w));
     view! {
         {move || if searched(&q.get().0) {
             view! { <PageHeader title=tr("Find parcels to carry")/> }.into_any()

@@ -17,7 +17,7 @@ use leptos::prelude::*;
 pub fn NotificationsPage() -> impl IntoView {
     let live = Live::get();
     let read = ServerAction::<MarkNotificationsRead>::new();
-    let list = Resource::new(
+    let list = crate::components::resource::resource(
         move || (live.notifications.get(), read.version().get()),
         |_| my_notifications(1),
     );
@@ -73,7 +73,10 @@ pub fn NotificationPrefsPage() -> impl IntoView {
     let save = ServerAction::<SaveNotificationPrefs>::new();
     let error = action_error(save);
     let saved = query_flag("saved");
-    let prefs = Resource::new(move || save.version().get(), |_| notification_prefs());
+    let prefs = crate::components::resource::resource(
+        move || save.version().get(),
+        |_| notification_prefs(),
+    );
     view! {
         <PageHeader title=tr("Email notifications") lead=tr("Every notification appears in Carry. Choose which ones also come by email.")/>
         <Show when=move || saved.get()><Notice>{tr("Your email settings are saved.")}</Notice></Show>

@@ -137,7 +137,7 @@ fn ParcelFields(form: ParcelForm, error: Signal<Option<AppError>>) -> impl IntoV
 pub fn NewParcelPage() -> impl IntoView {
     let action = ServerAction::<SaveParcel>::new();
     let error = action_error(action);
-    let me = Resource::new(|| (), |_| my_parcels());
+    let me = crate::components::resource::resource(|| (), |_| my_parcels());
     view! {
         <Suspense fallback=loading>
             {move || Suspend::new(async move {
@@ -163,7 +163,7 @@ pub fn EditParcelPage() -> impl IntoView {
     let action = ServerAction::<SaveParcel>::new();
     let error = action_error(action);
     let id = route_id();
-    let parcel = Resource::new(
+    let parcel = crate::components::resource::resource(
         move || id,
         |id| async move {
             match id {

@@ -9,7 +9,7 @@ use leptos::prelude::*;
 
 #[component]
 pub fn MyParcelsPage() -> impl IntoView {
-    let parcels = Resource::new(|| (), |_| my_parcels());
+    let parcels = crate::components::resource::resource(|| (), |_| my_parcels());
     view! {
         <div class="mb-6 flex flex-wrap items-center justify-between gap-3">
             <PageHeader title=tr("My parcels")/>

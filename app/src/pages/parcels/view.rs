@@ -27,7 +27,7 @@ pub fn ParcelPage() -> impl IntoView {
     let id = route_id();
     let cancel = ServerAction::<CancelParcel>::new();
     let report = ServerAction::<Report>::new();
-    let parcel = Resource::new(
+    let parcel = crate::components::resource::resource(
         move || (id, cancel.version().get()),
         |(id, _)| async move {
             match id {
@@ -37,7 +37,7 @@ pub fn ParcelPage() -> impl IntoView {
         },
     );
     // Made here, before anything renders, like every resource of a page (see the booking page).
-    let matches = Resource::new(
+    let matches = crate::components::resource::resource(
         move || id,
         |id| async move {
             match id {
@@ -46,7 +46,7 @@ pub fn ParcelPage() -> impl IntoView {
             }
         },
     );
-    let terms = Resource::new(|| (), |_| get_booking_terms());
+    let terms = crate::components::resource::resource(|| (), |_| get_booking_terms());
     view! {
         <Suspense fallback=loading>
             {move || Suspend::new(async move {

@@ -53,7 +53,7 @@ fn TripFields(form: TripForm, error: Signal<Option<AppError>>, locked: bool) -> 
 pub fn NewTripPage() -> impl IntoView {
     let action = ServerAction::<CreateTrip>::new();
     let error = action_error(action);
-    let me = Resource::new(|| (), |_| my_trips());
+    let me = crate::components::resource::resource(|| (), |_| my_trips());
     let form = TripForm {
         categories: vec![
             "documents".into(),
@@ -91,7 +91,7 @@ pub fn EditTripPage() -> impl IntoView {
     let action = ServerAction::<UpdateTrip>::new();
     let error = action_error(action);
     let id = route_id();
-    let trip = Resource::new(
+    let trip = crate::components::resource::resource(
         move || id,
         |id| async move {
             match id {

@@ -9,7 +9,7 @@ use leptos::prelude::*;
 
 #[component]
 pub fn MyTripsPage() -> impl IntoView {
-    let trips = Resource::new(|| (), |_| my_trips());
+    let trips = crate::components::resource::resource(|| (), |_| my_trips());
     view! {
         <div class="mb-6 flex flex-wrap items-center justify-between gap-3">
             <PageHeader title=tr("My trips")/>

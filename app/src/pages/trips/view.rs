@@ -29,7 +29,7 @@ pub fn TripPage() -> impl IntoView {
     let id = route_id();
     let cancel = ServerAction::<CancelTrip>::new();
     let report = ServerAction::<Report>::new();
-    let trip = Resource::new(
+    let trip = crate::components::resource::resource(
         move || (id, cancel.version().get()),
         |(id, _)| async move {
             match id {
@@ -40,7 +40,7 @@ pub fn TripPage() -> impl IntoView {
     );
     // Made here, before anything renders, like every resource of a page (see the booking page):
     // the matches for the traveler, the member's parcels and the terms for anyone else.
-    let matches = Resource::new(
+    let matches = crate::components::resource::resource(
         move || id,
         |id| async move {
             match id {
@@ -49,8 +49,8 @@ pub fn TripPage() -> impl IntoView {
             }
         },
     );
-    let parcels = Resource::new(|| (), |_| my_parcels());
-    let terms = Resource::new(|| (), |_| get_booking_terms());
+    let parcels = crate::components::resource::resource(|| (), |_| my_parcels());
+    let terms = crate::components::resource::resource(|| (), |_| get_booking_terms());
     view! {
         <Suspense fallback=loading>
             {move || Suspend::new(async move {

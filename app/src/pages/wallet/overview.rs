@@ -17,7 +17,7 @@ use leptos_router::hooks::use_query_map;
 pub fn WalletPage() -> impl IntoView {
     let topup = ServerAction::<TopUp>::new();
     let withdraw = ServerAction::<Withdraw>::new();
-    let wallet = Resource::new(
+    let wallet = crate::components::resource::resource(
         move || (topup.version().get(), withdraw.version().get()),
         |_| get_wallet(),
     );
@@ -191,7 +191,7 @@ fn HistorySection() -> impl IntoView {
             .unwrap_or(1)
             .max(1)
     });
-    let history = Resource::new(move || page.get(), wallet_history);
+    let history = crate::components::resource::resource(move || page.get(), wallet_history);
     view! {
         <section class="card mt-6">
             <h2 class="mb-3 text-lg font-semibold">{tr("History")}</h2>

@@ -20,7 +20,7 @@ pub fn ReceiptPage() -> impl IntoView {
         .read_untracked()
         .get("id")
         .and_then(|s| uuid::Uuid::parse_str(&s).ok());
-    let receipt = Resource::new(
+    let receipt = crate::components::resource::resource(
         move || (kind, id),
         |(kind, id)| async move {
             match (kind, id) {
