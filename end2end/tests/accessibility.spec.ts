@@ -77,12 +77,13 @@ for (const screen of ['phone', 'desktop'] as const) {
 
     const trip = await postTrip(traveler.page, 'LIS', 'OPO');
     await topUp(sender.page, '50');
-    const parcel = await postParcel(sender.page, `Tiles ${t}`, 'LIS', 'OPO');
+    // Quotes, an apostrophe and markup in the data every page below loads and hydrates from.
+    const parcel = await postParcel(sender.page, `Tiles ${t} "glazed" & Ana's </script><!--`, 'LIS', 'OPO');
     const card = sender.page.getByTestId('trip-card').filter({ hasText: `Ada ${t}` });
     await card.getByRole('button', { name: 'Ask a question' }).click();
     await expect(sender.page).toHaveURL(/\/messages\/[0-9a-f-]+$/);
     const conversation = new URL(sender.page.url()).pathname;
-    await sender.page.getByLabel('Your message').fill('Can you take 2 kg of tiles?');
+    await sender.page.getByLabel('Your message').fill(`Can you take 2 kg of "tiles"? It's </script> \\ fine`);
     await sender.page.getByRole('button', { name: 'Send', exact: true }).click();
     await expect(sender.page.getByTestId('message')).toHaveCount(1);
     // Reported, so an admin may read it.
