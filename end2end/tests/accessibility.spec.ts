@@ -4,7 +4,7 @@
 // browser's console as an error. Visitors', members' and admins' pages, with data in them.
 import AxeBuilder from '@axe-core/playwright';
 import { Browser, expect, Page, test, TestInfo } from '@playwright/test';
-import { admin, member, open, postParcel, postTrip, tag, topUp } from './helpers';
+import { admin, carry, member, open, postParcel, postTrip, tag, topUp } from './helpers';
 
 /** Lighthouse looks at phones; the desktop layout has its own navigation and tables. */
 const SCREENS = {
@@ -140,15 +140,7 @@ for (const screen of ['phone', 'desktop'] as const) {
     const delivery = (await sender.page.getByTestId('delivery-code').innerText()).trim();
     await check(sender.page, [booking]);
     await check(traveler.page, [booking]);
-    await open(traveler.page, booking);
-    await traveler.page.getByLabel('Pickup code from the sender').fill(pickup);
-    await traveler.page.getByLabel('The contents match the listing').check();
-    await traveler.page.getByLabel('Nothing prohibited is inside').check();
-    await traveler.page.getByRole('button', { name: 'Confirm pickup' }).click();
-    await expect(traveler.page.getByTestId('booking-status')).toHaveText('Picked up');
-    await traveler.page.getByLabel('Delivery code from the recipient').fill(delivery);
-    await traveler.page.getByRole('button', { name: 'Confirm delivery' }).click();
-    await expect(traveler.page.getByTestId('booking-status')).toHaveText('Delivered');
+    await carry(traveler.page, booking, { pickup, delivery });
     await open(sender.page, booking);
     const form = sender.page.getByTestId('open-dispute');
     await form.locator('summary').click();

@@ -1,7 +1,7 @@
 // Disputes: a damaged parcel, a dispute with a photo, the traveler's answer, an admin's 50/50
 // split, and both wallets showing it.
 import { expect, test } from '@playwright/test';
-import { admin, member, open, PNG, postParcel, postTrip, tag, topUp } from './helpers';
+import { admin, carry, member, open, PNG, postParcel, postTrip, tag, topUp } from './helpers';
 
 test('a damaged parcel is disputed with a photo and the admin splits the price', async ({ browser }, testInfo) => {
   test.setTimeout(240_000);
@@ -27,15 +27,7 @@ test('a damaged parcel is disputed with a photo and the admin splits the price',
   const delivery = (await sender.page.getByTestId('delivery-code').innerText()).trim();
   await expect(sender.page.getByTestId('open-dispute')).toHaveCount(0);
 
-  await open(traveler.page, bookingUrl);
-  await traveler.page.getByLabel('Pickup code from the sender').fill(pickup);
-  await traveler.page.getByLabel('The contents match the listing').check();
-  await traveler.page.getByLabel('Nothing prohibited is inside').check();
-  await traveler.page.getByRole('button', { name: 'Confirm pickup' }).click();
-  await expect(traveler.page.getByTestId('booking-status')).toHaveText('Picked up');
-  await traveler.page.getByLabel('Delivery code from the recipient').fill(delivery);
-  await traveler.page.getByRole('button', { name: 'Confirm delivery' }).click();
-  await expect(traveler.page.getByTestId('booking-status')).toHaveText('Delivered');
+  await carry(traveler.page, bookingUrl, { pickup, delivery });
 
   // The sender opens a dispute and adds a photo.
   await open(sender.page, bookingUrl);

@@ -200,6 +200,19 @@ export async function admin(browser: Browser, testInfo: TestInfo, options: Brows
   return page;
 }
 
+/** The traveler picks up and delivers an accepted booking with the sender's two codes. */
+export async function carry(traveler: Page, booking: string, codes: { pickup: string; delivery: string }) {
+  await open(traveler, booking);
+  await traveler.getByLabel('Pickup code from the sender').fill(codes.pickup);
+  await traveler.getByLabel('The contents match the listing').check();
+  await traveler.getByLabel('Nothing prohibited is inside').check();
+  await traveler.getByRole('button', { name: 'Confirm pickup' }).click();
+  await expect(traveler.getByTestId('booking-status')).toHaveText('Picked up');
+  await traveler.getByLabel('Delivery code from the recipient').fill(codes.delivery);
+  await traveler.getByRole('button', { name: 'Confirm delivery' }).click();
+  await expect(traveler.getByTestId('booking-status')).toHaveText('Delivered');
+}
+
 /** A short random tag that keeps one test's names apart from another's. */
 export const tag = () => Math.random().toString(36).slice(2, 7);
 
