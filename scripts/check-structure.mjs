@@ -1,7 +1,9 @@
 // The structure checks of the test command (run with `node scripts/check-structure.mjs`):
 // 1. no import cycle between the modules of app/src/server (each file a module, `mod.rs` its
 //    folder's module), counting `use` trees and inline `crate::server::…` / `super::…` paths;
-// 2. no source file over 600 lines outside tests and generated files.
+// 2. no source file over 600 lines outside tests and generated files;
+// 3. every resource of the pages made by `components::resource::resource` (its data travels in
+//    the page as `PageJson`, which the browser reads without the escapes of plain JSON).
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 
@@ -122,8 +124,19 @@ for (const c of cycles) {
   problems.push(`import cycle between app/src/server modules:\n    ${path.join('\n    ')}`);
 }
 
+// ---------- resources through components::resource ----------
+const RESOURCE = join(ROOT, 'app/src/components/resource.rs');
+for (const f of files(join(ROOT, 'app/src'))) {
+  if (f === RESOURCE) continue;
+  const text = readFileSync(f, 'utf8').replace(/\/\/.*$/gm, '');
+  for (const m of text.matchAll(/\b(Resource|OnceResource|ArcResource)::new(_blocking|_with_options)?\s*\(/g)) {
+    const line = text.slice(0, m.index).split('\n').length;
+    problems.push(`${relative(ROOT, f)}:${line}: ${m[0]}…) — make the page's resources with components::resource::resource`);
+  }
+}
+
 if (problems.length) {
   console.error(problems.map((p) => `  ${p}`).join('\n'));
   process.exit(1);
 }
-console.log(`structure ok: ${modules.size} server modules without import cycles, no file over ${MAX_LINES} lines`);
+console.log(`structure ok: ${modules.size} server modules without import cycles, no file over ${MAX_LINES} lines, every resource a PageResource`);

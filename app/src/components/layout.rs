@@ -2,6 +2,7 @@
 //! headings and confirmation notices.
 
 use crate::api::accounts::{get_current_user, LogOut};
+use crate::components::resource::resource;
 use crate::i18n::tr;
 use crate::types::accounts::CurrentUser;
 use leptos::prelude::*;
@@ -17,7 +18,7 @@ pub struct AuthState {
 impl AuthState {
     pub fn provide() {
         let refresh = RwSignal::new(0u32);
-        let user = crate::components::resource::resource(
+        let user = resource(
             move || refresh.get(),
             |_| async move { get_current_user().await.ok().flatten() },
         );
@@ -56,7 +57,7 @@ pub fn NavBar() -> impl IntoView {
     let auth = AuthState::get();
     let live = crate::components::live::Live::get();
     // Created here, beside the user, so the server and the browser make it in the same place.
-    let unread = crate::components::resource::resource(
+    let unread = resource(
         move || {
             (
                 live.messages.get(),
@@ -264,8 +265,7 @@ fn LanguageSwitch() -> impl IntoView {
 /// On a demo deployment, every page says that money is simulated.
 #[component]
 pub fn DemoBanner() -> impl IntoView {
-    let demo =
-        crate::components::resource::resource(|| (), |_| crate::api::wallet::demo_deployment());
+    let demo = resource(|| (), |_| crate::api::wallet::demo_deployment());
     view! {
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {

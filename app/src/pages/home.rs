@@ -3,6 +3,7 @@
 use crate::api::bookings::home_summary;
 use crate::components::cards::{loading, ParcelRow, TripRow};
 use crate::components::layout::AuthState;
+use crate::components::resource::resource;
 use crate::i18n::tr;
 use crate::pages::bookings::list::BookingRow;
 use crate::types::bookings::Home;
@@ -12,7 +13,7 @@ use leptos::prelude::*;
 #[component]
 pub fn HomePage() -> impl IntoView {
     let auth = AuthState::get();
-    let home = crate::components::resource::resource(
+    let home = resource(
         move || auth.refresh.get(),
         |_| async move { home_summary().await.ok().flatten() },
     );

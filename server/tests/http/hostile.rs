@@ -9,6 +9,9 @@ use app::types::Side;
 use sqlx::PgPool;
 
 const HOSTILE_TITLE: &str = "</title><meta http-equiv=refresh content=0;url=//x.org>";
+/// Markup with both quotes and a backslash, which the pages' data (`PageJson`) swaps around
+/// (60 characters at most: a display name's limit).
+const HOSTILE_DATA: &str = "</title><meta http-equiv=refresh content=0> Ben's \"a\" \\";
 const BROWSER_ENCODINGS: &str = "gzip, deflate, br";
 
 /// A client that asks for compressed answers (and decodes nothing: only statuses matter).
@@ -35,6 +38,63 @@ async fn html(app: &TestApp, client: &reqwest::Client, path: &str) -> (u16, Stri
     (res.status().as_u16(), res.text().await.unwrap())
 }
 
+/// The data of the page's resources as the browser reads it: each `__RESOLVED_RESOURCES[n] =
+/// "…";` a JavaScript string (Rust's `Debug` escaping, `<` written `\u003c`) holding `PageJson`
+/// (JSON with `"` and `'` swapped), undone the way the browser undoes it.
+fn resolved_resources(page: &str, html: &str) -> Vec<serde_json::Value> {
+    let mut out = Vec::new();
+    for part in html.split("__RESOLVED_RESOURCES[").skip(1) {
+        let literal = part
+            .split_once("] = \"")
+            .map(|(_, rest)| rest)
+            .unwrap_or_else(|| panic!("{page}: a resource without its string"));
+        let mut text = String::new();
+        let mut chars = literal.chars();
+        loop {
+            match chars.next().expect("the string ends") {
+                '"' => break,
+                '\\' => match chars.next().unwrap() {
+                    'n' => text.push('\n'),
+                    'r' => text.push('\r'),
+                    't' => text.push('\t'),
+                    '0' => text.push('\0'),
+                    'u' => {
+                        assert_eq!(chars.next(), Some('{'), "{page}: \\u{{…}}");
+                        let hex: String = chars.by_ref().take_while(|c| *c != '}').collect();
+                        text.push(char::from_u32(u32::from_str_radix(&hex, 16).unwrap()).unwrap());
+                    }
+                    c => text.push(c),
+                },
+                '<' => panic!("{page}: a raw < in the page's data"),
+                c => text.push(c),
+            }
+        }
+        let json: String = text
+            .chars()
+            .map(|c| match c {
+                '"' => '\'',
+                '\'' => '"',
+                c => c,
+            })
+            .collect();
+        out.push(
+            serde_json::from_str(&json)
+                .unwrap_or_else(|e| panic!("{page}: the data does not read back ({e}): {json}")),
+        );
+    }
+    out
+}
+
+/// Whether `text` is one of the strings anywhere in `value`.
+fn holds(value: &serde_json::Value, text: &str) -> bool {
+    match value {
+        serde_json::Value::String(s) => s == text,
+        serde_json::Value::Array(a) => a.iter().any(|v| holds(v, text)),
+        serde_json::Value::Object(o) => o.values().any(|v| holds(v, text)),
+        _ => false,
+    }
+}
+
 fn assert_no_raw_markup(page: &str, html: &str) {
     assert!(
         !html.contains("<meta http-equiv=refresh") && !html.contains("</textarea><b>"),
@@ -49,12 +109,12 @@ async fn hostile_names_and_titles_are_escaped_in_page_titles(pool: PgPool) {
     testkit::fund(&pool, w.sender, "100").await.unwrap();
     // Written straight to the rows: whatever the forms allow, rendering must hold on its own.
     sqlx::query("UPDATE users SET display_name = $1")
-        .bind(HOSTILE_TITLE)
+        .bind(HOSTILE_DATA)
         .execute(&pool)
         .await
         .unwrap();
     sqlx::query("UPDATE parcels SET title = $1")
-        .bind(HOSTILE_TITLE)
+        .bind(HOSTILE_DATA)
         .execute(&pool)
         .await
         .unwrap();
@@ -131,6 +191,12 @@ async fn hostile_names_and_titles_are_escaped_in_page_titles(pool: PgPool) {
             assert!(
                 title.contains("&lt;/title&gt;"),
                 "{path}: the title names it: {title}"
+            );
+            // The browser hydrates from the page's data: the text must read back whole.
+            let data = resolved_resources(&path, &body);
+            assert!(
+                data.iter().any(|d| holds(d, HOSTILE_DATA)),
+                "{path}: the page's data holds the text as it was written"
             );
         }
     }

@@ -4,6 +4,7 @@
 use crate::api::accounts::{my_privacy, DeleteAccount, RequestDataExport};
 use crate::components::form::{action_error, Field, FormError, Submit};
 use crate::components::layout::{AuthState, Notice, PageHeader};
+use crate::components::resource::resource;
 use crate::i18n::tr;
 use crate::pages::errors::page_error;
 use crate::types::accounts::Privacy;
@@ -15,8 +16,7 @@ pub fn PrivacyPage() -> impl IntoView {
     let export = ServerAction::<RequestDataExport>::new();
     let delete = ServerAction::<DeleteAccount>::new();
     AuthState::refresh_after(delete);
-    let page =
-        crate::components::resource::resource(move || export.version().get(), |_| my_privacy());
+    let page = resource(move || export.version().get(), |_| my_privacy());
     let requested = flag("requested");
     view! {
         <PageHeader title=tr("Your data") lead=tr("Download a copy of everything Carry holds about you, or delete your account.")/>

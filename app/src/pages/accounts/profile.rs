@@ -3,6 +3,7 @@
 use crate::api::accounts::get_public_profile;
 use crate::api::moderation::Report;
 use crate::components::report::ReportBox;
+use crate::components::resource::resource;
 use crate::error::AppError;
 use crate::i18n::tr;
 use crate::pages::errors::page_error;
@@ -21,7 +22,7 @@ pub fn PublicProfilePage() -> impl IntoView {
             .and_then(|s| s.parse::<UserId>().ok())
     };
     let report = ServerAction::<Report>::new();
-    let profile = crate::components::resource::resource(id, |id| async move {
+    let profile = resource(id, |id| async move {
         match id {
             Some(id) => get_public_profile(id).await,
             None => Err(AppError::NotFound(

@@ -4,6 +4,7 @@
 use crate::api::accounts::{get_two_factor, ConfirmTwoFactor, DisableTwoFactor, StartTwoFactor};
 use crate::components::form::{action_error, Field, FormError, Submit};
 use crate::components::layout::{Notice, PageHeader};
+use crate::components::resource::resource;
 use crate::i18n::tr;
 use crate::pages::errors::page_error;
 use crate::types::accounts::TwoFactorState;
@@ -15,7 +16,7 @@ pub fn SecurityPage() -> impl IntoView {
     let start = ServerAction::<StartTwoFactor>::new();
     let confirm = ServerAction::<ConfirmTwoFactor>::new();
     let disable = ServerAction::<DisableTwoFactor>::new();
-    let state = crate::components::resource::resource(
+    let state = resource(
         move || {
             (
                 start.version().get(),

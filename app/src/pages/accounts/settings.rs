@@ -7,6 +7,7 @@ use crate::components::form::{
     action_error, CheckGroup, Field, FormError, PlaceInput, Submit, TextArea,
 };
 use crate::components::layout::{AuthState, Notice, PageHeader};
+use crate::components::resource::resource;
 use crate::i18n::tr;
 use crate::pages::errors::page_error;
 use crate::types::accounts::{Profile, SessionInfo, LANGUAGES};
@@ -17,8 +18,7 @@ use crate::url::query_flag as flag;
 #[component]
 pub fn AccountPage() -> impl IntoView {
     let update = ServerAction::<UpdateProfile>::new();
-    let profile =
-        crate::components::resource::resource(move || update.version().get(), |_| my_profile());
+    let profile = resource(move || update.version().get(), |_| my_profile());
     AuthState::refresh_after(update);
     view! {
         <Suspense fallback=|| view! { <p>{tr("Loading…")}</p> }>
@@ -99,7 +99,7 @@ pub fn ChangePasswordPage() -> impl IntoView {
     let error = action_error(action);
     let saved = flag("saved");
     // Loads who is asking, so a visitor who is not logged in gets the log-in page.
-    let me = crate::components::resource::resource(|| (), |_| my_profile());
+    let me = resource(|| (), |_| my_profile());
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
@@ -130,8 +130,7 @@ pub fn ChangePasswordPage() -> impl IntoView {
 #[component]
 pub fn SessionsPage() -> impl IntoView {
     let revoke = ServerAction::<RevokeSession>::new();
-    let sessions =
-        crate::components::resource::resource(move || revoke.version().get(), |_| my_sessions());
+    let sessions = resource(move || revoke.version().get(), |_| my_sessions());
     let error = action_error(revoke);
     let revoked = flag("revoked");
     view! {

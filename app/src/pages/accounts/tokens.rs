@@ -3,6 +3,7 @@
 use crate::api::accounts::{my_api_tokens, CreateApiToken, RevokeApiToken};
 use crate::components::form::{action_error, Field, FormError, Submit};
 use crate::components::layout::Notice;
+use crate::components::resource::resource;
 use crate::i18n::tr;
 use crate::pages::errors::page_error;
 use crate::types::accounts::{ApiTokenInfo, TokenScope};
@@ -13,7 +14,7 @@ use leptos::prelude::*;
 pub fn ApiTokens() -> impl IntoView {
     let create = ServerAction::<CreateApiToken>::new();
     let revoke = ServerAction::<RevokeApiToken>::new();
-    let tokens = crate::components::resource::resource(
+    let tokens = resource(
         move || (create.version().get(), revoke.version().get()),
         |_| my_api_tokens(),
     );

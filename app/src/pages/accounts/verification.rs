@@ -3,6 +3,7 @@
 use crate::api::wallet::get_wallet;
 use crate::components::cards::loading;
 use crate::components::layout::{Notice, PageHeader};
+use crate::components::resource::resource;
 use crate::i18n::tr;
 use crate::pages::errors::page_error;
 use crate::types::accounts::VerificationState;
@@ -12,7 +13,7 @@ use leptos::prelude::*;
 /// ID verification: upload an ID photo and a selfie (a plain multipart form).
 #[component]
 pub fn VerificationPage() -> impl IntoView {
-    let wallet = crate::components::resource::resource(|| (), |_| get_wallet());
+    let wallet = resource(|| (), |_| get_wallet());
     let error = query_value("error");
     let submitted = query_flag("submitted");
     view! {

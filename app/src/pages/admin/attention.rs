@@ -6,6 +6,7 @@ use crate::api::admin::{failed_jobs, overdue_deliveries, RetryJob};
 use crate::components::cards::loading;
 use crate::components::form::{action_error, FormError};
 use crate::components::layout::{Notice, PageHeader};
+use crate::components::resource::resource;
 use crate::i18n::tr;
 use crate::pages::errors::page_error;
 use crate::url::query_flag;
@@ -16,9 +17,8 @@ pub fn AttentionPage() -> impl IntoView {
     let retry = ServerAction::<RetryJob>::new();
     let error = action_error(retry);
     let retried = query_flag("retried");
-    let overdue = crate::components::resource::resource(|| (), |_| overdue_deliveries());
-    let failed =
-        crate::components::resource::resource(move || retry.version().get(), |_| failed_jobs());
+    let overdue = resource(|| (), |_| overdue_deliveries());
+    let failed = resource(move || retry.version().get(), |_| failed_jobs());
     view! {
         <leptos_meta::Title text=tr("Needs attention")/>
         <PageHeader title=tr("Needs attention") lead=tr("Deliveries that did not happen in time, and background work that failed. Money stays in escrow until each is sorted out.")/>

@@ -3,6 +3,7 @@
 use crate::api::admin::audit_log;
 use crate::components::cards::loading;
 use crate::components::layout::PageHeader;
+use crate::components::resource::resource;
 use crate::i18n::tr;
 use crate::pages::errors::page_error;
 use leptos::prelude::*;
@@ -18,7 +19,7 @@ pub fn AuditPage() -> impl IntoView {
             q.get("subject").unwrap_or_default(),
         )
     };
-    let entries = crate::components::resource::resource(filter, |(a, s)| audit_log(a, s));
+    let entries = resource(filter, |(a, s)| audit_log(a, s));
     let (action, subject) = filter();
     view! {
         <PageHeader title=tr("Audit log") lead=tr("Every admin action, written in the same transaction as the action itself.")/>

@@ -3,6 +3,7 @@
 use crate::api::admin::{dashboard_charts, get_admin_overview};
 use crate::components::chart::LineChart;
 use crate::components::layout::PageHeader;
+use crate::components::resource::resource;
 use crate::i18n::tr;
 use crate::pages::errors::page_error;
 use crate::types::admin::Charts;
@@ -14,7 +15,7 @@ const SPANS: [i64; 2] = [30, 90];
 
 #[component]
 pub fn AdminPage() -> impl IntoView {
-    let overview = crate::components::resource::resource(|| (), |_| get_admin_overview());
+    let overview = resource(|| (), |_| get_admin_overview());
     let q = use_query_map();
     let span = move || {
         q.read()
@@ -22,7 +23,7 @@ pub fn AdminPage() -> impl IntoView {
             .and_then(|d| d.parse::<i64>().ok())
             .unwrap_or(30)
     };
-    let charts = crate::components::resource::resource(span, dashboard_charts);
+    let charts = resource(span, dashboard_charts);
     view! {
         <Suspense fallback=|| view! { <p>{tr("Loading…")}</p> }>
             {move || Suspend::new(async move {

@@ -4,6 +4,7 @@ use crate::api::disputes::{admin_dispute, admin_disputes, PostDisputeMessage, Re
 use crate::components::cards::loading;
 use crate::components::form::{action_error, Field, FormError, Select, TextArea};
 use crate::components::layout::PageHeader;
+use crate::components::resource::resource;
 use crate::i18n::tr;
 use crate::pages::disputes::DisputeThread;
 use crate::pages::errors::{page_error, NotFound};
@@ -13,7 +14,7 @@ use leptos::prelude::*;
 
 #[component]
 pub fn DisputesPage() -> impl IntoView {
-    let list = crate::components::resource::resource(|| (), |_| admin_disputes());
+    let list = resource(|| (), |_| admin_disputes());
     view! {
         <PageHeader title=tr("Disputes") lead=tr("Open disputes hold their booking's payment. Decide once the traveler has answered or their time is up.")/>
         <Suspense fallback=loading>
@@ -62,7 +63,7 @@ pub fn AdminDisputePage() -> impl IntoView {
     let resolve = ServerAction::<ResolveDispute>::new();
     let post = ServerAction::<PostDisputeMessage>::new();
     let error = action_error(resolve);
-    let dispute = crate::components::resource::resource(
+    let dispute = resource(
         move || resolve.version().get() + post.version().get(),
         move |_| admin_dispute(id),
     );

@@ -4,6 +4,7 @@
 use crate::api::admin::{inspect_booking, ledger_transactions};
 use crate::components::cards::loading;
 use crate::components::layout::PageHeader;
+use crate::components::resource::resource;
 use crate::error::AppError;
 use crate::i18n::tr;
 use crate::pages::errors::page_error;
@@ -69,9 +70,7 @@ pub fn LedgerExplorerPage() -> impl IntoView {
             field("to"),
         )
     };
-    let txs = crate::components::resource::resource(filter, |(b, e, a, f, t)| {
-        ledger_transactions(b, e, a, f, t)
-    });
+    let txs = resource(filter, |(b, e, a, f, t)| ledger_transactions(b, e, a, f, t));
     let (booking, email, account, from, to) = filter();
     view! {
         <PageHeader title=tr("Ledger explorer") lead=tr("Transactions and their entries, newest first (at most 100). Every filter is optional.")/>
@@ -108,7 +107,7 @@ pub fn LedgerExplorerPage() -> impl IntoView {
 pub fn BookingInspectorPage() -> impl IntoView {
     let q = use_query_map();
     let query = move || q.read().get("q").unwrap_or_default();
-    let found = crate::components::resource::resource(query, |q| async move {
+    let found = resource(query, |q| async move {
         if q.trim().is_empty() {
             Ok(None)
         } else {

@@ -3,6 +3,7 @@
 use crate::api::admin::get_ledger_report;
 use crate::components::cards::loading;
 use crate::components::layout::PageHeader;
+use crate::components::resource::resource;
 use crate::i18n::tr;
 use crate::pages::errors::page_error;
 use leptos::prelude::*;
@@ -10,7 +11,7 @@ use leptos::prelude::*;
 /// Runs the ledger's invariant check and shows the platform's own balances.
 #[component]
 pub fn LedgerPage() -> impl IntoView {
-    let report = crate::components::resource::resource(|| (), |_| get_ledger_report());
+    let report = resource(|| (), |_| get_ledger_report());
     view! {
         <leptos_meta::Title text=tr("Ledger check")/>
         <PageHeader title=tr("Ledger check") lead=tr("Every load runs the full check against the database.")/>

@@ -5,6 +5,7 @@ use crate::api::admin::{admin_outbox, dev_outbox, RetryEmail};
 use crate::components::form::{action_error, FormError};
 use crate::components::layout::Notice;
 use crate::components::layout::PageHeader;
+use crate::components::resource::resource;
 use crate::i18n::tr;
 use crate::pages::errors::page_error;
 use crate::types::admin::OutboxEmail;
@@ -17,7 +18,7 @@ use leptos_router::hooks::use_query_map;
 pub fn OutboxPage() -> impl IntoView {
     let q = use_query_map();
     let to = move || q.read().get("to");
-    let emails = crate::components::resource::resource(to, dev_outbox);
+    let emails = resource(to, dev_outbox);
     view! {
         <PageHeader title=tr("Email outbox (development)") lead=tr("What would have been emailed. Absent in production.")/>
         <form method="get" class="mb-6 flex flex-col gap-2 sm:flex-row">
@@ -63,7 +64,7 @@ pub fn AdminEmailsPage() -> impl IntoView {
     let retried = query_flag("retried");
     let q = use_query_map();
     let to = move || q.read().get("to").unwrap_or_default();
-    let emails = crate::components::resource::resource(
+    let emails = resource(
         move || (to(), retry.version().get()),
         |(to, _)| admin_outbox(to),
     );

@@ -8,6 +8,7 @@ use crate::components::decision::ModerationFields;
 use crate::components::form::{action_error, FormError};
 use crate::components::layout::Notice;
 use crate::components::layout::PageHeader;
+use crate::components::resource::resource;
 use crate::i18n::tr;
 use crate::pages::errors::{page_error, NotFound};
 use crate::types::chat::ConversationId;
@@ -24,14 +25,8 @@ pub fn ReportsPage() -> impl IntoView {
     let error = action_error(resolve);
     let decide_error = action_error(decide);
     let done = query_flag("done");
-    let list = crate::components::resource::resource(
-        move || resolve.version().get(),
-        |_| message_reports(),
-    );
-    let listings = crate::components::resource::resource(
-        move || decide.version().get(),
-        |_| listing_reports(),
-    );
+    let list = resource(move || resolve.version().get(), |_| message_reports());
+    let listings = resource(move || decide.version().get(), |_| listing_reports());
     view! {
         <PageHeader title=tr("Reports") lead=tr("Members, trips, parcels and messages that members reported. Decide each: dismiss, warn, remove the listing, suspend or ban. The member reads your reason; the reporter is told it was handled.")/>
         <Show when=move || done.get()><Notice>{tr("Report handled.")}</Notice></Show>
@@ -112,7 +107,7 @@ pub fn AdminConversationPage() -> impl IntoView {
     let Some(id) = route_id::<ConversationId>() else {
         return view! { <NotFound/> }.into_any();
     };
-    let conv = crate::components::resource::resource(move || id, admin_conversation);
+    let conv = resource(move || id, admin_conversation);
     view! {
         <div class="mb-4 text-sm"><a class="link" href="/admin/reports">{tr("← Reports")}</a></div>
         <Suspense fallback=loading>

@@ -8,6 +8,7 @@ use crate::api::admin::{
 use crate::components::cards::loading;
 use crate::components::form::{action_error, FormError};
 use crate::components::layout::{Notice, PageHeader};
+use crate::components::resource::resource;
 use crate::i18n::tr;
 use crate::pages::errors::page_error;
 use crate::types::admin::RiskRuleItem;
@@ -19,12 +20,11 @@ pub fn SettingsPage() -> impl IntoView {
     let change = ServerAction::<ChangeSetting>::new();
     let error = action_error(change);
     let saved = query_flag("saved");
-    let items =
-        crate::components::resource::resource(move || change.version().get(), |_| list_settings());
+    let items = resource(move || change.version().get(), |_| list_settings());
     let rule = ServerAction::<ChangeRiskRule>::new();
     let keyword = ServerAction::<ChangeKeyword>::new();
     let country = ServerAction::<ChangeCountry>::new();
-    let risk = crate::components::resource::resource(
+    let risk = resource(
         move || {
             (
                 rule.version().get(),

@@ -5,6 +5,7 @@ use crate::components::cards::loading;
 use crate::components::decision::DecisionForms;
 use crate::components::form::{action_error, FormError};
 use crate::components::layout::{Notice, PageHeader};
+use crate::components::resource::resource;
 use crate::i18n::tr;
 use crate::pages::errors::page_error;
 use crate::url::query_flag;
@@ -15,8 +16,7 @@ pub fn TicketsPage() -> impl IntoView {
     let decide = ServerAction::<DecideTicket>::new();
     let error = action_error(decide);
     let done = query_flag("done");
-    let queue =
-        crate::components::resource::resource(move || decide.version().get(), |_| ticket_queue());
+    let queue = resource(move || decide.version().get(), |_| ticket_queue());
     view! {
         <PageHeader title=tr("Trip tickets") lead=tr("Check that the ticket or boarding pass matches the trip's route, date and the traveler's name.")/>
         <Show when=move || done.get()><Notice>{tr("Decision saved.")}</Notice></Show>

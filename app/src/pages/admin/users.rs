@@ -9,6 +9,7 @@ use crate::components::cards::loading;
 use crate::components::decision::ModerationFields;
 use crate::components::form::{action_error, FormError};
 use crate::components::layout::{Notice, PageHeader};
+use crate::components::resource::resource;
 use crate::i18n::tr;
 use crate::pages::errors::{page_error, NotFound};
 use crate::types::admin::MemberAdmin;
@@ -21,7 +22,7 @@ use leptos_router::hooks::use_query_map;
 pub fn UsersPage() -> impl IntoView {
     let q = use_query_map();
     let query = move || q.read().get("q").unwrap_or_default();
-    let found = crate::components::resource::resource(query, search_members);
+    let found = resource(query, search_members);
     let initial = query();
     view! {
         <PageHeader title=tr("Members") lead=tr("Find a member by email or name.")/>
@@ -64,7 +65,7 @@ pub fn MemberPage() -> impl IntoView {
     let revoke = ServerAction::<RevokeMemberSession>::new();
     let role = ServerAction::<SetMemberRole>::new();
     let reset = ServerAction::<ResetMemberTwoFactor>::new();
-    let member = crate::components::resource::resource(
+    let member = resource(
         move || {
             (
                 moderate.version().get(),

@@ -3,13 +3,14 @@
 use crate::api::bookings::my_bookings;
 use crate::components::cards::{booking_badge, loading};
 use crate::components::layout::PageHeader;
+use crate::components::resource::resource;
 use crate::i18n::tr;
 use crate::pages::errors::page_error;
 use leptos::prelude::*;
 
 #[component]
 pub fn MyBookingsPage() -> impl IntoView {
-    let list = crate::components::resource::resource(|| (), |_| my_bookings());
+    let list = resource(|| (), |_| my_bookings());
     view! {
         <PageHeader title=tr("Bookings") lead=tr("Requests and offers on your parcels and trips.")/>
         <Suspense fallback=loading>

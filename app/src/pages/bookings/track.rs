@@ -3,6 +3,7 @@
 use crate::api::bookings::track;
 use crate::components::cards::{booking_badge, loading};
 use crate::components::layout::PageHeader;
+use crate::components::resource::resource;
 use crate::i18n::tr;
 use crate::url::query_value;
 use leptos::prelude::*;
@@ -11,7 +12,7 @@ use leptos::prelude::*;
 #[component]
 pub fn TrackPage() -> impl IntoView {
     let number = query_value("number");
-    let found = crate::components::resource::resource(
+    let found = resource(
         move || number.clone(),
         |n| async move {
             if n.trim().is_empty() {

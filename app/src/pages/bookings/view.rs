@@ -9,6 +9,7 @@ use crate::components::cards::{booking_badge, loading};
 use crate::components::deferred::deferred;
 use crate::components::form::{action_error, FormError};
 use crate::components::layout::Notice;
+use crate::components::resource::resource;
 use crate::error::AppError;
 use crate::i18n::tr;
 use crate::pages::disputes::DisputePanel;
@@ -37,7 +38,7 @@ pub fn BookingPage() -> impl IntoView {
     // Every resource of the page is made here, before anything renders: a resource made inside
     // an async branch could be numbered differently on the server and in the browser, and the
     // page would then fail to hydrate.
-    let booking = crate::components::resource::resource(
+    let booking = resource(
         move || {
             (
                 id,
@@ -57,7 +58,7 @@ pub fn BookingPage() -> impl IntoView {
             }
         },
     );
-    let dispute = crate::components::resource::resource(
+    let dispute = resource(
         move || (id, trust.open.version().get() + trust.post.version().get()),
         |(id, _)| async move {
             match id {
@@ -66,7 +67,7 @@ pub fn BookingPage() -> impl IntoView {
             }
         },
     );
-    let reviews = crate::components::resource::resource(
+    let reviews = resource(
         move || (id, trust.write.version().get()),
         |(id, _)| async move {
             match id {

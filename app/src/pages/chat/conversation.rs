@@ -6,6 +6,7 @@ use crate::components::cards::loading;
 use crate::components::form::{action_error, FormError};
 use crate::components::layout::Notice;
 use crate::components::live::Live;
+use crate::components::resource::resource;
 use crate::i18n::tr;
 use crate::pages::errors::{page_error, NotFound};
 use crate::types::chat::{ChatMessage, Conversation, ConversationId};
@@ -36,7 +37,7 @@ pub fn ConversationPanel(
     let live = Live::get();
     let send = ServerAction::<SendMessage>::new();
     let report = ServerAction::<ReportMessage>::new();
-    let conv = crate::components::resource::resource(
+    let conv = resource(
         move || (live.messages.get(), send.version().get()),
         move |_| open_conversation(id),
     );

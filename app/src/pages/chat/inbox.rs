@@ -4,6 +4,7 @@ use crate::api::chat::my_conversations;
 use crate::components::cards::loading;
 use crate::components::layout::PageHeader;
 use crate::components::live::Live;
+use crate::components::resource::resource;
 use crate::i18n::tr;
 use crate::pages::errors::page_error;
 use leptos::prelude::*;
@@ -11,8 +12,7 @@ use leptos::prelude::*;
 #[component]
 pub fn InboxPage() -> impl IntoView {
     let live = Live::get();
-    let list =
-        crate::components::resource::resource(move || live.messages.get(), |_| my_conversations());
+    let list = resource(move || live.messages.get(), |_| my_conversations());
     view! {
         <PageHeader title=tr("Messages") lead=tr("Your conversations with senders and travelers, newest first.")/>
         <Transition fallback=loading>

@@ -4,6 +4,7 @@ use crate::api::matching::{my_alerts, ChangeAlert};
 use crate::components::cards::loading;
 use crate::components::form::{action_error, FormError};
 use crate::components::layout::{Notice, PageHeader};
+use crate::components::resource::resource;
 use crate::i18n::tr;
 use crate::pages::errors::page_error;
 use crate::url::query_flag;
@@ -14,8 +15,7 @@ pub fn AlertsPage() -> impl IntoView {
     let change = ServerAction::<ChangeAlert>::new();
     let error = action_error(change);
     let saved = query_flag("saved");
-    let list =
-        crate::components::resource::resource(move || change.version().get(), |_| my_alerts());
+    let list = resource(move || change.version().get(), |_| my_alerts());
     view! {
         <PageHeader title=tr("Route alerts") lead=tr("Saved searches: when a new trip or parcel matches one, you get a notification (and an email, if you chose).")/>
         <Show when=move || saved.get()><Notice>{tr("Alert saved. We will tell you about new listings that match it.")}</Notice></Show>

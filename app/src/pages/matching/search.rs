@@ -7,6 +7,7 @@ use crate::components::deferred::deferred;
 use crate::components::form::{action_error, FormError};
 use crate::components::form::{Field, PlaceInput, Select};
 use crate::components::layout::PageHeader;
+use crate::components::resource::resource;
 use crate::error::AppError;
 use crate::i18n::tr;
 use crate::pages::errors::page_error;
@@ -172,7 +173,7 @@ fn search_error(e: AppError) -> AnyView {
 #[component]
 pub fn SearchTripsPage() -> impl IntoView {
     let q = query();
-    let results = crate::components::resource::resource(move || q.get().0, search_trips);
+    let results = resource(move || q.get().0, search_trips);
     view! {
         {move || if searched(&q.get().0) {
             view! { <PageHeader title=tr("Find a traveler")/> }.into_any()
@@ -201,8 +202,7 @@ pub fn SearchTripsPage() -> impl IntoView {
 #[component]
 pub fn SearchParcelsPage() -> impl IntoView {
     let q = query();
-    let results =
-        crate::components::resource::resource(move || q.get(), |(sq, w)| search_parcels(sq, w));
+    let results = resource(move || q.get(), |(sq, w)| search_parcels(sq, w));
     view! {
         {move || if searched(&q.get().0) {
             view! { <PageHeader title=tr("Find parcels to carry")/> }.into_any()

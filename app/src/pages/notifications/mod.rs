@@ -7,6 +7,7 @@ use crate::components::cards::loading;
 use crate::components::form::{action_error, CheckGroup, FormError, Submit};
 use crate::components::layout::{Notice, PageHeader};
 use crate::components::live::Live;
+use crate::components::resource::resource;
 use crate::i18n::tr;
 use crate::pages::errors::page_error;
 use crate::types::NotificationKind;
@@ -17,7 +18,7 @@ use leptos::prelude::*;
 pub fn NotificationsPage() -> impl IntoView {
     let live = Live::get();
     let read = ServerAction::<MarkNotificationsRead>::new();
-    let list = crate::components::resource::resource(
+    let list = resource(
         move || (live.notifications.get(), read.version().get()),
         |_| my_notifications(1),
     );
@@ -73,10 +74,7 @@ pub fn NotificationPrefsPage() -> impl IntoView {
     let save = ServerAction::<SaveNotificationPrefs>::new();
     let error = action_error(save);
     let saved = query_flag("saved");
-    let prefs = crate::components::resource::resource(
-        move || save.version().get(),
-        |_| notification_prefs(),
-    );
+    let prefs = resource(move || save.version().get(), |_| notification_prefs());
     view! {
         <PageHeader title=tr("Email notifications") lead=tr("Every notification appears in Carry. Choose which ones also come by email.")/>
         <Show when=move || saved.get()><Notice>{tr("Your email settings are saved.")}</Notice></Show>

@@ -6,6 +6,7 @@ use crate::components::form::{
     action_error, Checkbox, Field, FormError, PlaceInput, Select, Submit, TextArea,
 };
 use crate::components::layout::PageHeader;
+use crate::components::resource::resource;
 use crate::error::AppError;
 use crate::i18n::tr;
 use crate::pages::errors::page_error;
@@ -137,7 +138,7 @@ fn ParcelFields(form: ParcelForm, error: Signal<Option<AppError>>) -> impl IntoV
 pub fn NewParcelPage() -> impl IntoView {
     let action = ServerAction::<SaveParcel>::new();
     let error = action_error(action);
-    let me = crate::components::resource::resource(|| (), |_| my_parcels());
+    let me = resource(|| (), |_| my_parcels());
     view! {
         <Suspense fallback=loading>
             {move || Suspend::new(async move {
@@ -163,7 +164,7 @@ pub fn EditParcelPage() -> impl IntoView {
     let action = ServerAction::<SaveParcel>::new();
     let error = action_error(action);
     let id = route_id();
-    let parcel = crate::components::resource::resource(
+    let parcel = resource(
         move || id,
         |id| async move {
             match id {

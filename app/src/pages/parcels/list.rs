@@ -3,13 +3,14 @@
 use crate::api::parcels::my_parcels;
 use crate::components::cards::{loading, ParcelRow};
 use crate::components::layout::PageHeader;
+use crate::components::resource::resource;
 use crate::i18n::tr;
 use crate::pages::errors::page_error;
 use leptos::prelude::*;
 
 #[component]
 pub fn MyParcelsPage() -> impl IntoView {
-    let parcels = crate::components::resource::resource(|| (), |_| my_parcels());
+    let parcels = resource(|| (), |_| my_parcels());
     view! {
         <div class="mb-6 flex flex-wrap items-center justify-between gap-3">
             <PageHeader title=tr("My parcels")/>

@@ -10,6 +10,7 @@ use crate::components::deferred::deferred;
 use crate::components::form::{action_error, FormError};
 use crate::components::layout::Notice;
 use crate::components::report::ReportBox;
+use crate::components::resource::resource;
 use crate::error::AppError;
 use crate::i18n::tr;
 use crate::pages::errors::page_error;
@@ -27,7 +28,7 @@ pub fn ParcelPage() -> impl IntoView {
     let id = route_id();
     let cancel = ServerAction::<CancelParcel>::new();
     let report = ServerAction::<Report>::new();
-    let parcel = crate::components::resource::resource(
+    let parcel = resource(
         move || (id, cancel.version().get()),
         |(id, _)| async move {
             match id {
@@ -37,7 +38,7 @@ pub fn ParcelPage() -> impl IntoView {
         },
     );
     // Made here, before anything renders, like every resource of a page (see the booking page).
-    let matches = crate::components::resource::resource(
+    let matches = resource(
         move || id,
         |id| async move {
             match id {
@@ -46,7 +47,7 @@ pub fn ParcelPage() -> impl IntoView {
             }
         },
     );
-    let terms = crate::components::resource::resource(|| (), |_| get_booking_terms());
+    let terms = resource(|| (), |_| get_booking_terms());
     view! {
         <Suspense fallback=loading>
             {move || Suspend::new(async move {

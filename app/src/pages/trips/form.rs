@@ -6,6 +6,7 @@ use crate::components::form::{
     action_error, CheckGroup, Field, FormError, PlaceInput, Select, Submit, TextArea,
 };
 use crate::components::layout::PageHeader;
+use crate::components::resource::resource;
 use crate::error::AppError;
 use crate::i18n::tr;
 use crate::pages::errors::page_error;
@@ -53,7 +54,7 @@ fn TripFields(form: TripForm, error: Signal<Option<AppError>>, locked: bool) -> 
 pub fn NewTripPage() -> impl IntoView {
     let action = ServerAction::<CreateTrip>::new();
     let error = action_error(action);
-    let me = crate::components::resource::resource(|| (), |_| my_trips());
+    let me = resource(|| (), |_| my_trips());
     let form = TripForm {
         categories: vec![
             "documents".into(),
@@ -91,7 +92,7 @@ pub fn EditTripPage() -> impl IntoView {
     let action = ServerAction::<UpdateTrip>::new();
     let error = action_error(action);
     let id = route_id();
-    let trip = crate::components::resource::resource(
+    let trip = resource(
         move || id,
         |id| async move {
             match id {

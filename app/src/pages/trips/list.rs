@@ -3,13 +3,14 @@
 use crate::api::trips::my_trips;
 use crate::components::cards::{loading, TripRow};
 use crate::components::layout::PageHeader;
+use crate::components::resource::resource;
 use crate::i18n::tr;
 use crate::pages::errors::page_error;
 use leptos::prelude::*;
 
 #[component]
 pub fn MyTripsPage() -> impl IntoView {
-    let trips = crate::components::resource::resource(|| (), |_| my_trips());
+    let trips = resource(|| (), |_| my_trips());
     view! {
         <div class="mb-6 flex flex-wrap items-center justify-between gap-3">
             <PageHeader title=tr("My trips")/>

@@ -11,6 +11,7 @@ use crate::components::deferred::deferred;
 use crate::components::form::{action_error, FormError};
 use crate::components::layout::Notice;
 use crate::components::report::ReportBox;
+use crate::components::resource::resource;
 use crate::error::AppError;
 use crate::i18n::tr;
 use crate::pages::bookings::request::RequestThisTrip;
@@ -29,7 +30,7 @@ pub fn TripPage() -> impl IntoView {
     let id = route_id();
     let cancel = ServerAction::<CancelTrip>::new();
     let report = ServerAction::<Report>::new();
-    let trip = crate::components::resource::resource(
+    let trip = resource(
         move || (id, cancel.version().get()),
         |(id, _)| async move {
             match id {
@@ -40,7 +41,7 @@ pub fn TripPage() -> impl IntoView {
     );
     // Made here, before anything renders, like every resource of a page (see the booking page):
     // the matches for the traveler, the member's parcels and the terms for anyone else.
-    let matches = crate::components::resource::resource(
+    let matches = resource(
         move || id,
         |id| async move {
             match id {
@@ -49,8 +50,8 @@ pub fn TripPage() -> impl IntoView {
             }
         },
     );
-    let parcels = crate::components::resource::resource(|| (), |_| my_parcels());
-    let terms = crate::components::resource::resource(|| (), |_| get_booking_terms());
+    let parcels = resource(|| (), |_| my_parcels());
+    let terms = resource(|| (), |_| get_booking_terms());
     view! {
         <Suspense fallback=loading>
             {move || Suspend::new(async move {

@@ -4,6 +4,7 @@ use crate::api::wallet::{get_wallet, wallet_history, TopUp, Withdraw};
 use crate::components::cards::{currency_options, loading};
 use crate::components::form::{action_error, Field, FormError, IdemKey, Select, Submit};
 use crate::components::layout::{Notice, PageHeader};
+use crate::components::resource::resource;
 use crate::i18n::tr;
 use crate::pages::errors::page_error;
 use crate::types::accounts::VerificationState;
@@ -17,7 +18,7 @@ use leptos_router::hooks::use_query_map;
 pub fn WalletPage() -> impl IntoView {
     let topup = ServerAction::<TopUp>::new();
     let withdraw = ServerAction::<Withdraw>::new();
-    let wallet = crate::components::resource::resource(
+    let wallet = resource(
         move || (topup.version().get(), withdraw.version().get()),
         |_| get_wallet(),
     );
@@ -191,7 +192,7 @@ fn HistorySection() -> impl IntoView {
             .unwrap_or(1)
             .max(1)
     });
-    let history = crate::components::resource::resource(move || page.get(), wallet_history);
+    let history = resource(move || page.get(), wallet_history);
     view! {
         <section class="card mt-6">
             <h2 class="mb-3 text-lg font-semibold">{tr("History")}</h2>

@@ -2,6 +2,7 @@
 
 use crate::api::wallet::get_receipt;
 use crate::components::cards::loading;
+use crate::components::resource::resource;
 use crate::i18n::tr;
 use crate::pages::errors::page_error;
 use crate::types::ReceiptKind;
@@ -20,7 +21,7 @@ pub fn ReceiptPage() -> impl IntoView {
         .read_untracked()
         .get("id")
         .and_then(|s| uuid::Uuid::parse_str(&s).ok());
-    let receipt = crate::components::resource::resource(
+    let receipt = resource(
         move || (kind, id),
         |(kind, id)| async move {
             match (kind, id) {
