@@ -284,3 +284,72 @@ async fn the_pages_french_is_served_by_its_hashed_name_only(pool: PgPool) {
             .is_none_or(|v| v != "public, max-age=31536000, immutable"));
     }
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn pages_are_compressed_for_browsers_and_read_back_whole(pool: PgPool) {
+    use std::io::Read;
+    let app = support::spawn(pool.clone()).await;
+    app::server::testkit::world(&pool, "10").await.unwrap();
+    let c = app.client();
+    let get = |path: &'static str, encoding: &'static str| {
+        let c = c.clone();
+        let url = app.url(path);
+        async move {
+            let res = c
+                .get(url)
+                .header("accept-encoding", encoding)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(res.status(), 200, "{path}");
+            let coding = res
+                .headers()
+                .get("content-encoding")
+                .map(|v| v.to_str().unwrap().to_string());
+            let vary = res
+                .headers()
+                .get("vary")
+                .map(|v| v.to_str().unwrap().to_string());
+            (coding, vary, res.bytes().await.unwrap().to_vec())
+        }
+    };
+    for path in [
+        "/",
+        "/search/trips?from=Lisbon%2C+Portugal&to=Porto%2C+Portugal",
+    ] {
+        let (none, _, plain) = get(path, "identity").await;
+        assert_eq!(none, None, "{path}: nothing asked, nothing compressed");
+        let plain = String::from_utf8(plain).unwrap();
+        assert!(plain.starts_with("<!DOCTYPE html>") && plain.contains("</html>"));
+
+        // As Chromium and Firefox ask: brotli.
+        let (coding, vary, body) = get(path, "gzip, deflate, br, zstd").await;
+        assert_eq!(coding.as_deref(), Some("br"), "{path}");
+        assert!(vary
+            .unwrap_or_default()
+            .to_ascii_lowercase()
+            .contains("accept-encoding"));
+        assert!(
+            body.len() * 2 < plain.len(),
+            "{path}: brotli makes it much smaller ({} → {})",
+            plain.len(),
+            body.len()
+        );
+        let mut text = String::new();
+        brotli_decompressor::Decompressor::new(&body[..], 4096)
+            .read_to_string(&mut text)
+            .unwrap();
+        assert!(text.starts_with("<!DOCTYPE html>") && text.contains("</html>"));
+        // The same page (its nonce and request id differ from one answer to the next).
+        assert!(text.len().abs_diff(plain.len()) < 200, "{path}");
+
+        // An older client: gzip.
+        let (coding, _, body) = get(path, "gzip").await;
+        assert_eq!(coding.as_deref(), Some("gzip"), "{path}");
+        let mut text = String::new();
+        flate2::read::GzDecoder::new(&body[..])
+            .read_to_string(&mut text)
+            .unwrap();
+        assert!(text.starts_with("<!DOCTYPE html>") && text.contains("</html>"));
+    }
+}
