@@ -215,7 +215,7 @@ impl AppError {
     /// Reads an error as `ser` wrote it (or as plain JSON).
     pub fn from_wire(data: &[u8]) -> Option<AppError> {
         match serde_json::from_slice::<sealed::Wire>(data) {
-            Ok(w) => serde_json::from_str(&w.error).ok(),
+            Ok(w) => serde_json::from_slice(w.error.as_bytes()).ok(),
             Err(_) => serde_json::from_slice(data).ok(),
         }
     }

@@ -172,7 +172,9 @@ static BROWSER_TEXTS: std::sync::OnceLock<std::collections::HashMap<&'static str
 /// the page hydrates. Kept for the page's life, as compiled-in texts would be.
 #[cfg(not(feature = "ssr"))]
 pub fn load_browser_texts(json: &str) {
-    let Ok(texts) = serde_json::from_str::<std::collections::HashMap<String, String>>(json) else {
+    let Ok(texts) =
+        serde_json::from_slice::<std::collections::HashMap<String, String>>(json.as_bytes())
+    else {
         return;
     };
     let leak = |s: String| -> &'static str { Box::leak(s.into_boxed_str()) };

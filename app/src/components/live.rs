@@ -77,7 +77,7 @@ fn open(live: Live) -> Option<web_sys::EventSource> {
             let Some(text) = e.data().as_string() else {
                 return;
             };
-            match serde_json::from_str::<LiveEvent>(&text) {
+            match serde_json::from_slice::<LiveEvent>(text.as_bytes()) {
                 Ok(LiveEvent::Message { conversation, .. })
                 | Ok(LiveEvent::Read { conversation }) => {
                     live.conversation.set(Some(conversation));

@@ -9,6 +9,9 @@
 //! swap undoes itself): the JSON's own quotes become `'`, which needs no escape, and only a `'`
 //! that was in the data becomes a `"` to escape. The browser swaps them back and reads JSON as
 //! before. The server functions the resources call in the browser still answer plain JSON.
+//! Everything the browser reads as JSON is read from bytes (`serde_json::from_slice`, as the
+//! server functions' answers are), never from `&str`: serde_json makes its reader of each type
+//! once per kind of input, and reading both ways had doubled that code in the WASM.
 
 use leptos::prelude::*;
 use leptos::server::codee::{Decoder, Encoder};
@@ -22,18 +25,16 @@ pub struct PageJson;
 /// A resource whose data is sent inside the page as [`PageJson`].
 pub type PageResource<T> = Resource<T, PageJson>;
 
-/// Swaps every `"` for `'` and every `'` for `"`.
-fn swap_quotes(text: &str) -> String {
-    let bytes = text
-        .bytes()
+/// `text` with every `"` swapped for `'` and every `'` for `"`. (Exchanging two ASCII bytes
+/// keeps every multi-byte character whole: the bytes stay valid UTF-8.)
+fn swap_quotes(text: &[u8]) -> Vec<u8> {
+    text.iter()
         .map(|b| match b {
             b'"' => b'\'',
             b'\'' => b'"',
-            other => other,
+            other => *other,
         })
-        .collect();
-    // Exchanging two ASCII bytes keeps every multi-byte character whole: always valid UTF-8.
-    String::from_utf8(bytes).unwrap_or_default()
+        .collect()
 }
 
 impl<T: Serialize> Encoder<T> for PageJson {
@@ -41,7 +42,8 @@ impl<T: Serialize> Encoder<T> for PageJson {
     type Encoded = String;
 
     fn encode(val: &T) -> Result<String, serde_json::Error> {
-        serde_json::to_string(val).map(|json| swap_quotes(&json))
+        let json = swap_quotes(&serde_json::to_vec(val)?);
+        Ok(String::from_utf8(json).unwrap_or_default())
     }
 }
 
@@ -50,7 +52,9 @@ impl<T: DeserializeOwned> Decoder<T> for PageJson {
     type Encoded = str;
 
     fn decode(val: &str) -> Result<T, serde_json::Error> {
-        serde_json::from_str(&swap_quotes(val))
+        // Read from bytes, as the server functions' answers are (`serde_json::from_slice`): the
+        // browser's module then holds one reader per type of data, not two.
+        serde_json::from_slice(&swap_quotes(val.as_bytes()))
     }
 }
 
