@@ -44,6 +44,8 @@ test('a question from the match list is answered live across instances; contact 
   await expect(sender.page.getByTestId('message').filter({ hasText: 'See you at CDG' })).toHaveCount(1);
   // Exactly once, whatever the live updates did.
   await expect(sender.page.getByTestId('message')).toHaveCount(2);
+  // The page's title still names the other member after the live updates redrew the thread.
+  await expect(sender.page).toHaveTitle(`Messages with Tara ${t} · Carry`);
 
   // Once a booking between them is accepted, the number shows, and the chat continues on the
   // booking's page.

@@ -102,22 +102,22 @@ async fn run(command: Command) -> Result<(), String> {
             write,
             days,
         } => {
-            let user: Option<app::types::UserId> =
-                sqlx::query_scalar("SELECT id FROM users WHERE email = lower($1)")
-                    .bind(&email)
-                    .fetch_optional(&pool)
-                    .await
-                    .map_err(|e| e.to_string())?;
-            let user = user.ok_or_else(|| format!("no account with the email {email}"))?;
             let form = app::server::accounts::api_tokens::NewToken {
                 name: &name,
                 read: true,
                 write,
                 days: &days,
             };
-            let token = app::server::accounts::api_tokens::create(&pool, user, &form)
+            let token = app::server::accounts::api_tokens::create_for_email(&pool, &email, &form)
                 .await
-                .map_err(|e| e.to_string())?;
+                .map_err(|e| match e {
+                    app::error::AppError::Validation { fields, .. } if !fields.is_empty() => fields
+                        .iter()
+                        .map(|f| format!("{}: {}", f.field, f.message))
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                    e => e.to_string(),
+                })?;
             println!("{token}");
             Ok(())
         }

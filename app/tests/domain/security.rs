@@ -247,6 +247,28 @@ async fn api_tokens_are_scoped_expire_and_are_revoked_by_their_owner_only(pool: 
         .unwrap()
         .unwrap();
     assert_eq!((who.id, scopes), (ann, vec![TokenScope::Read]));
+    // The operators' command names the member by email, written as they like.
+    let email: String = sqlx::query_scalar("SELECT email FROM users WHERE id = $1")
+        .bind(bob)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let by_email = api_tokens::create_for_email(
+        &pool,
+        &format!(" {} ", email.to_uppercase()),
+        &form("Ops", true, true, "1"),
+    )
+    .await
+    .unwrap();
+    let (who, _, scopes) = api_tokens::authenticate(&pool, &by_email)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((who.id, scopes.len()), (bob, 2));
+    let nobody =
+        api_tokens::create_for_email(&pool, "nobody@example.com", &form("Ops", true, true, "1"))
+            .await;
+    assert_eq!(fields(&nobody.unwrap_err()), vec!["email"]);
     assert!(api_tokens::authenticate(&pool, "carry_not-a-token")
         .await
         .unwrap()
