@@ -19,6 +19,7 @@ Demo accounts (password login):
   admin@carry.test     carry-admin-demo      (admin)
   sender@carry.test    carry-sender-demo
   traveler@carry.test  carry-traveler-demo
+They have two bookings between them: see /bookings on either account.
 Emails that would be sent: http://127.0.0.1:3000/dev/outbox
 MSG
 exec cargo leptos serve

@@ -122,11 +122,11 @@ async fn run(command: Command) -> Result<(), String> {
             Ok(())
         }
         Command::Demo { large } => {
-            seed_demo(&pool).await?;
+            demo::accounts(&pool).await?;
             if large {
                 demo::large(&pool).await
             } else {
-                demo::small(&pool, &Config::from_env().upload_dir).await
+                demo::small(&pool, &Config::from_env()).await
             }
         }
         Command::BenchMatch { n } => demo::bench_match(&pool, n).await,
@@ -165,26 +165,6 @@ async fn run(command: Command) -> Result<(), String> {
     }
 }
 
-async fn seed_demo(pool: &sqlx::PgPool) -> Result<(), String> {
-    for (email, password, name, admin) in cli::DEMO_ACCOUNTS {
-        if admin {
-            admins::create_or_promote_admin(pool, email, Some(password), name)
-                .await
-                .map(|_| ())
-        } else {
-            admins::ensure_user(pool, email, password, name)
-                .await
-                .map(|_| ())
-        }
-        .map_err(|e| e.to_string())?;
-        println!(
-            "demo account: {email} / {password}{}",
-            if admin { " (admin)" } else { "" }
-        );
-    }
-    Ok(())
-}
-
 async fn serve(pool: sqlx::PgPool) -> Result<(), String> {
     let conf = leptos_config::load()?;
     let options = conf.leptos_options;
@@ -198,8 +178,8 @@ async fn serve(pool: sqlx::PgPool) -> Result<(), String> {
         tracing::warn!("demo deployment: payments are simulated");
     }
     if std::env::var("CARRY_DEMO_DATA").is_ok_and(|v| v == "1" || v == "true") {
-        seed_demo(&pool).await?;
-        demo::small(&pool, &config.upload_dir).await?;
+        demo::accounts(&pool).await?;
+        demo::small(&pool, &config).await?;
     }
     tokio::spawn(worker::run(pool.clone()));
     if let Some(smtp) = config.smtp.clone() {

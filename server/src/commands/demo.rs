@@ -3,11 +3,12 @@
 //! parcels, written with COPY) is what the benchmark runs against.
 
 use app::server::accounts::password;
+use app::server::config::Config;
 use app::server::matching::rank;
 use app::server::places;
 use app::server::testkit;
 use app::server::trips::service as trips;
-use app::types::{Category, ParcelId, UserId};
+use app::types::{Category, ParcelId, Side, TripId, UserId};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use sqlx::PgPool;
@@ -20,9 +21,31 @@ fn err(e: impl std::fmt::Display) -> String {
     e.to_string()
 }
 
-/// A few listings for the demo accounts, and a lively marketplace around them (with photos,
-/// written under `upload_dir`). Runs once.
-pub async fn small(pool: &PgPool, upload_dir: &std::path::Path) -> Result<(), String> {
+/// The demo accounts (`cli::DEMO_ACCOUNTS`: an admin, a sender, a traveler), made or reset.
+pub async fn accounts(pool: &PgPool) -> Result<(), String> {
+    use app::server::accounts::admins;
+    for (email, password, name, admin) in super::cli::DEMO_ACCOUNTS {
+        if admin {
+            admins::create_or_promote_admin(pool, email, Some(password), name)
+                .await
+                .map(|_| ())
+        } else {
+            admins::ensure_user(pool, email, password, name)
+                .await
+                .map(|_| ())
+        }
+        .map_err(|e| e.to_string())?;
+        println!(
+            "demo account: {email} / {password}{}",
+            if admin { " (admin)" } else { "" }
+        );
+    }
+    Ok(())
+}
+
+/// A few listings for the demo accounts, bookings between them, and a lively marketplace around
+/// them (with photos, written under the configured upload directory). Runs once.
+pub async fn small(pool: &PgPool, config: &Config) -> Result<(), String> {
     let traveler: Option<UserId> =
         sqlx::query_scalar("SELECT id FROM users WHERE email = 'traveler@carry.test'")
             .fetch_optional(pool)
@@ -57,6 +80,7 @@ pub async fn small(pool: &PgPool, upload_dir: &std::path::Path) -> Result<(), St
     if has {
         return Ok(());
     }
+    let mut demo_trips = Vec::new();
     for (from, to, days, hours, kg, price) in [
         ("CDG", "LHR", 5, 2, "8", "6"),
         ("Paris, France", "Dakar, Senegal", 9, 6, "15", "9"),
@@ -72,13 +96,96 @@ pub async fn small(pool: &PgPool, upload_dir: &std::path::Path) -> Result<(), St
             notes: "Happy to meet near the station or the airport.".into(),
             ..testkit::trip(from, to, kg)
         };
-        trips::create(pool, traveler, &form)
+        let trip = trips::create(pool, traveler, &form)
             .await
             .map_err(|e| format!("demo trip {from} → {to}: {e:?}"))?;
+        demo_trips.push(trip);
+    }
+    if let Some(sender) = sender {
+        bookings(pool, &config.public_url, traveler, sender, &demo_trips).await?;
     }
     generate(pool, 11, 40, 300, 300).await?;
-    photo_files(pool, upload_dir).await?;
+    photo_files(pool, &config.upload_dir).await?;
     println!("demo listings: 3 trips for traveler@carry.test, and 300 trips and 300 parcels by other members");
+    Ok(())
+}
+
+/// The demo sender's parcels on the demo traveler's first two trips, so each account has a
+/// booking to open at once: one accepted (the sender's page shows the handoff codes the
+/// traveler asks for at pickup and delivery; they have written to each other), one request
+/// waiting for the traveler's answer.
+async fn bookings(
+    pool: &PgPool,
+    public_url: &str,
+    traveler: UserId,
+    sender: UserId,
+    trips: &[TripId],
+) -> Result<(), String> {
+    use app::server::bookings::negotiate;
+    use app::server::chat::service as chat;
+    let fail = |what: &str, e: app::error::AppError| format!("demo {what}: {e:?}");
+    let [books_trip, papers_trip, ..] = trips else {
+        return Ok(());
+    };
+    let parcel = |title: &str, category: &str, to: &str, kg: &str| {
+        let mut form = testkit::parcel("Paris, France", to, kg);
+        form.title = title.into();
+        form.category = category.into();
+        form
+    };
+    let books = parcel(
+        "Birthday books for Léa",
+        "books",
+        "London, United Kingdom",
+        "2",
+    );
+    let papers = parcel(
+        "Signed papers for the notary",
+        "documents",
+        "Dakar, Senegal",
+        "1",
+    );
+    let mut made = Vec::new();
+    for (form, trip, key) in [
+        (books, *books_trip, "demo-booking-books"),
+        (papers, *papers_trip, "demo-booking-papers"),
+    ] {
+        let id = app::server::parcels::service::create(pool, sender, &form, true)
+            .await
+            .map_err(|e| fail("parcel", e))?;
+        // Listed once it has a photo (its file is written with the others' below).
+        testkit::photo(pool, id)
+            .await
+            .map_err(|e| fail("photo", e))?;
+        let proposal = negotiate::Proposal {
+            side: Side::Sender,
+            parcel: id,
+            trip,
+            price: String::new(),
+            protect: false,
+            key: key.into(),
+        };
+        let booking = negotiate::propose(pool, sender, &proposal)
+            .await
+            .map_err(|e| fail("booking", e))?;
+        made.push((id, trip, booking));
+    }
+    let (books, trip, booking) = made[0];
+    negotiate::accept(pool, public_url, traveler, booking, false)
+        .await
+        .map_err(|e| fail("acceptance", e))?;
+    let conversation = chat::start(pool, sender, books, trip)
+        .await
+        .map_err(|e| fail("conversation", e))?;
+    for (who, text) in [
+        (sender, "Hello! The books are wrapped and ready. I can bring them to the airport before your flight."),
+        (traveler, "Perfect, thank you. Let's meet at Terminal 2E, by the pharmacy, an hour before boarding."),
+    ] {
+        chat::send(pool, who, conversation, text, None)
+            .await
+            .map_err(|e| fail("message", e))?;
+    }
+    println!("demo bookings: one accepted (books to London), one request waiting for the traveler (papers to Dakar)");
     Ok(())
 }
 

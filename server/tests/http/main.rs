@@ -11,6 +11,7 @@
 
 mod api;
 mod basics;
+mod demo;
 mod hostile;
 mod leptos_toml;
 mod live;
