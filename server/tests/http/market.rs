@@ -324,3 +324,99 @@ async fn a_trip_form_posts_its_fields_flat(pool: PgPool) {
         .unwrap();
     assert_eq!(cats, vec!["books".to_string(), "gifts".to_string()]);
 }
+
+/// A part of the booking page whose data fails to load (here the reviews, their table gone) is
+/// said in its place, without internals, and the rest of the page is there.
+#[sqlx::test(migrations = "../migrations")]
+async fn a_booking_page_says_which_part_failed_and_shows_the_rest(pool: PgPool) {
+    use app::server::bookings::{end, handoff, negotiate};
+    let app = support::spawn(pool.clone()).await;
+    let w = app::server::testkit::world(&pool, "10").await.unwrap();
+    app::server::testkit::fund(&pool, w.sender, "100")
+        .await
+        .unwrap();
+    let booking = negotiate::propose(
+        &pool,
+        w.sender,
+        &negotiate::Proposal {
+            side: app::types::Side::Sender,
+            parcel: w.parcel,
+            trip: w.trip,
+            price: String::new(),
+            protect: false,
+            key: uuid::Uuid::new_v4().to_string(),
+        },
+    )
+    .await
+    .unwrap();
+    negotiate::accept(&pool, "http://localhost", w.traveler, booking, false)
+        .await
+        .unwrap();
+    let code = |kind: &'static str| {
+        let pool = pool.clone();
+        async move {
+            sqlx::query_scalar::<_, String>(
+                "SELECT code FROM handoff_codes WHERE booking_id = $1 AND kind = $2",
+            )
+            .bind(booking)
+            .bind(kind)
+            .fetch_one(&pool)
+            .await
+            .unwrap()
+        }
+    };
+    let inspected = handoff::Inspection {
+        contents_match: true,
+        nothing_prohibited: true,
+        electronics_power_on: false,
+    };
+    handoff::pick_up(&pool, w.traveler, booking, &code("pickup").await, inspected)
+        .await
+        .unwrap();
+    handoff::deliver(&pool, w.traveler, booking, &code("delivery").await, None)
+        .await
+        .unwrap();
+    end::confirm(&pool, w.sender, booking).await.unwrap();
+
+    let token = app::server::accounts::sessions::create(&pool, w.sender, "", "")
+        .await
+        .unwrap();
+    let page = || {
+        let (client, url) = (app.client(), app.url(&format!("/bookings/{booking}")));
+        let cookie = format!("carry_session={token}");
+        async move {
+            let res = client
+                .get(url)
+                .header("cookie", cookie)
+                .send()
+                .await
+                .unwrap();
+            (res.status().as_u16(), res.text().await.unwrap())
+        }
+    };
+    let (status, html) = page().await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("data-testid=\"review-form\""),
+        "the sender may review"
+    );
+    assert!(!html.contains("part-error"), "every part loads");
+
+    sqlx::query("ALTER TABLE reviews RENAME TO reviews_gone")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let (status, html) = page().await;
+    assert_eq!(status, 200, "the booking itself still loads");
+    assert!(html.contains("data-testid=\"part-error\""), "{html}");
+    assert!(html.contains("The reviews could not be loaded: "));
+    assert!(html.contains("Something went wrong on our side"));
+    assert!(
+        html.contains("data-testid=\"timeline\""),
+        "the rest of the page is there"
+    );
+    assert!(
+        !html.to_lowercase().contains("relation") && !html.contains("reviews_gone"),
+        "no SQL in the page"
+    );
+}
