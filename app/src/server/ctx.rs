@@ -192,7 +192,8 @@ pub fn set_locale_cookie(locale: crate::i18n::Locale) {
 }
 
 /// At log-in: a language this browser already chose is kept on the account; otherwise the
-/// browser takes the one the account remembers.
+/// browser takes the one the account remembers, if it has one (else its own `Accept-Language`
+/// goes on deciding, and the account records what it chose).
 pub async fn restore_locale(pool: &PgPool, user_id: crate::types::UserId) -> Result<(), AppError> {
     let chosen = parts()
         .and_then(|p| cookie_value(&p.headers, crate::i18n::COOKIE))
@@ -202,9 +203,20 @@ pub async fn restore_locale(pool: &PgPool, user_id: crate::types::UserId) -> Res
         Some(locale) => super::accounts::profile::set_locale(pool, user_id, locale).await,
         None => {
             let mut conn = pool.acquire().await?;
-            let locale = super::accounts::profile::locale(&mut conn, user_id).await?;
-            set_locale_cookie(locale);
-            Ok(())
+            match super::accounts::profile::locale(&mut conn, user_id).await? {
+                // Chosen (or signed up in) elsewhere: this browser takes it.
+                Some(locale) => {
+                    set_locale_cookie(locale);
+                    Ok(())
+                }
+                // Never chosen: the browser's own language keeps deciding here, and the account
+                // records it (as signing up does) for what is written to the member later.
+                None => {
+                    drop(conn);
+                    let seen = crate::i18n::current();
+                    super::accounts::profile::set_locale(pool, user_id, seen).await
+                }
+            }
         }
     }
 }

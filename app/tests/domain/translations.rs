@@ -273,6 +273,6 @@ async fn notifications_and_emails_are_in_the_recipient_s_language(pool: PgPool) 
         profile::locale(&mut pool.acquire().await.unwrap(), w.traveler)
             .await
             .unwrap(),
-        Locale::Fr
+        Some(Locale::Fr)
     );
 }

@@ -353,3 +353,72 @@ async fn pages_are_compressed_for_browsers_and_read_back_whole(pool: PgPool) {
         assert!(text.starts_with("<!DOCTYPE html>") && text.contains("</html>"));
     }
 }
+
+/// The language at log-in: an account that never chose one (made by an operator) leaves the
+/// browser's own language in charge and records it; one that chose gives its choice to a new
+/// browser.
+#[sqlx::test(migrations = "../migrations")]
+async fn logging_in_keeps_the_browser_s_language_unless_the_member_chose_one(pool: PgPool) {
+    use app::server::accounts::admins;
+    let app = support::spawn(pool.clone()).await;
+    let origin = format!("http://{}", app.addr);
+    let log_in = |email: &'static str| {
+        let (c, url, origin) = (app.client(), app.url("/api/auth/login"), origin.clone());
+        async move {
+            let res = c
+                .post(url)
+                .header("origin", origin)
+                .header("accept-language", "fr-FR,fr;q=0.9")
+                .form(&[("email", email), ("password", "a long passphrase 1")])
+                .send()
+                .await
+                .unwrap();
+            assert!(
+                res.status().is_success() || res.status().is_redirection(),
+                "{}",
+                res.status()
+            );
+            res.headers()
+                .get_all("set-cookie")
+                .iter()
+                .map(|v| v.to_str().unwrap().to_string())
+                .collect::<Vec<_>>()
+        }
+    };
+    let locale = |email: &'static str| {
+        let pool = pool.clone();
+        async move {
+            sqlx::query_scalar::<_, Option<String>>("SELECT locale FROM users WHERE email = $1")
+                .bind(email)
+                .fetch_one(&pool)
+                .await
+                .unwrap()
+        }
+    };
+
+    admins::ensure_user(&pool, "ops-made@example.com", "a long passphrase 1", "Olga")
+        .await
+        .unwrap();
+    assert_eq!(locale("ops-made@example.com").await, None);
+    let cookies = log_in("ops-made@example.com").await;
+    assert!(cookies.iter().any(|c| c.starts_with("carry_session=")));
+    assert!(
+        !cookies.iter().any(|c| c.starts_with("carry_lang=")),
+        "the browser's French goes on deciding: {cookies:?}"
+    );
+    assert_eq!(locale("ops-made@example.com").await.as_deref(), Some("fr"));
+
+    // A member who chose English gets it in a French browser that has not chosen.
+    admins::ensure_user(&pool, "chose@example.com", "a long passphrase 1", "Chloé")
+        .await
+        .unwrap();
+    sqlx::query("UPDATE users SET locale = 'en' WHERE email = 'chose@example.com'")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let cookies = log_in("chose@example.com").await;
+    assert!(
+        cookies.iter().any(|c| c.starts_with("carry_lang=en")),
+        "{cookies:?}"
+    );
+}

@@ -255,7 +255,7 @@ pub async fn set_time_zone(pool: &PgPool, user_id: UserId, tz: &str) -> Result<(
 /// Remembers the member's language (for what is written to them, and their next browser).
 pub async fn set_locale(pool: &PgPool, user_id: UserId, locale: Locale) -> Result<(), AppError> {
     sqlx::query!(
-        "UPDATE users SET locale = $2 WHERE id = $1 AND locale <> $2",
+        "UPDATE users SET locale = $2 WHERE id = $1 AND locale IS DISTINCT FROM $2",
         user_id as UserId,
         locale.code()
     )
@@ -264,10 +264,14 @@ pub async fn set_locale(pool: &PgPool, user_id: UserId, locale: Locale) -> Resul
     Ok(())
 }
 
-/// The language a member chose (English when they never did).
-pub async fn locale(conn: &mut sqlx::PgConnection, user_id: UserId) -> Result<Locale, AppError> {
+/// The language a member chose, or signed up in; `None` when neither (an account an operator
+/// made).
+pub async fn locale(
+    conn: &mut sqlx::PgConnection,
+    user_id: UserId,
+) -> Result<Option<Locale>, AppError> {
     let code = sqlx::query_scalar!("SELECT locale FROM users WHERE id = $1", user_id as UserId)
         .fetch_optional(conn)
         .await?;
-    Ok(code.and_then(|c| Locale::parse(&c)).unwrap_or_default())
+    Ok(code.flatten().and_then(|c| Locale::parse(&c)))
 }

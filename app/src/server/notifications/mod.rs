@@ -35,6 +35,7 @@ pub async fn locale_of(
         sqlx::query_scalar!("SELECT locale FROM users WHERE id = $1", user as UserId)
             .fetch_optional(&mut *conn)
             .await?
+            .flatten()
             .and_then(|c| crate::i18n::Locale::parse(&c))
             .unwrap_or_default(),
     )
