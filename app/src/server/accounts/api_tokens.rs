@@ -26,23 +26,6 @@ pub struct NewToken<'a> {
 
 /// Makes a token and answers it (shown once; only its hash is kept).
 #[tracing::instrument(skip(pool, form), fields(name = form.name))]
-/// A token for the member with this email (the operators' `api-token` command, for a client
-/// set up before its member has logged in on the site).
-pub async fn create_for_email(
-    pool: &PgPool,
-    email: &str,
-    form: &NewToken<'_>,
-) -> Result<String, AppError> {
-    let user = sqlx::query_scalar!(
-        r#"SELECT id AS "id: UserId" FROM users WHERE email = lower($1)"#,
-        email.trim()
-    )
-    .fetch_optional(pool)
-    .await?
-    .ok_or_else(|| AppError::validation("email", tr("No member has this email.")))?;
-    create(pool, user, form).await
-}
-
 pub async fn create(pool: &PgPool, user: UserId, form: &NewToken<'_>) -> Result<String, AppError> {
     let mut p = Problems::new();
     let name = form.name.trim();
@@ -125,6 +108,19 @@ pub async fn create(pool: &PgPool, user: UserId, form: &NewToken<'_>) -> Result<
     .await?;
     tx.commit().await?;
     Ok(token)
+}
+
+/// A token for the member with this email (the operators' `api-token` command, for a client
+/// set up before its member has logged in on the site).
+pub async fn create_for_email(
+    pool: &PgPool,
+    email: &str,
+    form: &NewToken<'_>,
+) -> Result<String, AppError> {
+    let user = super::profile::id_by_email(pool, email)
+        .await?
+        .ok_or_else(|| AppError::validation("email", tr("No member has this email.")))?;
+    create(pool, user, form).await
 }
 
 /// The member's tokens, newest first, revoked ones left out.

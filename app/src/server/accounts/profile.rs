@@ -252,6 +252,16 @@ pub async fn set_time_zone(pool: &PgPool, user_id: UserId, tz: &str) -> Result<(
     Ok(())
 }
 
+/// The member with this email (as typed: case and surrounding spaces do not matter).
+pub async fn id_by_email(pool: &PgPool, email: &str) -> Result<Option<UserId>, AppError> {
+    Ok(sqlx::query_scalar!(
+        r#"SELECT id AS "id: UserId" FROM users WHERE email = lower($1)"#,
+        email.trim()
+    )
+    .fetch_optional(pool)
+    .await?)
+}
+
 /// Remembers the member's language (for what is written to them, and their next browser).
 pub async fn set_locale(pool: &PgPool, user_id: UserId, locale: Locale) -> Result<(), AppError> {
     sqlx::query!(

@@ -7,7 +7,7 @@ use crate::server::bookings::{store as bookings, view};
 use crate::server::money::escrow;
 use crate::server::time;
 use crate::types::admin::{BookingInspect, EntryItem, TxItem};
-use crate::types::{BookingId, Currency, Money, UserId};
+use crate::types::{BookingId, Currency, Money};
 use ::time::Date;
 use sqlx::PgPool;
 use uuid::Uuid;
@@ -83,15 +83,11 @@ pub async fn transactions(
         None
     } else {
         Some(
-            sqlx::query_scalar!(
-                r#"SELECT id AS "id: UserId" FROM users WHERE email = lower($1)"#,
-                f.email.trim()
-            )
-            .fetch_optional(pool)
-            .await?
-            .ok_or_else(|| {
-                AppError::validation("email", crate::i18n::tr("No member has this email."))
-            })?,
+            crate::server::accounts::profile::id_by_email(pool, &f.email)
+                .await?
+                .ok_or_else(|| {
+                    AppError::validation("email", crate::i18n::tr("No member has this email."))
+                })?,
         )
     };
     let account = f.account.trim();
