@@ -2,13 +2,14 @@
 //! escrow benchmark and the demo data. A change to a form or a rule is made here once.
 
 use crate::error::AppError;
+use crate::server::bookings::negotiate;
 use crate::server::parcels::service as parcels;
 use crate::server::places;
 use crate::server::trips::service as trips;
 use crate::server::wallet::top_up::{self, CardForm};
 use crate::types::parcels::ParcelForm;
 use crate::types::trips::TripForm;
-use crate::types::{ParcelId, TripId, UserId};
+use crate::types::{BookingId, ParcelId, Side, TripId, UserId};
 use sqlx::PgPool;
 use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
@@ -164,4 +165,40 @@ pub async fn world_of(
         trip,
         parcel,
     })
+}
+
+/// The sender's request of `trip` for `parcel` at the default price, unprotected; `key` is the
+/// form's idempotency key, 8 to 100 characters (a re-run with the same key makes no second
+/// booking).
+pub async fn request(
+    pool: &PgPool,
+    sender: UserId,
+    parcel: ParcelId,
+    trip: TripId,
+    key: &str,
+) -> Result<BookingId, AppError> {
+    let proposal = negotiate::Proposal {
+        side: Side::Sender,
+        parcel,
+        trip,
+        price: String::new(),
+        protect: false,
+        key: key.to_string(),
+    };
+    negotiate::propose(pool, sender, &proposal).await
+}
+
+/// A booking's handoff code of `kind` ("pickup" or "delivery"), as the sender's page shows it.
+pub async fn handoff_code(
+    pool: &PgPool,
+    booking: BookingId,
+    kind: &str,
+) -> Result<String, AppError> {
+    Ok(
+        sqlx::query_scalar("SELECT code FROM handoff_codes WHERE booking_id = $1 AND kind = $2")
+            .bind(booking)
+            .bind(kind)
+            .fetch_one(pool)
+            .await?,
+    )
 }

@@ -185,12 +185,7 @@ pub async fn assert_ledger_ok(pool: &PgPool) {
 }
 
 pub async fn code(pool: &PgPool, booking: BookingId, kind: &str) -> String {
-    sqlx::query_scalar("SELECT code FROM handoff_codes WHERE booking_id = $1 AND kind = $2")
-        .bind(booking)
-        .bind(kind)
-        .fetch_one(pool)
-        .await
-        .unwrap()
+    testkit::handoff_code(pool, booking, kind).await.unwrap()
 }
 
 pub fn inspected() -> handoff::Inspection {

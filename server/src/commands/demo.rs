@@ -8,7 +8,7 @@ use app::server::matching::rank;
 use app::server::places;
 use app::server::testkit;
 use app::server::trips::service as trips;
-use app::types::{Category, ParcelId, Side, TripId, UserId};
+use app::types::{Category, ParcelId, TripId, UserId};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use sqlx::PgPool;
@@ -157,15 +157,7 @@ async fn bookings(
         testkit::photo(pool, id)
             .await
             .map_err(|e| fail("photo", e))?;
-        let proposal = negotiate::Proposal {
-            side: Side::Sender,
-            parcel: id,
-            trip,
-            price: String::new(),
-            protect: false,
-            key: key.into(),
-        };
-        let booking = negotiate::propose(pool, sender, &proposal)
+        let booking = testkit::request(pool, sender, id, trip, key)
             .await
             .map_err(|e| fail("booking", e))?;
         made.push((id, trip, booking));

@@ -63,13 +63,10 @@ async fn the_demo_gives_each_account_a_booking_once_with_the_money_in_order(pool
             .fetch_one(&pool)
             .await
             .unwrap();
-    let token = app::server::accounts::sessions::create(&pool, sender, "", "")
-        .await
-        .unwrap();
     let page = app
         .client()
         .get(app.url(&format!("/bookings/{booking}")))
-        .header("cookie", format!("carry_session={token}"))
+        .header("cookie", app.session_cookie(sender).await)
         .send()
         .await
         .unwrap();

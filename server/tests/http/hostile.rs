@@ -3,9 +3,7 @@
 //! absurd numbers and names, and every server function fed hostile values.
 
 use super::support::{self, TestApp};
-use app::server::bookings::negotiate;
 use app::server::testkit;
-use app::types::Side;
 use sqlx::PgPool;
 
 const HOSTILE_TITLE: &str = "</title><meta http-equiv=refresh content=0;url=//x.org>";
@@ -118,20 +116,9 @@ async fn hostile_names_and_titles_are_escaped_in_page_titles(pool: PgPool) {
         .execute(&pool)
         .await
         .unwrap();
-    let booking = negotiate::propose(
-        &pool,
-        w.sender,
-        &negotiate::Proposal {
-            side: Side::Sender,
-            parcel: w.parcel,
-            trip: w.trip,
-            price: String::new(),
-            protect: false,
-            key: uuid::Uuid::new_v4().to_string(),
-        },
-    )
-    .await
-    .unwrap();
+    let booking = testkit::request(&pool, w.sender, w.parcel, w.trip, "hostile-page-titles")
+        .await
+        .unwrap();
     // A conversation (its page is titled with the other member's name), reported, so an admin
     // may read it (that page is titled with the parcel's).
     use app::server::chat::service as chat;
@@ -151,16 +138,10 @@ async fn hostile_names_and_titles_are_escaped_in_page_titles(pool: PgPool) {
         .await
         .unwrap();
     let client = app.client();
-    let cookie = |user| {
-        let pool = pool.clone();
-        async move {
-            let token = app::server::accounts::sessions::create(&pool, user, "", "")
-                .await
-                .unwrap();
-            format!("carry_session={token}")
-        }
-    };
-    let (sender, admin) = (cookie(w.sender).await, cookie(admin).await);
+    let (sender, admin) = (
+        app.session_cookie(w.sender).await,
+        app.session_cookie(admin).await,
+    );
     for (path, cookie, named) in [
         (format!("/u/{}", w.sender), &sender, true),
         (format!("/parcels/{}", w.parcel), &sender, true),

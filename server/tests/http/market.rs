@@ -331,59 +331,44 @@ async fn a_trip_form_posts_its_fields_flat(pool: PgPool) {
 async fn a_booking_page_says_which_part_failed_and_shows_the_rest(pool: PgPool) {
     use app::server::bookings::{end, handoff, negotiate};
     let app = support::spawn(pool.clone()).await;
-    let w = app::server::testkit::world(&pool, "10").await.unwrap();
-    app::server::testkit::fund(&pool, w.sender, "100")
+    let w = testkit::world(&pool, "10").await.unwrap();
+    testkit::fund(&pool, w.sender, "100").await.unwrap();
+    let booking = testkit::request(&pool, w.sender, w.parcel, w.trip, "part-error-booking")
         .await
         .unwrap();
-    let booking = negotiate::propose(
-        &pool,
-        w.sender,
-        &negotiate::Proposal {
-            side: app::types::Side::Sender,
-            parcel: w.parcel,
-            trip: w.trip,
-            price: String::new(),
-            protect: false,
-            key: uuid::Uuid::new_v4().to_string(),
-        },
-    )
-    .await
-    .unwrap();
     negotiate::accept(&pool, "http://localhost", w.traveler, booking, false)
         .await
         .unwrap();
-    let code = |kind: &'static str| {
-        let pool = pool.clone();
-        async move {
-            sqlx::query_scalar::<_, String>(
-                "SELECT code FROM handoff_codes WHERE booking_id = $1 AND kind = $2",
-            )
-            .bind(booking)
-            .bind(kind)
-            .fetch_one(&pool)
-            .await
-            .unwrap()
-        }
-    };
+    let code = |kind| testkit::handoff_code(&pool, booking, kind);
     let inspected = handoff::Inspection {
         contents_match: true,
         nothing_prohibited: true,
         electronics_power_on: false,
     };
-    handoff::pick_up(&pool, w.traveler, booking, &code("pickup").await, inspected)
-        .await
-        .unwrap();
-    handoff::deliver(&pool, w.traveler, booking, &code("delivery").await, None)
-        .await
-        .unwrap();
+    handoff::pick_up(
+        &pool,
+        w.traveler,
+        booking,
+        &code("pickup").await.unwrap(),
+        inspected,
+    )
+    .await
+    .unwrap();
+    handoff::deliver(
+        &pool,
+        w.traveler,
+        booking,
+        &code("delivery").await.unwrap(),
+        None,
+    )
+    .await
+    .unwrap();
     end::confirm(&pool, w.sender, booking).await.unwrap();
 
-    let token = app::server::accounts::sessions::create(&pool, w.sender, "", "")
-        .await
-        .unwrap();
+    let cookie = app.session_cookie(w.sender).await;
     let page = || {
         let (client, url) = (app.client(), app.url(&format!("/bookings/{booking}")));
-        let cookie = format!("carry_session={token}");
+        let cookie = cookie.clone();
         async move {
             let res = client
                 .get(url)

@@ -26,6 +26,14 @@ impl TestApp {
             .unwrap()
     }
 
+    /// The `cookie` header of a browser logged in as `user` (a session made straight away).
+    pub async fn session_cookie(&self, user: app::types::UserId) -> String {
+        let token = app::server::accounts::sessions::create(&self.pool, user, "", "")
+            .await
+            .unwrap();
+        format!("carry_session={token}")
+    }
+
     /// A same-origin form post (as a browser sends it).
     pub async fn post_form(
         &self,
