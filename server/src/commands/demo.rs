@@ -127,22 +127,25 @@ async fn bookings(
     let [books_trip, papers_trip, ..] = trips else {
         return Ok(());
     };
-    let parcel = |title: &str, category: &str, to: &str, kg: &str| {
+    let parcel = |title: &str, category: &str, to: &str, address: &str, kg: &str| {
         let mut form = testkit::parcel("Paris, France", to, kg);
         form.title = title.into();
         form.category = category.into();
+        form.delivery_address = address.into();
         form
     };
     let books = parcel(
         "Birthday books for Léa",
         "books",
         "London, United Kingdom",
+        "10 Downing Street, London",
         "2",
     );
     let papers = parcel(
         "Signed papers for the notary",
         "documents",
         "Dakar, Senegal",
+        "Avenue Léopold Sédar Senghor, Dakar",
         "1",
     );
     let mut made = Vec::new();
