@@ -3,7 +3,9 @@
 //    folder's module), counting `use` trees and inline `crate::server::…` / `super::…` paths;
 // 2. no source file over 600 lines outside tests and generated files;
 // 3. every resource of the pages made by `components::resource::resource` (its data travels in
-//    the page as `PageJson`, which the browser reads without the escapes of plain JSON).
+//    the page as `PageData`, postcard in base64, the form the server functions answer in);
+// 4. every form posting to a server function is `components::form::ActionForm` (it sends the
+//    fields as they are), not Leptos's, which `leptos::prelude::*` would otherwise bring.
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 
@@ -135,8 +137,21 @@ for (const f of files(join(ROOT, 'app/src'))) {
   }
 }
 
+// ---------- forms through components::form::ActionForm ----------
+const FORM = join(ROOT, 'app/src/components/form.rs');
+for (const f of files(join(ROOT, 'app/src'))) {
+  if (f === FORM) continue;
+  const text = readFileSync(f, 'utf8').replace(/\/\/.*$/gm, '');
+  const uses = text.search(/<ActionForm\b/);
+  if (uses < 0) continue;
+  if (!/use crate::components::form::(ActionForm\b|\{[^}]*\bActionForm\b[^}]*\})/.test(text)) {
+    const line = text.slice(0, uses).split('\n').length;
+    problems.push(`${relative(ROOT, f)}:${line}: <ActionForm> — import crate::components::form::ActionForm (Leptos's reads every field into the arguments in the browser)`);
+  }
+}
+
 if (problems.length) {
   console.error(problems.map((p) => `  ${p}`).join('\n'));
   process.exit(1);
 }
-console.log(`structure ok: ${modules.size} server modules without import cycles, no file over ${MAX_LINES} lines, every resource a PageResource`);
+console.log(`structure ok: ${modules.size} server modules without import cycles, no file over ${MAX_LINES} lines, every resource a PageResource, every form our ActionForm`);

@@ -7,6 +7,7 @@ use crate::types::accounts::{
 };
 use crate::types::UserId;
 use leptos::prelude::*;
+use leptos::server_fn::codec::Postcard;
 use uuid::Uuid;
 
 #[cfg(feature = "ssr")]
@@ -15,12 +16,12 @@ use crate::server::{accounts, ctx};
 use crate::url::safe_next;
 
 /// The logged-in user, or `None`. Used by the navigation on every page.
-#[server(prefix = "/api", endpoint = "auth/me")]
+#[server(prefix = "/api", endpoint = "auth/me", output = Postcard)]
 pub async fn get_current_user() -> Result<Option<CurrentUser>, AppError> {
     Ok(ctx::current_user().await?.map(|a| a.user))
 }
 
-#[server(prefix = "/api", endpoint = "auth/signup")]
+#[server(prefix = "/api", endpoint = "auth/signup", output = Postcard)]
 pub async fn sign_up(
     email: String,
     display_name: String,
@@ -38,7 +39,7 @@ pub async fn sign_up(
     Ok(())
 }
 
-#[server(prefix = "/api", endpoint = "auth/login")]
+#[server(prefix = "/api", endpoint = "auth/login", output = Postcard)]
 pub async fn log_in(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
     let state = ctx::state()?;
     let (ua, ip) = ctx::client_info();
@@ -65,7 +66,7 @@ pub async fn log_in(email: String, password: String, next: Option<String>) -> Re
 }
 
 /// The second step of a login with two-factor on: a code from the app, or a recovery code.
-#[server(prefix = "/api", endpoint = "auth/login-code")]
+#[server(prefix = "/api", endpoint = "auth/login-code", output = Postcard)]
 pub async fn log_in_with_code(code: String, next: Option<String>) -> Result<(), AppError> {
     let pool = ctx::pool()?;
     let Some(challenge) = ctx::challenge_token() else {
@@ -84,7 +85,7 @@ pub async fn log_in_with_code(code: String, next: Option<String>) -> Result<(), 
 /// The language switch in the footer: remembered in a cookie, and on the account of a member
 /// who is logged in; then back to the page it was used on (a full page load, in the new
 /// language).
-#[server(prefix = "/api", endpoint = "language")]
+#[server(prefix = "/api", endpoint = "language", output = Postcard)]
 pub async fn set_language(lang: String, next: Option<String>) -> Result<(), AppError> {
     let locale = crate::i18n::Locale::parse(&lang)
         .ok_or_else(|| AppError::BadRequest(crate::i18n::tr("Choose English or French.").into()))?;
@@ -97,7 +98,7 @@ pub async fn set_language(lang: String, next: Option<String>) -> Result<(), AppE
 }
 
 /// Two-factor login as the security page shows it (new recovery codes shown this once).
-#[server(prefix = "/api", endpoint = "account/two-factor")]
+#[server(prefix = "/api", endpoint = "account/two-factor", output = Postcard)]
 pub async fn get_two_factor() -> Result<TwoFactorState, AppError> {
     let me = ctx::require_user().await?;
     let pool = ctx::pool()?;
@@ -109,7 +110,7 @@ pub async fn get_two_factor() -> Result<TwoFactorState, AppError> {
     Ok(state)
 }
 
-#[server(prefix = "/api", endpoint = "account/two-factor/start")]
+#[server(prefix = "/api", endpoint = "account/two-factor/start", output = Postcard)]
 pub async fn start_two_factor() -> Result<(), AppError> {
     let me = ctx::require_user().await?;
     accounts::two_factor::start(&ctx::pool()?, me.user.id).await?;
@@ -117,7 +118,7 @@ pub async fn start_two_factor() -> Result<(), AppError> {
     Ok(())
 }
 
-#[server(prefix = "/api", endpoint = "account/two-factor/confirm")]
+#[server(prefix = "/api", endpoint = "account/two-factor/confirm", output = Postcard)]
 pub async fn confirm_two_factor(code: String) -> Result<(), AppError> {
     let me = ctx::require_user().await?;
     let pool = ctx::pool()?;
@@ -128,7 +129,7 @@ pub async fn confirm_two_factor(code: String) -> Result<(), AppError> {
     Ok(())
 }
 
-#[server(prefix = "/api", endpoint = "account/two-factor/disable")]
+#[server(prefix = "/api", endpoint = "account/two-factor/disable", output = Postcard)]
 pub async fn disable_two_factor(password: String, code: String) -> Result<(), AppError> {
     let me = ctx::require_user().await?;
     accounts::two_factor::disable(&ctx::pool()?, me.user.id, &password, &code).await?;
@@ -136,7 +137,7 @@ pub async fn disable_two_factor(password: String, code: String) -> Result<(), Ap
     Ok(())
 }
 
-#[server(prefix = "/api", endpoint = "auth/logout")]
+#[server(prefix = "/api", endpoint = "auth/logout", output = Postcard)]
 pub async fn log_out() -> Result<(), AppError> {
     if let Some(token) = ctx::session_token() {
         accounts::sessions::end(&ctx::pool()?, &token).await?;
@@ -146,7 +147,7 @@ pub async fn log_out() -> Result<(), AppError> {
     Ok(())
 }
 
-#[server(prefix = "/api", endpoint = "auth/verify-email")]
+#[server(prefix = "/api", endpoint = "auth/verify-email", output = Postcard)]
 pub async fn verify_email(token: String) -> Result<(), AppError> {
     let (ua, ip) = ctx::client_info();
     let pool = ctx::pool()?;
@@ -164,7 +165,7 @@ pub async fn verify_email(token: String) -> Result<(), AppError> {
     Ok(())
 }
 
-#[server(prefix = "/api", endpoint = "auth/resend-verification")]
+#[server(prefix = "/api", endpoint = "auth/resend-verification", output = Postcard)]
 pub async fn resend_verification() -> Result<(), AppError> {
     let me = ctx::require_user().await?;
     let state = ctx::state()?;
@@ -173,7 +174,7 @@ pub async fn resend_verification() -> Result<(), AppError> {
     Ok(())
 }
 
-#[server(prefix = "/api", endpoint = "auth/forgot-password")]
+#[server(prefix = "/api", endpoint = "auth/forgot-password", output = Postcard)]
 pub async fn request_password_reset(email: String) -> Result<(), AppError> {
     let state = ctx::state()?;
     let (_, ip) = ctx::client_info();
@@ -182,7 +183,7 @@ pub async fn request_password_reset(email: String) -> Result<(), AppError> {
     Ok(())
 }
 
-#[server(prefix = "/api", endpoint = "auth/reset-password")]
+#[server(prefix = "/api", endpoint = "auth/reset-password", output = Postcard)]
 pub async fn reset_password(token: String, password: String) -> Result<(), AppError> {
     accounts::recovery::reset_password(&ctx::pool()?, &token, &password).await?;
     ctx::clear_session_cookie();
@@ -190,7 +191,7 @@ pub async fn reset_password(token: String, password: String) -> Result<(), AppEr
     Ok(())
 }
 
-#[server(prefix = "/api", endpoint = "account/password")]
+#[server(prefix = "/api", endpoint = "account/password", output = Postcard)]
 pub async fn change_password(
     current_password: String,
     new_password: String,
@@ -208,13 +209,13 @@ pub async fn change_password(
     Ok(())
 }
 
-#[server(prefix = "/api", endpoint = "account/profile")]
+#[server(prefix = "/api", endpoint = "account/profile", output = Postcard)]
 pub async fn my_profile() -> Result<Profile, AppError> {
     let me = ctx::require_user().await?;
     accounts::profile::profile(&ctx::pool()?, me.user.id).await
 }
 
-#[server(prefix = "/api", endpoint = "account/profile/update")]
+#[server(prefix = "/api", endpoint = "account/profile/update", output = Postcard)]
 pub async fn update_profile(
     display_name: String,
     bio: String,
@@ -235,14 +236,14 @@ pub async fn update_profile(
     Ok(())
 }
 
-#[server(prefix = "/api", endpoint = "account/sessions")]
+#[server(prefix = "/api", endpoint = "account/sessions", output = Postcard)]
 pub async fn my_sessions() -> Result<Vec<SessionInfo>, AppError> {
     let me = ctx::require_user().await?;
     let tz = ctx::viewer_zone(Some(&me));
     accounts::sessions::list(&ctx::pool()?, me.user.id, me.session_id, &tz).await
 }
 
-#[server(prefix = "/api", endpoint = "account/sessions/revoke")]
+#[server(prefix = "/api", endpoint = "account/sessions/revoke", output = Postcard)]
 pub async fn revoke_session(session_id: Uuid) -> Result<(), AppError> {
     let me = ctx::require_user().await?;
     accounts::sessions::revoke(&ctx::pool()?, me.user.id, session_id).await?;
@@ -255,7 +256,7 @@ pub async fn revoke_session(session_id: Uuid) -> Result<(), AppError> {
     Ok(())
 }
 
-#[server(prefix = "/api", endpoint = "profiles/get")]
+#[server(prefix = "/api", endpoint = "profiles/get", output = Postcard)]
 pub async fn get_public_profile(user_id: UserId) -> Result<PublicProfile, AppError> {
     let pool = ctx::pool()?;
     let mut profile = accounts::profile::public_profile(&pool, user_id).await?;
@@ -268,7 +269,7 @@ pub async fn get_public_profile(user_id: UserId) -> Result<PublicProfile, AppErr
 
 /// The browser reports its time zone: kept in a cookie, and on the account when signed in, so
 /// every page (with or without JavaScript) shows times in it.
-#[server(prefix = "/api", endpoint = "account/time-zone")]
+#[server(prefix = "/api", endpoint = "account/time-zone", output = Postcard)]
 pub async fn remember_time_zone(tz: String) -> Result<(), AppError> {
     let Some(tz) = crate::server::time::valid_zone(&tz) else {
         return Err(AppError::validation(
@@ -284,7 +285,7 @@ pub async fn remember_time_zone(tz: String) -> Result<(), AppError> {
 }
 
 /// The member's API tokens, and a token just made (shown this once).
-#[server(prefix = "/api", endpoint = "account/tokens")]
+#[server(prefix = "/api", endpoint = "account/tokens", output = Postcard)]
 pub async fn my_api_tokens() -> Result<ApiTokens, AppError> {
     let me = ctx::require_user().await?;
     let pool = ctx::pool()?;
@@ -295,7 +296,7 @@ pub async fn my_api_tokens() -> Result<ApiTokens, AppError> {
     })
 }
 
-#[server(prefix = "/api", endpoint = "account/tokens/create")]
+#[server(prefix = "/api", endpoint = "account/tokens/create", output = Postcard)]
 pub async fn create_api_token(
     name: String,
     #[server(default)] read: Option<String>,
@@ -316,7 +317,7 @@ pub async fn create_api_token(
     Ok(())
 }
 
-#[server(prefix = "/api", endpoint = "account/tokens/revoke")]
+#[server(prefix = "/api", endpoint = "account/tokens/revoke", output = Postcard)]
 pub async fn revoke_api_token(id: Uuid) -> Result<(), AppError> {
     let me = ctx::require_user().await?;
     accounts::api_tokens::revoke(&ctx::pool()?, me.user.id, id).await?;
@@ -325,7 +326,7 @@ pub async fn revoke_api_token(id: Uuid) -> Result<(), AppError> {
 }
 
 /// The privacy page: copies of the member's data, and whether the account can be deleted now.
-#[server(prefix = "/api", endpoint = "account/privacy")]
+#[server(prefix = "/api", endpoint = "account/privacy", output = Postcard)]
 pub async fn my_privacy() -> Result<crate::types::accounts::Privacy, AppError> {
     let me = ctx::require_user().await?;
     let tz = ctx::viewer_zone(Some(&me));
@@ -333,7 +334,7 @@ pub async fn my_privacy() -> Result<crate::types::accounts::Privacy, AppError> {
 }
 
 /// "Download my data": the job queue makes a copy and the member is told when it is ready.
-#[server(prefix = "/api", endpoint = "account/export")]
+#[server(prefix = "/api", endpoint = "account/export", output = Postcard)]
 pub async fn request_data_export() -> Result<(), AppError> {
     let me = ctx::require_user().await?;
     accounts::privacy::request_export(&ctx::pool()?, me.user.id).await?;
@@ -342,7 +343,7 @@ pub async fn request_data_export() -> Result<(), AppError> {
 }
 
 /// "Delete my account": the password and the word DELETE.
-#[server(prefix = "/api", endpoint = "account/delete")]
+#[server(prefix = "/api", endpoint = "account/delete", output = Postcard)]
 pub async fn delete_account(password: String, confirm: String) -> Result<(), AppError> {
     let me = ctx::require_user().await?;
     let state = ctx::state()?;

@@ -10,7 +10,7 @@ use crate::types::parcels::ReviewItem;
 use crate::types::wallet::WithdrawalItem;
 use crate::types::{Decision, ParcelId};
 use leptos::prelude::*;
-use leptos::server_fn::codec::GetUrl;
+use leptos::server_fn::codec::{GetUrl, Postcard};
 use uuid::Uuid;
 
 #[cfg(feature = "ssr")]
@@ -19,20 +19,20 @@ use crate::server::{
     wallet::withdrawals,
 };
 
-#[server(prefix = "/api", endpoint = "admin/overview")]
+#[server(prefix = "/api", endpoint = "admin/overview", output = Postcard)]
 pub async fn get_admin_overview() -> Result<AdminOverview, AppError> {
     ctx::require_admin().await?;
     admin::overview(&ctx::pool()?).await
 }
 
-#[server(prefix = "/api", endpoint = "admin/parcels/review-queue")]
+#[server(prefix = "/api", endpoint = "admin/parcels/review-queue", output = Postcard)]
 pub async fn review_queue() -> Result<Vec<ReviewItem>, AppError> {
     ctx::require_admin().await?;
     review::queue(&ctx::pool()?).await
 }
 
 /// An admin approves or rejects (with a reason) a parcel in review.
-#[server(prefix = "/api", endpoint = "admin/parcels/review")]
+#[server(prefix = "/api", endpoint = "admin/parcels/review", output = Postcard)]
 pub async fn review_parcel(
     id: ParcelId,
     decision: Decision,
@@ -44,14 +44,14 @@ pub async fn review_parcel(
     Ok(())
 }
 
-#[server(prefix = "/api", endpoint = "admin/payouts", input = GetUrl)]
+#[server(prefix = "/api", endpoint = "admin/payouts", input = GetUrl, output = Postcard)]
 pub async fn payouts_queue() -> Result<Vec<WithdrawalItem>, AppError> {
     ctx::require_admin().await?;
     withdrawals::queue(&ctx::pool()?).await
 }
 
 /// Marks a withdrawal paid, or rejects it (with a reason) and returns the money.
-#[server(prefix = "/api", endpoint = "admin/payouts/decide")]
+#[server(prefix = "/api", endpoint = "admin/payouts/decide", output = Postcard)]
 pub async fn decide_payout(
     id: Uuid,
     decision: Decision,
@@ -63,14 +63,14 @@ pub async fn decide_payout(
     Ok(())
 }
 
-#[server(prefix = "/api", endpoint = "admin/verifications", input = GetUrl)]
+#[server(prefix = "/api", endpoint = "admin/verifications", input = GetUrl, output = Postcard)]
 pub async fn verification_queue() -> Result<Vec<VerificationItem>, AppError> {
     ctx::require_admin().await?;
     verification::queue(&ctx::pool()?).await
 }
 
 /// Approves or rejects (with a reason) an ID check.
-#[server(prefix = "/api", endpoint = "admin/verifications/decide")]
+#[server(prefix = "/api", endpoint = "admin/verifications/decide", output = Postcard)]
 pub async fn decide_verification(
     id: Uuid,
     decision: Decision,
@@ -83,14 +83,14 @@ pub async fn decide_verification(
 }
 
 /// Trip tickets waiting for a check.
-#[server(prefix = "/api", endpoint = "admin/tickets", input = GetUrl)]
+#[server(prefix = "/api", endpoint = "admin/tickets", input = GetUrl, output = Postcard)]
 pub async fn ticket_queue() -> Result<Vec<crate::types::trips::TicketItem>, AppError> {
     let me = ctx::require_admin().await?;
     crate::server::trips::ticket::queue(&ctx::pool()?, &ctx::viewer_zone(Some(&me))).await
 }
 
 /// Confirms a trip's ticket (the confirmed-traveler badge) or rejects it with a reason.
-#[server(prefix = "/api", endpoint = "admin/tickets/decide")]
+#[server(prefix = "/api", endpoint = "admin/tickets/decide", output = Postcard)]
 pub async fn decide_ticket(
     id: crate::types::TripId,
     decision: Decision,
@@ -104,7 +104,7 @@ pub async fn decide_ticket(
 }
 
 /// The audit log, newest first, filtered by an action prefix ("dispute.") and a subject.
-#[server(prefix = "/api", endpoint = "admin/audit", input = GetUrl)]
+#[server(prefix = "/api", endpoint = "admin/audit", input = GetUrl, output = Postcard)]
 pub async fn audit_log(
     #[server(default)] action: String,
     #[server(default)] subject: String,
@@ -115,21 +115,21 @@ pub async fn audit_log(
 }
 
 /// Deliveries overdue: picked up and still undelivered 72 hours after the deadline.
-#[server(prefix = "/api", endpoint = "admin/overdue", input = GetUrl)]
+#[server(prefix = "/api", endpoint = "admin/overdue", input = GetUrl, output = Postcard)]
 pub async fn overdue_deliveries() -> Result<Vec<OverdueItem>, AppError> {
     ctx::require_admin().await?;
     admin::overdue(&ctx::pool()?).await
 }
 
 /// Background jobs that failed every attempt.
-#[server(prefix = "/api", endpoint = "admin/jobs/failed", input = GetUrl)]
+#[server(prefix = "/api", endpoint = "admin/jobs/failed", input = GetUrl, output = Postcard)]
 pub async fn failed_jobs() -> Result<Vec<FailedJobItem>, AppError> {
     ctx::require_admin().await?;
     admin::failed_jobs(&ctx::pool()?).await
 }
 
 /// Puts a failed job back in the queue.
-#[server(prefix = "/api", endpoint = "admin/jobs/retry")]
+#[server(prefix = "/api", endpoint = "admin/jobs/retry", output = Postcard)]
 pub async fn retry_job(id: i64) -> Result<(), AppError> {
     let admin = ctx::require_admin().await?;
     admin::retry_job(&ctx::pool()?, admin.user.id, id).await?;
@@ -138,7 +138,7 @@ pub async fn retry_job(id: i64) -> Result<(), AppError> {
 }
 
 /// Runs the full ledger invariant check now.
-#[server(prefix = "/api", endpoint = "admin/ledger", input = GetUrl)]
+#[server(prefix = "/api", endpoint = "admin/ledger", input = GetUrl, output = Postcard)]
 pub async fn get_ledger_report() -> Result<LedgerReport, AppError> {
     ctx::require_admin().await?;
     let pool = ctx::pool()?;
@@ -159,7 +159,7 @@ pub async fn get_ledger_report() -> Result<LedgerReport, AppError> {
 }
 
 /// What would have been emailed, newest first. Development only: absent in production.
-#[server(prefix = "/api", endpoint = "dev/outbox")]
+#[server(prefix = "/api", endpoint = "dev/outbox", output = Postcard)]
 pub async fn dev_outbox(to: Option<String>) -> Result<Vec<OutboxEmail>, AppError> {
     let state = ctx::state()?;
     if !state.config.dev {
@@ -169,7 +169,7 @@ pub async fn dev_outbox(to: Option<String>) -> Result<Vec<OutboxEmail>, AppError
 }
 
 /// Members whose email or name contains `q`.
-#[server(prefix = "/api", endpoint = "admin/users", input = GetUrl)]
+#[server(prefix = "/api", endpoint = "admin/users", input = GetUrl, output = Postcard)]
 pub async fn search_members(
     #[server(default)] q: String,
 ) -> Result<Vec<crate::types::admin::MemberRow>, AppError> {
@@ -178,7 +178,7 @@ pub async fn search_members(
 }
 
 /// One member's account, sessions, bookings, balances and moderation history.
-#[server(prefix = "/api", endpoint = "admin/users/get", input = GetUrl)]
+#[server(prefix = "/api", endpoint = "admin/users/get", input = GetUrl, output = Postcard)]
 pub async fn get_member(
     id: crate::types::UserId,
 ) -> Result<crate::types::admin::MemberAdmin, AppError> {
@@ -188,7 +188,7 @@ pub async fn get_member(
 }
 
 /// Ends one of a member's sessions.
-#[server(prefix = "/api", endpoint = "admin/users/revoke-session")]
+#[server(prefix = "/api", endpoint = "admin/users/revoke-session", output = Postcard)]
 pub async fn revoke_member_session(
     member: crate::types::UserId,
     session: Uuid,
@@ -201,7 +201,7 @@ pub async fn revoke_member_session(
 
 /// Turns two-factor login off for a member who lost their phone and codes (audited; their
 /// sessions end).
-#[server(prefix = "/api", endpoint = "admin/users/two-factor-reset")]
+#[server(prefix = "/api", endpoint = "admin/users/two-factor-reset", output = Postcard)]
 pub async fn reset_member_two_factor(member: crate::types::UserId) -> Result<(), AppError> {
     let me = ctx::require_admin().await?;
     crate::server::accounts::two_factor::admin_reset(&ctx::pool()?, me.user.id, member).await?;
@@ -210,7 +210,7 @@ pub async fn reset_member_two_factor(member: crate::types::UserId) -> Result<(),
 }
 
 /// Makes a member an admin, or an admin a member.
-#[server(prefix = "/api", endpoint = "admin/users/role")]
+#[server(prefix = "/api", endpoint = "admin/users/role", output = Postcard)]
 pub async fn set_member_role(
     member: crate::types::UserId,
     role: crate::types::Role,
@@ -222,7 +222,7 @@ pub async fn set_member_role(
 }
 
 /// The dashboard's charts over the last `days` (30 or 90).
-#[server(prefix = "/api", endpoint = "admin/charts", input = GetUrl)]
+#[server(prefix = "/api", endpoint = "admin/charts", input = GetUrl, output = Postcard)]
 pub async fn dashboard_charts(
     #[server(default)] days: i64,
 ) -> Result<crate::types::admin::Charts, AppError> {
@@ -231,7 +231,7 @@ pub async fn dashboard_charts(
 }
 
 /// Every email Carry sent or will send, with its status (not its body), for admins.
-#[server(prefix = "/api", endpoint = "admin/emails", input = GetUrl)]
+#[server(prefix = "/api", endpoint = "admin/emails", input = GetUrl, output = Postcard)]
 pub async fn admin_outbox(
     #[server(default)] to: String,
 ) -> Result<Vec<crate::types::admin::OutboxItem>, AppError> {
@@ -240,7 +240,7 @@ pub async fn admin_outbox(
 }
 
 /// Sends again an email that failed every attempt.
-#[server(prefix = "/api", endpoint = "admin/emails/retry")]
+#[server(prefix = "/api", endpoint = "admin/emails/retry", output = Postcard)]
 pub async fn retry_email(id: i64) -> Result<(), AppError> {
     let me = ctx::require_admin().await?;
     admin::retry_email(&ctx::pool()?, me.user.id, id).await?;
@@ -249,14 +249,14 @@ pub async fn retry_email(id: i64) -> Result<(), AppError> {
 }
 
 /// Every editable setting with its value.
-#[server(prefix = "/api", endpoint = "admin/settings", input = GetUrl)]
+#[server(prefix = "/api", endpoint = "admin/settings", input = GetUrl, output = Postcard)]
 pub async fn list_settings() -> Result<Vec<crate::types::admin::SettingItem>, AppError> {
     ctx::require_admin().await?;
     admin::settings::list(&ctx::pool()?).await
 }
 
 /// Changes one setting: a whole number in its range.
-#[server(prefix = "/api", endpoint = "admin/settings/set")]
+#[server(prefix = "/api", endpoint = "admin/settings/set", output = Postcard)]
 pub async fn change_setting(
     #[server(default)] key: String,
     #[server(default)] value: String,
@@ -269,7 +269,7 @@ pub async fn change_setting(
 
 /// Ledger transactions and their entries, by booking (id or tracking number), member email,
 /// account kind and dates (YYYY-MM-DD), newest first.
-#[server(prefix = "/api", endpoint = "admin/ledger/transactions", input = GetUrl)]
+#[server(prefix = "/api", endpoint = "admin/ledger/transactions", input = GetUrl, output = Postcard)]
 pub async fn ledger_transactions(
     #[server(default)] booking: String,
     #[server(default)] email: String,
@@ -289,7 +289,7 @@ pub async fn ledger_transactions(
 }
 
 /// Any booking, by id or tracking number: parties, timeline, escrow and ledger transactions.
-#[server(prefix = "/api", endpoint = "admin/bookings/inspect", input = GetUrl)]
+#[server(prefix = "/api", endpoint = "admin/bookings/inspect", input = GetUrl, output = Postcard)]
 pub async fn inspect_booking(
     #[server(default)] q: String,
 ) -> Result<crate::types::admin::BookingInspect, AppError> {
@@ -298,21 +298,21 @@ pub async fn inspect_booking(
 }
 
 /// The latest paid and rejected withdrawals.
-#[server(prefix = "/api", endpoint = "admin/payouts/history", input = GetUrl)]
+#[server(prefix = "/api", endpoint = "admin/payouts/history", input = GetUrl, output = Postcard)]
 pub async fn payouts_history() -> Result<Vec<WithdrawalItem>, AppError> {
     let me = ctx::require_admin().await?;
     withdrawals::decided(&ctx::pool()?, &ctx::viewer_zone(Some(&me))).await
 }
 
 /// The risk rules, prohibited keywords and high-risk countries.
-#[server(prefix = "/api", endpoint = "admin/settings/risk", input = GetUrl)]
+#[server(prefix = "/api", endpoint = "admin/settings/risk", input = GetUrl, output = Postcard)]
 pub async fn risk_lists() -> Result<crate::types::admin::RiskLists, AppError> {
     ctx::require_admin().await?;
     admin::settings::risk_lists(&ctx::pool()?).await
 }
 
 /// Changes a risk rule's points, threshold and whether it applies.
-#[server(prefix = "/api", endpoint = "admin/settings/risk-rule")]
+#[server(prefix = "/api", endpoint = "admin/settings/risk-rule", output = Postcard)]
 pub async fn change_risk_rule(
     #[server(default)] code: String,
     #[server(default)] points: String,
@@ -327,7 +327,7 @@ pub async fn change_risk_rule(
 }
 
 /// Adds or removes a prohibited keyword (`action`: "add" or "remove").
-#[server(prefix = "/api", endpoint = "admin/settings/keyword")]
+#[server(prefix = "/api", endpoint = "admin/settings/keyword", output = Postcard)]
 pub async fn change_keyword(
     #[server(default)] keyword: String,
     #[server(default)] action: String,
@@ -340,7 +340,7 @@ pub async fn change_keyword(
 }
 
 /// Adds or removes a high-risk country (`action`: "add" or "remove").
-#[server(prefix = "/api", endpoint = "admin/settings/country")]
+#[server(prefix = "/api", endpoint = "admin/settings/country", output = Postcard)]
 pub async fn change_country(
     #[server(default)] country: String,
     #[server(default)] action: String,

@@ -5,7 +5,7 @@ use crate::error::AppError;
 use crate::types::bookings::{BookingDetail, BookingSummary, BookingTerms, Home, TrackingView};
 use crate::types::{Answer, BookingId, ParcelId, Settle, Side, TripId};
 use leptos::prelude::*;
-use leptos::server_fn::codec::GetUrl;
+use leptos::server_fn::codec::{GetUrl, Postcard};
 
 #[cfg(feature = "ssr")]
 use crate::server::{
@@ -15,7 +15,7 @@ use crate::server::{
 
 /// A sender requests a trip for their parcel (`side` = sender), or a traveler offers to carry a
 /// parcel on their trip (`side` = traveler). An empty price takes the default.
-#[server(prefix = "/api", endpoint = "bookings/propose")]
+#[server(prefix = "/api", endpoint = "bookings/propose", output = Postcard)]
 pub async fn propose_booking(
     side: Side,
     parcel_id: ParcelId,
@@ -39,7 +39,7 @@ pub async fn propose_booking(
 }
 
 /// Answers a pending booking: accept, decline, counter (with a price) or withdraw.
-#[server(prefix = "/api", endpoint = "bookings/answer")]
+#[server(prefix = "/api", endpoint = "bookings/answer", output = Postcard)]
 pub async fn answer_booking(
     id: BookingId,
     answer: Answer,
@@ -63,7 +63,7 @@ pub async fn answer_booking(
     Ok(())
 }
 
-#[server(prefix = "/api", endpoint = "bookings/get")]
+#[server(prefix = "/api", endpoint = "bookings/get", output = Postcard)]
 pub async fn get_booking(id: BookingId) -> Result<BookingDetail, AppError> {
     let me = ctx::require_user().await?;
     let state = ctx::state()?;
@@ -71,14 +71,14 @@ pub async fn get_booking(id: BookingId) -> Result<BookingDetail, AppError> {
     view::detail(&state.pool, &state.config.public_url, &tz, me.user.id, id).await
 }
 
-#[server(prefix = "/api", endpoint = "bookings/mine")]
+#[server(prefix = "/api", endpoint = "bookings/mine", output = Postcard)]
 pub async fn my_bookings() -> Result<Vec<BookingSummary>, AppError> {
     let me = ctx::require_user().await?;
     view::list_mine(&ctx::pool()?, me.user.id).await
 }
 
 /// The signed-in home page's summary; `None` for a visitor.
-#[server(prefix = "/api", endpoint = "home", input = GetUrl)]
+#[server(prefix = "/api", endpoint = "home", input = GetUrl, output = Postcard)]
 pub async fn home_summary() -> Result<Option<Home>, AppError> {
     match ctx::current_user().await? {
         Some(me) => Ok(Some(
@@ -89,7 +89,7 @@ pub async fn home_summary() -> Result<Option<Home>, AppError> {
 }
 
 /// The traveler's pickup: the inspection and the sender's code.
-#[server(prefix = "/api", endpoint = "bookings/pick-up")]
+#[server(prefix = "/api", endpoint = "bookings/pick-up", output = Postcard)]
 pub async fn pick_up(
     id: BookingId,
     code: String,
@@ -110,7 +110,7 @@ pub async fn pick_up(
 
 /// The sender confirms receipt, the traveler refuses the parcel, or either side cancels before
 /// pickup.
-#[server(prefix = "/api", endpoint = "bookings/settle")]
+#[server(prefix = "/api", endpoint = "bookings/settle", output = Postcard)]
 pub async fn settle_booking(
     id: BookingId,
     what: Settle,
@@ -128,14 +128,14 @@ pub async fn settle_booking(
 }
 
 /// The fee and protection terms in words (request forms show them).
-#[server(prefix = "/api", endpoint = "bookings/terms", input = GetUrl)]
+#[server(prefix = "/api", endpoint = "bookings/terms", input = GetUrl, output = Postcard)]
 pub async fn get_booking_terms() -> Result<BookingTerms, AppError> {
     let s = settings::current(&ctx::pool()?).await?;
     Ok(money::escrow::terms(&s))
 }
 
 /// The public tracking page's data: no names, addresses or notes.
-#[server(prefix = "/api", endpoint = "track", input = GetUrl)]
+#[server(prefix = "/api", endpoint = "track", input = GetUrl, output = Postcard)]
 pub async fn track(number: String) -> Result<TrackingView, AppError> {
     view::tracking(&ctx::pool()?, &number, &ctx::viewer_zone(None)).await
 }

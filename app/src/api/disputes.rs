@@ -4,14 +4,14 @@ use crate::error::AppError;
 use crate::types::disputes::{DisputeItem, DisputeState, DisputeView};
 use crate::types::{BookingId, DisputeOutcome, DisputeReason};
 use leptos::prelude::*;
-use leptos::server_fn::codec::GetUrl;
+use leptos::server_fn::codec::{GetUrl, Postcard};
 use uuid::Uuid;
 
 #[cfg(feature = "ssr")]
 use crate::server::{ctx, disputes};
 
 /// The sender opens a dispute on a delivered (or long overdue) booking.
-#[server(prefix = "/api", endpoint = "disputes/open")]
+#[server(prefix = "/api", endpoint = "disputes/open", output = Postcard)]
 pub async fn open_dispute(
     booking_id: BookingId,
     reason: DisputeReason,
@@ -23,7 +23,7 @@ pub async fn open_dispute(
 }
 
 /// A message in an open dispute (photos go through the multipart upload route).
-#[server(prefix = "/api", endpoint = "disputes/post")]
+#[server(prefix = "/api", endpoint = "disputes/post", output = Postcard)]
 pub async fn post_dispute_message(
     dispute_id: Uuid,
     #[server(default)] body: String,
@@ -34,7 +34,7 @@ pub async fn post_dispute_message(
 }
 
 /// A booking's dispute for one of its sides (or whether one may be opened).
-#[server(prefix = "/api", endpoint = "disputes/booking", input = GetUrl)]
+#[server(prefix = "/api", endpoint = "disputes/booking", input = GetUrl, output = Postcard)]
 pub async fn get_booking_dispute(booking_id: BookingId) -> Result<DisputeState, AppError> {
     let me = ctx::require_user().await?;
     let tz = ctx::viewer_zone(Some(&me));
@@ -42,13 +42,13 @@ pub async fn get_booking_dispute(booking_id: BookingId) -> Result<DisputeState, 
 }
 
 /// The disputes console.
-#[server(prefix = "/api", endpoint = "admin/disputes", input = GetUrl)]
+#[server(prefix = "/api", endpoint = "admin/disputes", input = GetUrl, output = Postcard)]
 pub async fn admin_disputes() -> Result<Vec<DisputeItem>, AppError> {
     let me = ctx::require_admin().await?;
     disputes::queue(&ctx::pool()?, &ctx::viewer_zone(Some(&me))).await
 }
 
-#[server(prefix = "/api", endpoint = "admin/dispute", input = GetUrl)]
+#[server(prefix = "/api", endpoint = "admin/dispute", input = GetUrl, output = Postcard)]
 pub async fn admin_dispute(id: Uuid) -> Result<DisputeView, AppError> {
     let me = ctx::require_admin().await?;
     let tz = ctx::viewer_zone(Some(&me));
@@ -56,7 +56,7 @@ pub async fn admin_dispute(id: Uuid) -> Result<DisputeView, AppError> {
 }
 
 /// An admin settles a dispute: refund, release, or a split; plus a protection payout.
-#[server(prefix = "/api", endpoint = "admin/disputes/resolve")]
+#[server(prefix = "/api", endpoint = "admin/disputes/resolve", output = Postcard)]
 pub async fn resolve_dispute(
     id: Uuid,
     outcome: DisputeOutcome,

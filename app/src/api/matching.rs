@@ -9,7 +9,7 @@ use crate::types::parcels::ParcelCard;
 use crate::types::trips::TripCard;
 use crate::types::{ParcelId, TripId};
 use leptos::prelude::*;
-use leptos::server_fn::codec::GetUrl;
+use leptos::server_fn::codec::{GetUrl, Postcard};
 
 #[cfg(feature = "ssr")]
 use crate::server::{
@@ -18,7 +18,7 @@ use crate::server::{
 };
 
 /// Trips a sender can book, by route, dates and filters.
-#[server(prefix = "/api", endpoint = "trips/search", input = GetUrl)]
+#[server(prefix = "/api", endpoint = "trips/search", input = GetUrl, output = Postcard)]
 pub async fn search_trips(q: SearchQuery) -> Result<Page<TripCard>, AppError> {
     let pool = ctx::pool()?;
     let viewer = ctx::current_user().await?.map(|a| a.user.id);
@@ -27,7 +27,7 @@ pub async fn search_trips(q: SearchQuery) -> Result<Page<TripCard>, AppError> {
 }
 
 /// Open parcels a traveler could carry.
-#[server(prefix = "/api", endpoint = "parcels/search", input = GetUrl)]
+#[server(prefix = "/api", endpoint = "parcels/search", input = GetUrl, output = Postcard)]
 pub async fn search_parcels(
     q: SearchQuery,
     max_weight_kg: String,
@@ -39,21 +39,21 @@ pub async fn search_parcels(
 }
 
 /// The best trips for a parcel, with the reasons. Its sender only.
-#[server(prefix = "/api", endpoint = "parcels/matches")]
+#[server(prefix = "/api", endpoint = "parcels/matches", output = Postcard)]
 pub async fn parcel_matches(id: ParcelId) -> Result<Vec<TripMatch>, AppError> {
     let me = ctx::require_user().await?;
     rank::trips_for_my_parcel(&ctx::pool()?, me.user.id, id).await
 }
 
 /// Parcels this trip could carry, best first. Its traveler only.
-#[server(prefix = "/api", endpoint = "trips/matches")]
+#[server(prefix = "/api", endpoint = "trips/matches", output = Postcard)]
 pub async fn trip_matches(id: TripId) -> Result<Vec<ParcelMatch>, AppError> {
     let me = ctx::require_user().await?;
     rank::parcels_for_my_trip(&ctx::pool()?, me.user.id, id).await
 }
 
 /// Saves the search as a route alert ("Alert me").
-#[server(prefix = "/api", endpoint = "alerts/save")]
+#[server(prefix = "/api", endpoint = "alerts/save", output = Postcard)]
 pub async fn save_alert(
     kind: AlertKind,
     q: SearchQuery,
@@ -65,14 +65,14 @@ pub async fn save_alert(
     Ok(())
 }
 
-#[server(prefix = "/api", endpoint = "alerts/mine", input = GetUrl)]
+#[server(prefix = "/api", endpoint = "alerts/mine", input = GetUrl, output = Postcard)]
 pub async fn my_alerts() -> Result<Vec<AlertItem>, AppError> {
     let me = ctx::require_user().await?;
     alerts::mine(&ctx::pool()?, me.user.id, &ctx::viewer_zone(Some(&me))).await
 }
 
 /// Pauses, resumes or deletes an alert (`what`: "pause", "resume" or "delete").
-#[server(prefix = "/api", endpoint = "alerts/change")]
+#[server(prefix = "/api", endpoint = "alerts/change", output = Postcard)]
 pub async fn change_alert(id: uuid::Uuid, what: String) -> Result<(), AppError> {
     let me = ctx::require_user().await?;
     let pool = ctx::pool()?;

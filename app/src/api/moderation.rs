@@ -5,14 +5,14 @@ use crate::error::AppError;
 use crate::types::moderation::ReportItem;
 use crate::types::{ModerationAction, ReportReason, ReportSubject, UserId};
 use leptos::prelude::*;
-use leptos::server_fn::codec::GetUrl;
+use leptos::server_fn::codec::{GetUrl, Postcard};
 use uuid::Uuid;
 
 #[cfg(feature = "ssr")]
 use crate::server::{ctx, moderation};
 
 /// A member reports a member, a trip or a parcel, with a reason and an optional note.
-#[server(prefix = "/api", endpoint = "moderation/report")]
+#[server(prefix = "/api", endpoint = "moderation/report", output = Postcard)]
 pub async fn report(
     subject: ReportSubject,
     id: Uuid,
@@ -26,14 +26,14 @@ pub async fn report(
 }
 
 /// The open reports about members and listings.
-#[server(prefix = "/api", endpoint = "admin/reports/listings", input = GetUrl)]
+#[server(prefix = "/api", endpoint = "admin/reports/listings", input = GetUrl, output = Postcard)]
 pub async fn listing_reports() -> Result<Vec<ReportItem>, AppError> {
     let me = ctx::require_admin().await?;
     moderation::queue(&ctx::pool()?, &ctx::viewer_zone(Some(&me))).await
 }
 
 /// An admin decides a report: dismiss, warn, remove the listing, suspend for `days`, or ban.
-#[server(prefix = "/api", endpoint = "admin/reports/decide")]
+#[server(prefix = "/api", endpoint = "admin/reports/decide", output = Postcard)]
 pub async fn decide_report(
     id: i64,
     action: ModerationAction,
@@ -47,7 +47,7 @@ pub async fn decide_report(
 }
 
 /// An admin warns, suspends or bans a member from the member's admin page.
-#[server(prefix = "/api", endpoint = "admin/users/moderate")]
+#[server(prefix = "/api", endpoint = "admin/users/moderate", output = Postcard)]
 pub async fn moderate_member(
     member: UserId,
     action: ModerationAction,

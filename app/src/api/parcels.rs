@@ -6,7 +6,7 @@ use crate::error::AppError;
 use crate::types::parcels::{ParcelCard, ParcelDetail, ParcelForm, RewardSuggestion};
 use crate::types::ParcelId;
 use leptos::prelude::*;
-use leptos::server_fn::codec::GetUrl;
+use leptos::server_fn::codec::{GetUrl, Postcard};
 
 #[cfg(feature = "ssr")]
 use crate::server::{
@@ -14,7 +14,7 @@ use crate::server::{
     parcels::{reward, service},
 };
 
-#[server(prefix = "/api", endpoint = "parcels/save")]
+#[server(prefix = "/api", endpoint = "parcels/save", output = Postcard)]
 pub async fn save_parcel(
     #[server(default)] id: Option<ParcelId>,
     #[server(flatten)] form: ParcelForm,
@@ -36,7 +36,7 @@ pub async fn save_parcel(
     Ok(())
 }
 
-#[server(prefix = "/api", endpoint = "parcels/cancel")]
+#[server(prefix = "/api", endpoint = "parcels/cancel", output = Postcard)]
 pub async fn cancel_parcel(id: ParcelId) -> Result<(), AppError> {
     let me = ctx::require_user().await?;
     service::cancel(&ctx::pool()?, me.user.id, id).await?;
@@ -44,21 +44,21 @@ pub async fn cancel_parcel(id: ParcelId) -> Result<(), AppError> {
     Ok(())
 }
 
-#[server(prefix = "/api", endpoint = "parcels/get")]
+#[server(prefix = "/api", endpoint = "parcels/get", output = Postcard)]
 pub async fn get_parcel(id: ParcelId) -> Result<ParcelDetail, AppError> {
     let me = ctx::current_user().await?;
     let admin = me.as_ref().is_some_and(|a| a.user.is_admin());
     service::detail(&ctx::pool()?, me.map(|a| a.user.id), admin, id).await
 }
 
-#[server(prefix = "/api", endpoint = "parcels/mine")]
+#[server(prefix = "/api", endpoint = "parcels/mine", output = Postcard)]
 pub async fn my_parcels() -> Result<Vec<ParcelCard>, AppError> {
     let me = ctx::require_user().await?;
     service::list_mine(&ctx::pool()?, me.user.id).await
 }
 
 /// The reward suggested while the sender types, with how it was computed.
-#[server(prefix = "/api", endpoint = "parcels/suggest-reward", input = GetUrl)]
+#[server(prefix = "/api", endpoint = "parcels/suggest-reward", input = GetUrl, output = Postcard)]
 pub async fn suggest_reward(
     from: String,
     to: String,

@@ -5,13 +5,13 @@ use crate::error::AppError;
 use crate::types::reviews::BookingReviews;
 use crate::types::BookingId;
 use leptos::prelude::*;
-use leptos::server_fn::codec::GetUrl;
+use leptos::server_fn::codec::{GetUrl, Postcard};
 
 #[cfg(feature = "ssr")]
 use crate::server::{ctx, reviews};
 
 /// One side reviews the other after completion: 1 to 5 stars, optional sub-scores, a comment.
-#[server(prefix = "/api", endpoint = "reviews/write")]
+#[server(prefix = "/api", endpoint = "reviews/write", output = Postcard)]
 pub async fn write_review(
     booking_id: BookingId,
     #[server(default)] stars: String,
@@ -32,7 +32,7 @@ pub async fn write_review(
 }
 
 /// A booking's reviews as one of its sides sees them (the other's once published).
-#[server(prefix = "/api", endpoint = "reviews/booking", input = GetUrl)]
+#[server(prefix = "/api", endpoint = "reviews/booking", input = GetUrl, output = Postcard)]
 pub async fn get_booking_reviews(booking_id: BookingId) -> Result<BookingReviews, AppError> {
     let me = ctx::require_user().await?;
     let tz = ctx::viewer_zone(Some(&me));

@@ -7,7 +7,7 @@ use crate::i18n::tr;
 use crate::types::wallet::{CardForm, History, Receipt, WalletView};
 use crate::types::ReceiptKind;
 use leptos::prelude::*;
-use leptos::server_fn::codec::GetUrl;
+use leptos::server_fn::codec::{GetUrl, Postcard};
 use uuid::Uuid;
 
 #[cfg(feature = "ssr")]
@@ -16,7 +16,7 @@ use crate::server::{
     wallet::{statements, stripe, top_up as cards, withdrawals},
 };
 
-#[server(prefix = "/api", endpoint = "wallet/get", input = GetUrl)]
+#[server(prefix = "/api", endpoint = "wallet/get", input = GetUrl, output = Postcard)]
 pub async fn get_wallet() -> Result<WalletView, AppError> {
     let me = ctx::require_user().await?;
     let state = ctx::state()?;
@@ -30,7 +30,7 @@ pub async fn get_wallet() -> Result<WalletView, AppError> {
     .await
 }
 
-#[server(prefix = "/api", endpoint = "wallet/history", input = GetUrl)]
+#[server(prefix = "/api", endpoint = "wallet/history", input = GetUrl, output = Postcard)]
 pub async fn wallet_history(page: i64) -> Result<History, AppError> {
     let me = ctx::require_user().await?;
     statements::history(
@@ -43,7 +43,7 @@ pub async fn wallet_history(page: i64) -> Result<History, AppError> {
 }
 
 /// Tops the wallet up: with the sandbox card form, or by sending the user to Stripe Checkout.
-#[server(prefix = "/api", endpoint = "wallet/top-up")]
+#[server(prefix = "/api", endpoint = "wallet/top-up", output = Postcard)]
 pub async fn top_up(
     #[server(flatten)] card: CardForm,
     key: String,
@@ -73,7 +73,7 @@ pub async fn top_up(
     Ok(())
 }
 
-#[server(prefix = "/api", endpoint = "wallet/withdraw")]
+#[server(prefix = "/api", endpoint = "wallet/withdraw", output = Postcard)]
 pub async fn withdraw(
     amount: String,
     currency: String,
@@ -95,7 +95,7 @@ pub async fn withdraw(
 
 /// A receipt for a payment, a payout or any other movement of the wallet, for its owner (or an
 /// admin).
-#[server(prefix = "/api", endpoint = "wallet/receipt", input = GetUrl)]
+#[server(prefix = "/api", endpoint = "wallet/receipt", input = GetUrl, output = Postcard)]
 pub async fn get_receipt(kind: ReceiptKind, id: Uuid) -> Result<Receipt, AppError> {
     let me = ctx::require_user().await?;
     let state = ctx::state()?;
@@ -110,7 +110,7 @@ pub async fn get_receipt(kind: ReceiptKind, id: Uuid) -> Result<Receipt, AppErro
 }
 
 /// Whether this is a public demo whose money is simulated (every page says so).
-#[server(prefix = "/api", endpoint = "site/demo", input = GetUrl)]
+#[server(prefix = "/api", endpoint = "site/demo", input = GetUrl, output = Postcard)]
 pub async fn demo_deployment() -> Result<bool, AppError> {
     Ok(ctx::state()?.config.demo)
 }

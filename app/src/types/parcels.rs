@@ -111,3 +111,24 @@ pub struct ReviewItem {
     pub flagged: Vec<String>,
     pub submitted: String,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A parcel's form travels to the browser as postcard (a page's data, a server function's
+    /// answer): its checkboxes, which forms post as "on", read back as they were.
+    #[test]
+    fn a_parcel_form_reads_back_from_postcard_with_its_checkboxes() {
+        for (fragile, has_receipt) in [(true, false), (false, true)] {
+            let form = ParcelForm {
+                title: "Books".into(),
+                fragile,
+                has_receipt,
+                ..ParcelForm::default()
+            };
+            let bytes = postcard::to_allocvec(&form).unwrap();
+            assert_eq!(postcard::from_bytes::<ParcelForm>(&bytes).unwrap(), form);
+        }
+    }
+}

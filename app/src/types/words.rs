@@ -472,8 +472,14 @@ impl EventKind {
     }
 }
 
-/// A checkbox's value: `true` / `false` in JSON, "on" (or "true") when ticked in a form post.
+/// A checkbox's value: `true` / `false` in JSON or postcard (a page's data), "on" (or "true")
+/// when ticked in a form post.
 pub fn checkbox<'de, D: serde::Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+    use serde::Deserialize;
+    if !d.is_human_readable() {
+        // A binary form (postcard) says what it holds only to a reader that asks for a type.
+        return bool::deserialize(d);
+    }
     struct Visitor;
     impl serde::de::Visitor<'_> for Visitor {
         type Value = bool;

@@ -93,8 +93,16 @@ async fn only_admins_reach_the_admin_server_function_and_page(pool: PgPool) {
         .await
         .unwrap();
     assert_eq!(allowed.status(), 200);
-    let o: serde_json::Value = allowed.json().await.unwrap();
-    assert_eq!(o["users_total"], 1);
+    // Server functions answer in postcard (`application/x-postcard`), as the browser reads them.
+    assert_eq!(
+        allowed.headers()["content-type"],
+        "application/x-postcard",
+        "{:?}",
+        allowed.headers()
+    );
+    let o: app::types::admin::AdminOverview =
+        postcard::from_bytes(&allowed.bytes().await.unwrap()).unwrap();
+    assert_eq!(o.users_total, 1);
     let page = user.get(app.url("/admin")).send().await.unwrap();
     assert_eq!(page.status(), 200);
 }

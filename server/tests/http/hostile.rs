@@ -37,60 +37,30 @@ async fn html(app: &TestApp, client: &reqwest::Client, path: &str) -> (u16, Stri
 }
 
 /// The data of the page's resources as the browser reads it: each `__RESOLVED_RESOURCES[n] =
-/// "…";` a JavaScript string (Rust's `Debug` escaping, `<` written `\u003c`) holding `PageJson`
-/// (JSON with `"` and `'` swapped), undone the way the browser undoes it.
-fn resolved_resources(page: &str, html: &str) -> Vec<serde_json::Value> {
+/// "…";` a JavaScript string holding `PageData` (postcard in base64), undone the way the
+/// browser undoes it. Base64 needs no escape, so the string's text is taken as it stands: any
+/// other character in it (a quote, a backslash, a `<`) fails the test.
+fn resolved_resources(page: &str, html: &str) -> Vec<Vec<u8>> {
     let mut out = Vec::new();
     for part in html.split("__RESOLVED_RESOURCES[").skip(1) {
         let literal = part
             .split_once("] = \"")
-            .map(|(_, rest)| rest)
+            .and_then(|(_, rest)| rest.split_once('"'))
+            .map(|(text, _)| text)
             .unwrap_or_else(|| panic!("{page}: a resource without its string"));
-        let mut text = String::new();
-        let mut chars = literal.chars();
-        loop {
-            match chars.next().expect("the string ends") {
-                '"' => break,
-                '\\' => match chars.next().unwrap() {
-                    'n' => text.push('\n'),
-                    'r' => text.push('\r'),
-                    't' => text.push('\t'),
-                    '0' => text.push('\0'),
-                    'u' => {
-                        assert_eq!(chars.next(), Some('{'), "{page}: \\u{{…}}");
-                        let hex: String = chars.by_ref().take_while(|c| *c != '}').collect();
-                        text.push(char::from_u32(u32::from_str_radix(&hex, 16).unwrap()).unwrap());
-                    }
-                    c => text.push(c),
-                },
-                '<' => panic!("{page}: a raw < in the page's data"),
-                c => text.push(c),
-            }
-        }
-        let json: String = text
-            .chars()
-            .map(|c| match c {
-                '"' => '\'',
-                '\'' => '"',
-                c => c,
-            })
-            .collect();
         out.push(
-            serde_json::from_str(&json)
-                .unwrap_or_else(|e| panic!("{page}: the data does not read back ({e}): {json}")),
+            app::components::resource::unbase64(literal)
+                .unwrap_or_else(|| panic!("{page}: the data is not base64: {literal}")),
         );
     }
     out
 }
 
-/// Whether `text` is one of the strings anywhere in `value`.
-fn holds(value: &serde_json::Value, text: &str) -> bool {
-    match value {
-        serde_json::Value::String(s) => s == text,
-        serde_json::Value::Array(a) => a.iter().any(|v| holds(v, text)),
-        serde_json::Value::Object(o) => o.values().any(|v| holds(v, text)),
-        _ => false,
-    }
+/// Whether `text` is one of the strings in the postcard `data` (a string is its length and
+/// its bytes, as written).
+fn holds(data: &[u8], text: &str) -> bool {
+    let needle = postcard::to_allocvec(text).unwrap();
+    data.windows(needle.len()).any(|w| w == needle.as_slice())
 }
 
 fn assert_no_raw_markup(page: &str, html: &str) {
