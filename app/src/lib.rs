@@ -89,12 +89,6 @@ pub fn App() -> impl IntoView {
     AuthState::provide();
     components::live::Live::provide();
     components::zone::report();
-    // Effects run only in the browser: this marks the page as hydrated (the browser tests wait for it).
-    Effect::new(|_| {
-        if let Some(body) = document().body() {
-            let _ = body.set_attribute("data-hydrated", "true");
-        }
-    });
     view! {
         <Link rel="icon" href="/favicon.svg"/>
         <Meta name="description" content="Carry: send parcels with travelers already making the trip."/>

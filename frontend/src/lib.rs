@@ -9,6 +9,15 @@ pub fn hydrate(texts: Option<String>) {
     if let Some(texts) = texts {
         app::i18n::load_browser_texts(&texts);
     }
-    // Lazy routes load their page's module before hydrating it.
-    leptos::mount::hydrate_lazy(app::App);
+    // Lazy routes load their page's module before hydrating it (`hydrate_lazy`, written out so
+    // that `<body data-hydrated>` is set once the whole page, its route included, is hydrated:
+    // the browser tests wait for it before typing into fields that only work hydrated).
+    let Some(body) = leptos::prelude::document().body() else {
+        return;
+    };
+    wasm_bindgen_futures::spawn_local(async move {
+        let root = leptos::mount::hydrate_from_async(body.clone(), app::App).await;
+        root.forget();
+        let _ = body.set_attribute("data-hydrated", "true");
+    });
 }
