@@ -3,15 +3,13 @@
 //! queue and a member's admin page (the action, the days of a suspension, the reason the member
 //! reads); the caller wraps them in its own `ActionForm` with the ids of what is decided.
 
+use crate::components::form::ActionForm;
+use crate::error::AppError;
 use crate::i18n::tr;
 use crate::types::ModerationAction;
 use leptos::prelude::*;
-use leptos::server_fn::client::Client;
-use leptos::server_fn::codec::PostUrl;
-use leptos::server_fn::request::ClientReq;
-use leptos::server_fn::{Http, ServerFn};
+use leptos::server_fn::ServerFn;
 use serde::de::DeserializeOwned;
-use web_sys::FormData;
 
 const INPUT: &str =
     "mt-1 block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-base";
@@ -61,7 +59,7 @@ pub fn ModerationFields(
 /// (`yes` is the decision sent: "approve", or "paid" for a payout), or reject with a reason the
 /// member reads. One `Decision` type on the server for all of them.
 #[component]
-pub fn DecisionForms<ServFn, OutputProtocol>(
+pub fn DecisionForms<ServFn>(
     action: ServerAction<ServFn>,
     /// The id of what is decided.
     id: String,
@@ -71,18 +69,8 @@ pub fn DecisionForms<ServFn, OutputProtocol>(
     #[prop(default = "Reject")] no_label: &'static str,
 ) -> impl IntoView
 where
-    ServFn: DeserializeOwned
-        + ServerFn<Protocol = Http<PostUrl, OutputProtocol>>
-        + Clone
-        + Send
-        + Sync
-        + 'static,
-    <<ServFn::Client as Client<ServFn::Error>>::Request as ClientReq<ServFn::Error>>::FormData:
-        From<FormData>,
-    ServFn::Output: Send + Sync + 'static,
-    ServFn::Error: Send + Sync + 'static,
-    <ServFn as ServerFn>::Client: Client<<ServFn as ServerFn>::Error>,
-    OutputProtocol: 'static,
+    ServFn: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    ServFn::Output: DeserializeOwned + Clone + Send + Sync + 'static,
 {
     let reject_id = id.clone();
     view! {

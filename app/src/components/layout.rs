@@ -2,6 +2,7 @@
 //! headings and confirmation notices.
 
 use crate::api::accounts::{get_current_user, LogOut};
+use crate::components::form::ActionForm;
 use crate::components::resource::resource;
 use crate::i18n::tr;
 use crate::types::accounts::CurrentUser;

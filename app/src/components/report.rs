@@ -2,7 +2,7 @@
 //! without JavaScript (a plain post, redirected back with `?reported=1`).
 
 use crate::api::moderation::Report;
-use crate::components::form::{action_error, FormError, Select, TextArea};
+use crate::components::form::{action_error, ActionForm, FormError, Select, TextArea};
 use crate::components::layout::Notice;
 use crate::i18n::tr;
 use crate::types::{ReportReason, ReportSubject};

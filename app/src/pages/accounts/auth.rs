@@ -3,7 +3,7 @@
 use crate::api::accounts::{
     LogIn, LogInWithCode, RequestPasswordReset, ResetPassword, SignUp, VerifyEmail,
 };
-use crate::components::form::{action_error, Field, FormError, Submit};
+use crate::components::form::{action_error, ActionForm, Field, FormError, Submit};
 use crate::components::layout::{AuthState, Notice, PageHeader};
 use crate::i18n::tr;
 use leptos::prelude::*;

@@ -2,7 +2,7 @@
 //! it is ready), and delete the account.
 
 use crate::api::accounts::{my_privacy, DeleteAccount, RequestDataExport};
-use crate::components::form::{action_error, Field, FormError, Submit};
+use crate::components::form::{action_error, ActionForm, Field, FormError, Submit};
 use crate::components::layout::{AuthState, Notice, PageHeader};
 use crate::components::resource::resource;
 use crate::i18n::tr;

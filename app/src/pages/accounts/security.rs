@@ -2,7 +2,7 @@
 //! shown once, turn off with the password and a code) and personal API tokens.
 
 use crate::api::accounts::{get_two_factor, ConfirmTwoFactor, DisableTwoFactor, StartTwoFactor};
-use crate::components::form::{action_error, Field, FormError, Submit};
+use crate::components::form::{action_error, ActionForm, Field, FormError, Submit};
 use crate::components::layout::{Notice, PageHeader};
 use crate::components::resource::resource;
 use crate::i18n::tr;

@@ -4,7 +4,7 @@ use crate::api::accounts::{
     my_profile, my_sessions, ChangePassword, ResendVerification, RevokeSession, UpdateProfile,
 };
 use crate::components::form::{
-    action_error, CheckGroup, Field, FormError, PlaceInput, Submit, TextArea,
+    action_error, ActionForm, CheckGroup, Field, FormError, PlaceInput, Submit, TextArea,
 };
 use crate::components::layout::{AuthState, Notice, PageHeader};
 use crate::components::resource::resource;

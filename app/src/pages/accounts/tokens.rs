@@ -1,7 +1,7 @@
 //! Personal API tokens on the security page: make one (shown once), see them, revoke them.
 
 use crate::api::accounts::{my_api_tokens, CreateApiToken, RevokeApiToken};
-use crate::components::form::{action_error, Field, FormError, Submit};
+use crate::components::form::{action_error, ActionForm, Field, FormError, Submit};
 use crate::components::layout::Notice;
 use crate::components::resource::resource;
 use crate::i18n::tr;

@@ -4,7 +4,7 @@
 
 use crate::api::admin::{failed_jobs, overdue_deliveries, RetryJob};
 use crate::components::cards::loading;
-use crate::components::form::{action_error, FormError};
+use crate::components::form::{action_error, ActionForm, FormError};
 use crate::components::layout::{Notice, PageHeader};
 use crate::components::resource::resource;
 use crate::i18n::tr;

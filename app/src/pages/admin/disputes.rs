@@ -2,7 +2,7 @@
 
 use crate::api::disputes::{admin_dispute, admin_disputes, PostDisputeMessage, ResolveDispute};
 use crate::components::cards::loading;
-use crate::components::form::{action_error, Field, FormError, Select, TextArea};
+use crate::components::form::{action_error, ActionForm, Field, FormError, Select, TextArea};
 use crate::components::layout::PageHeader;
 use crate::components::resource::resource;
 use crate::i18n::tr;

@@ -2,7 +2,7 @@
 //! production), and the admins' email page (production too, without bodies).
 
 use crate::api::admin::{admin_outbox, dev_outbox, RetryEmail};
-use crate::components::form::{action_error, FormError};
+use crate::components::form::{action_error, ActionForm, FormError};
 use crate::components::layout::Notice;
 use crate::components::layout::PageHeader;
 use crate::components::resource::resource;

@@ -5,7 +5,7 @@ use crate::api::chat::{admin_conversation, message_reports, ResolveReport};
 use crate::api::moderation::{listing_reports, DecideReport};
 use crate::components::cards::loading;
 use crate::components::decision::ModerationFields;
-use crate::components::form::{action_error, FormError};
+use crate::components::form::{action_error, ActionForm, FormError};
 use crate::components::layout::Notice;
 use crate::components::layout::PageHeader;
 use crate::components::resource::resource;

@@ -6,7 +6,7 @@ use crate::api::admin::{
     list_settings, risk_lists, ChangeCountry, ChangeKeyword, ChangeRiskRule, ChangeSetting,
 };
 use crate::components::cards::loading;
-use crate::components::form::{action_error, FormError};
+use crate::components::form::{action_error, ActionForm, FormError};
 use crate::components::layout::{Notice, PageHeader};
 use crate::components::resource::resource;
 use crate::i18n::tr;

@@ -7,7 +7,7 @@ use crate::api::admin::{
 use crate::api::moderation::ModerateMember;
 use crate::components::cards::loading;
 use crate::components::decision::ModerationFields;
-use crate::components::form::{action_error, FormError};
+use crate::components::form::{action_error, ActionForm, FormError};
 use crate::components::layout::{Notice, PageHeader};
 use crate::components::resource::resource;
 use crate::i18n::tr;

@@ -2,7 +2,7 @@
 //! and the delivery form for the traveler, confirmation, and cancellation before pickup.
 
 use super::view::Acts;
-use crate::components::form::{action_error, FormError};
+use crate::components::form::{action_error, ActionForm, FormError};
 use crate::components::layout::Notice;
 use crate::i18n::tr;
 use crate::types::bookings::{BookingMoney, Handoff};

@@ -1,7 +1,9 @@
 //! Requesting a trip for one of the member's open parcels, from the trip's page.
 
 use crate::api::bookings::ProposeBooking;
-use crate::components::form::{action_error, Field, FormError, IdemKey, Select, Submit};
+use crate::components::form::{
+    action_error, ActionForm, Field, FormError, IdemKey, Select, Submit,
+};
 use crate::i18n::tr;
 use crate::types::bookings::BookingTerms;
 use crate::types::parcels::ParcelCard;

@@ -7,7 +7,7 @@ use crate::api::disputes::{get_booking_dispute, OpenDispute, PostDisputeMessage}
 use crate::api::reviews::{get_booking_reviews, WriteReview};
 use crate::components::cards::{booking_badge, loading};
 use crate::components::deferred::deferred;
-use crate::components::form::{action_error, FormError};
+use crate::components::form::{action_error, ActionForm, FormError};
 use crate::components::layout::Notice;
 use crate::components::resource::resource;
 use crate::error::AppError;

@@ -3,7 +3,7 @@
 
 use crate::api::chat::{open_conversation, ReportMessage, SendMessage, StartConversation};
 use crate::components::cards::loading;
-use crate::components::form::{action_error, FormError};
+use crate::components::form::{action_error, ActionForm, FormError};
 use crate::components::layout::Notice;
 use crate::components::live::Live;
 use crate::components::resource::resource;

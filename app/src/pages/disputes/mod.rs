@@ -2,7 +2,7 @@
 //! add photos; everyone sees the thread and, once settled, the outcome.
 
 use crate::api::disputes::{OpenDispute, PostDisputeMessage};
-use crate::components::form::{action_error, FormError, Select, TextArea};
+use crate::components::form::{action_error, ActionForm, FormError, Select, TextArea};
 use crate::i18n::tr;
 use crate::types::disputes::{DisputeState, DisputeView};
 use crate::types::{BookingId, DisputeReason};

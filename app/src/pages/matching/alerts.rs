@@ -2,7 +2,7 @@
 
 use crate::api::matching::{my_alerts, ChangeAlert};
 use crate::components::cards::loading;
-use crate::components::form::{action_error, FormError};
+use crate::components::form::{action_error, ActionForm, FormError};
 use crate::components::layout::{Notice, PageHeader};
 use crate::components::resource::resource;
 use crate::i18n::tr;

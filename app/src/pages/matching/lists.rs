@@ -4,7 +4,7 @@
 
 use crate::api::bookings::ProposeBooking;
 use crate::components::cards::{ParcelRow, ScoreBreakdown, TripRow};
-use crate::components::form::{action_error, FormError, IdemKey};
+use crate::components::form::{action_error, ActionForm, FormError, IdemKey};
 use crate::error::AppError;
 use crate::i18n::tr;
 use crate::pages::chat::conversation::AskQuestion;

@@ -4,7 +4,7 @@
 use crate::api::matching::{search_parcels, search_trips, SaveAlert};
 use crate::components::cards::{currency_options, loading, ParcelRow, TripRow};
 use crate::components::deferred::deferred;
-use crate::components::form::{action_error, FormError};
+use crate::components::form::{action_error, ActionForm, FormError};
 use crate::components::form::{Field, PlaceInput, Select};
 use crate::components::layout::PageHeader;
 use crate::components::resource::resource;

@@ -4,7 +4,7 @@ use crate::api::notifications::{
     my_notifications, notification_prefs, MarkNotificationsRead, SaveNotificationPrefs,
 };
 use crate::components::cards::loading;
-use crate::components::form::{action_error, CheckGroup, FormError, Submit};
+use crate::components::form::{action_error, ActionForm, CheckGroup, FormError, Submit};
 use crate::components::layout::{Notice, PageHeader};
 use crate::components::live::Live;
 use crate::components::resource::resource;

@@ -3,7 +3,7 @@
 use crate::api::parcels::{get_parcel, my_parcels, suggest_reward, SaveParcel};
 use crate::components::cards::{currency_options, loading};
 use crate::components::form::{
-    action_error, Checkbox, Field, FormError, PlaceInput, Select, Submit, TextArea,
+    action_error, ActionForm, Checkbox, Field, FormError, PlaceInput, Select, Submit, TextArea,
 };
 use crate::components::layout::PageHeader;
 use crate::components::resource::resource;

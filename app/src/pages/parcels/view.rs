@@ -7,7 +7,7 @@ use crate::api::moderation::Report;
 use crate::api::parcels::{get_parcel, CancelParcel};
 use crate::components::cards::{loading, parcel_badge};
 use crate::components::deferred::deferred;
-use crate::components::form::{action_error, FormError};
+use crate::components::form::{action_error, ActionForm, FormError};
 use crate::components::layout::Notice;
 use crate::components::report::ReportBox;
 use crate::components::resource::resource;

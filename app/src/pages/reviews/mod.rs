@@ -1,7 +1,7 @@
 //! Reviews on a completed booking's page, and a member's reputation on their public profile.
 
 use crate::api::reviews::WriteReview;
-use crate::components::form::{action_error, FormError, Select, TextArea};
+use crate::components::form::{action_error, ActionForm, FormError, Select, TextArea};
 use crate::i18n::tr;
 use crate::types::reviews::{BookingReviews, ReviewView, RoleReputation};
 use crate::types::BookingId;

@@ -3,7 +3,7 @@
 use crate::api::trips::{get_trip, my_trips, CreateTrip, UpdateTrip};
 use crate::components::cards::{currency_options, loading};
 use crate::components::form::{
-    action_error, CheckGroup, Field, FormError, PlaceInput, Select, Submit, TextArea,
+    action_error, ActionForm, CheckGroup, Field, FormError, PlaceInput, Select, Submit, TextArea,
 };
 use crate::components::layout::PageHeader;
 use crate::components::resource::resource;

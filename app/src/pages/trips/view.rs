@@ -8,7 +8,7 @@ use crate::api::parcels::my_parcels;
 use crate::api::trips::{get_trip, CancelTrip};
 use crate::components::cards::{loading, trip_badge};
 use crate::components::deferred::deferred;
-use crate::components::form::{action_error, FormError};
+use crate::components::form::{action_error, ActionForm, FormError};
 use crate::components::layout::Notice;
 use crate::components::report::ReportBox;
 use crate::components::resource::resource;

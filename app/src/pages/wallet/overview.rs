@@ -2,7 +2,9 @@
 
 use crate::api::wallet::{get_wallet, wallet_history, TopUp, Withdraw};
 use crate::components::cards::{currency_options, loading};
-use crate::components::form::{action_error, Field, FormError, IdemKey, Select, Submit};
+use crate::components::form::{
+    action_error, ActionForm, Field, FormError, IdemKey, Select, Submit,
+};
 use crate::components::layout::{Notice, PageHeader};
 use crate::components::resource::resource;
 use crate::i18n::tr;
