@@ -8,7 +8,8 @@ use crate::error::AppError;
 use crate::i18n::tr;
 use crate::types::ModerationAction;
 use leptos::prelude::*;
-use leptos::server_fn::ServerFn;
+use leptos::server_fn::codec::{PostUrl, Postcard};
+use leptos::server_fn::{Http, ServerFn};
 use serde::de::DeserializeOwned;
 
 const INPUT: &str =
@@ -69,7 +70,11 @@ pub fn DecisionForms<ServFn>(
     #[prop(default = "Reject")] no_label: &'static str,
 ) -> impl IntoView
 where
-    ServFn: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    ServFn: ServerFn<Error = AppError, Protocol = Http<PostUrl, Postcard>>
+        + Clone
+        + Send
+        + Sync
+        + 'static,
     ServFn::Output: DeserializeOwned + Clone + Send + Sync + 'static,
 {
     let reject_id = id.clone();

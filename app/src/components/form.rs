@@ -5,7 +5,8 @@
 use crate::error::AppError;
 use crate::i18n::tr;
 use leptos::prelude::*;
-use leptos::server_fn::ServerFn;
+use leptos::server_fn::codec::{PostUrl, Postcard};
+use leptos::server_fn::{Http, ServerFn};
 use serde::de::DeserializeOwned;
 
 /// The error the action's last call returned, if any.
@@ -23,7 +24,9 @@ where
 /// them either way; the browser's module then needs no form reader per server function (serde_qs
 /// and every argument type's reader were about 2% of its code). Like Leptos's, it works without
 /// JavaScript (a plain post, answered with a redirect back), sets the action's value and
-/// version when the answer arrives, and follows a redirect the function asks for.
+/// version when the answer arrives, and follows a redirect the function asks for. (The action's
+/// `pending` and `input` are not set: no page reads them.) The server function must take form
+/// fields and answer in postcard, as every one of ours does (`api/mod.rs`).
 #[component]
 pub fn ActionForm<S>(
     /// The server function's action: its value and version change when the answer arrives.
@@ -32,7 +35,11 @@ pub fn ActionForm<S>(
     children: Children,
 ) -> impl IntoView
 where
-    S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S: ServerFn<Error = AppError, Protocol = Http<PostUrl, Postcard>>
+        + Clone
+        + Send
+        + Sync
+        + 'static,
     S::Output: DeserializeOwned + Clone + Send + Sync + 'static,
 {
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
