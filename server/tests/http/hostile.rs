@@ -49,8 +49,8 @@ fn resolved_resources(page: &str, html: &str) -> Vec<Vec<u8>> {
             .map(|(text, _)| text)
             .unwrap_or_else(|| panic!("{page}: a resource without its string"));
         out.push(
-            app::components::resource::unbase64(literal)
-                .unwrap_or_else(|| panic!("{page}: the data is not base64: {literal}")),
+            base64::Engine::decode(&base64::engine::general_purpose::STANDARD_NO_PAD, literal)
+                .unwrap_or_else(|e| panic!("{page}: the data is not base64 ({e}): {literal}")),
         );
     }
     out
