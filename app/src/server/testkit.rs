@@ -177,15 +177,29 @@ pub async fn request(
     trip: TripId,
     key: &str,
 ) -> Result<BookingId, AppError> {
+    propose(pool, sender, Side::Sender, parcel, trip, "", key).await
+}
+
+/// A request (or an offer, by `side`) at `price` ("" for the default), unprotected, with the
+/// form's idempotency `key`.
+pub async fn propose(
+    pool: &PgPool,
+    actor: UserId,
+    side: Side,
+    parcel: ParcelId,
+    trip: TripId,
+    price: &str,
+    key: &str,
+) -> Result<BookingId, AppError> {
     let proposal = negotiate::Proposal {
-        side: Side::Sender,
+        side,
         parcel,
         trip,
-        price: String::new(),
+        price: price.to_string(),
         protect: false,
         key: key.to_string(),
     };
-    negotiate::propose(pool, sender, &proposal).await
+    negotiate::propose(pool, actor, &proposal).await
 }
 
 /// A booking's handoff code of `kind` ("pickup" or "delivery"), as the sender's page shows it.

@@ -98,15 +98,7 @@ pub async fn propose(
     trip: TripId,
     price: &str,
 ) -> Result<BookingId, AppError> {
-    let p = negotiate::Proposal {
-        side,
-        parcel,
-        trip,
-        price: price.into(),
-        protect: false,
-        key: key(),
-    };
-    negotiate::propose(pool, actor, &p).await
+    app::server::testkit::propose(pool, actor, side, parcel, trip, price, &key()).await
 }
 
 /// The sender's request for the world's pair, at the default price.
