@@ -7,7 +7,6 @@ pub mod components;
 pub mod error;
 pub mod i18n;
 pub mod pages;
-mod routes;
 pub mod types;
 pub mod url;
 
@@ -19,7 +18,7 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
-    path, Lazy, SsrMode,
+    path, SsrMode,
 };
 use pages::*;
 
@@ -56,7 +55,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 /// The document title of a page. The server writes it into `<title>` as it is (leptos_meta does
 /// not escape it), so it is escaped here for the server; the browser sets `document.title`,
 /// which is plain text.
-fn page_title(t: String) -> String {
+pub(crate) fn page_title(t: String) -> String {
     let full = if t.is_empty() {
         BRAND.to_string()
     } else {
@@ -87,8 +86,6 @@ pub fn escape_html(s: &str) -> String {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     AuthState::provide();
-    components::live::Live::provide();
-    components::zone::report();
     view! {
         <Link rel="icon" href="/favicon.svg"/>
         <Meta name="description" content="Carry: send parcels with travelers already making the trip."/>
@@ -103,65 +100,65 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("") view=home::HomePage ssr=SsrMode::Async/>
                         <Route path=path!("/about") view=home::AboutPage ssr=SsrMode::Async/>
                         // accounts
-                        <Route path=path!("/signup") view={Lazy::<routes::SignUpRoute>::new()} ssr=SsrMode::Async/>
-                        <Route path=path!("/login") view={Lazy::<routes::LoginRoute>::new()} ssr=SsrMode::Async/>
-                        <Route path=path!("/login/code") view={Lazy::<routes::LoginCodeRoute>::new()} ssr=SsrMode::Async/>
-                        <Route path=path!("/forgot-password") view={Lazy::<routes::ForgotPasswordRoute>::new()} ssr=SsrMode::Async/>
-                        <Route path=path!("/reset-password") view={Lazy::<routes::ResetPasswordRoute>::new()} ssr=SsrMode::Async/>
-                        <Route path=path!("/verify-email") view={Lazy::<routes::VerifyEmailRoute>::new()} ssr=SsrMode::Async/>
-                        <Route path=path!("/account") view={Lazy::<routes::AccountRoute>::new()} ssr=SsrMode::Async/>
-                        <Route path=path!("/account/password") view={Lazy::<routes::ChangePasswordRoute>::new()} ssr=SsrMode::Async/>
-                        <Route path=path!("/account/sessions") view={Lazy::<routes::SessionsRoute>::new()} ssr=SsrMode::Async/>
-                        <Route path=path!("/account/security") view={Lazy::<routes::SecurityRoute>::new()} ssr=SsrMode::Async/>
-                        <Route path=path!("/account/privacy") view={Lazy::<routes::PrivacyRoute>::new()} ssr=SsrMode::Async/>
-                        <Route path=path!("/account/verification") view={Lazy::<routes::VerificationRoute>::new()} ssr=SsrMode::Async/>
-                        <Route path=path!("/u/:id") view={Lazy::<routes::PublicProfileRoute>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("/signup") view=accounts::auth::SignUpPage ssr=SsrMode::Async/>
+                        <Route path=path!("/login") view=accounts::auth::LoginPage ssr=SsrMode::Async/>
+                        <Route path=path!("/login/code") view=accounts::auth::LoginCodePage ssr=SsrMode::Async/>
+                        <Route path=path!("/forgot-password") view=accounts::auth::ForgotPasswordPage ssr=SsrMode::Async/>
+                        <Route path=path!("/reset-password") view=accounts::auth::ResetPasswordPage ssr=SsrMode::Async/>
+                        <Route path=path!("/verify-email") view=accounts::auth::VerifyEmailPage ssr=SsrMode::Async/>
+                        <Route path=path!("/account") view=accounts::settings::AccountPage ssr=SsrMode::Async/>
+                        <Route path=path!("/account/password") view=accounts::settings::ChangePasswordPage ssr=SsrMode::Async/>
+                        <Route path=path!("/account/sessions") view=accounts::settings::SessionsPage ssr=SsrMode::Async/>
+                        <Route path=path!("/account/security") view=accounts::security::SecurityPage ssr=SsrMode::Async/>
+                        <Route path=path!("/account/privacy") view=accounts::privacy::PrivacyPage ssr=SsrMode::Async/>
+                        <Route path=path!("/account/verification") view=accounts::verification::VerificationPage ssr=SsrMode::Async/>
+                        <Route path=path!("/u/:id") view=accounts::profile::PublicProfilePage ssr=SsrMode::Async/>
                         // trips
-                        <Route path=path!("/trips") view={Lazy::<routes::MyTripsRoute>::new()} ssr=SsrMode::Async/>
-                        <Route path=path!("/trips/new") view={Lazy::<routes::NewTripRoute>::new()} ssr=SsrMode::Async/>
-                        <Route path=path!("/trips/:id") view={Lazy::<routes::TripRoute>::new()} ssr=SsrMode::Async/>
-                        <Route path=path!("/trips/:id/edit") view={Lazy::<routes::EditTripRoute>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("/trips") view=trips::list::MyTripsPage ssr=SsrMode::Async/>
+                        <Route path=path!("/trips/new") view=trips::form::NewTripPage ssr=SsrMode::Async/>
+                        <Route path=path!("/trips/:id") view=trips::view::TripPage ssr=SsrMode::Async/>
+                        <Route path=path!("/trips/:id/edit") view=trips::form::EditTripPage ssr=SsrMode::Async/>
                         // parcels
-                        <Route path=path!("/parcels") view={Lazy::<routes::MyParcelsRoute>::new()} ssr=SsrMode::Async/>
-                        <Route path=path!("/parcels/new") view={Lazy::<routes::NewParcelRoute>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("/parcels") view=parcels::list::MyParcelsPage ssr=SsrMode::Async/>
+                        <Route path=path!("/parcels/new") view=parcels::form::NewParcelPage ssr=SsrMode::Async/>
                         <Route path=path!("/parcels/:id") view=parcels::view::ParcelPage ssr=SsrMode::Async/>
-                        <Route path=path!("/parcels/:id/edit") view={Lazy::<routes::EditParcelRoute>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("/parcels/:id/edit") view=parcels::form::EditParcelPage ssr=SsrMode::Async/>
                         // matching
                         <Route path=path!("/search/trips") view=matching::search::SearchTripsPage ssr=SsrMode::Async/>
                         <Route path=path!("/search/parcels") view=matching::search::SearchParcelsPage ssr=SsrMode::Async/>
                         // bookings
-                        <Route path=path!("/bookings") view={Lazy::<routes::MyBookingsRoute>::new()} ssr=SsrMode::Async/>
-                        <Route path=path!("/bookings/:id") view={Lazy::<routes::BookingRoute>::new()} ssr=SsrMode::Async/>
-                        <Route path=path!("/track") view={Lazy::<routes::TrackRoute>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("/bookings") view=bookings::list::MyBookingsPage ssr=SsrMode::Async/>
+                        <Route path=path!("/bookings/:id") view=bookings::view::BookingPage ssr=SsrMode::Async/>
+                        <Route path=path!("/track") view=bookings::track::TrackPage ssr=SsrMode::Async/>
                         // wallet
-                        <Route path=path!("/wallet") view={Lazy::<routes::WalletRoute>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("/wallet") view=wallet::overview::WalletPage ssr=SsrMode::Async/>
                         // chat, notifications, alerts
-                        <Route path=path!("/messages") view={Lazy::<routes::InboxRoute>::new()} ssr=SsrMode::Async/>
-                        <Route path=path!("/messages/:id") view={Lazy::<routes::ConversationRoute>::new()} ssr=SsrMode::Async/>
-                        <Route path=path!("/notifications") view={Lazy::<routes::NotificationsRoute>::new()} ssr=SsrMode::Async/>
-                        <Route path=path!("/account/notifications") view={Lazy::<routes::NotificationPrefsRoute>::new()} ssr=SsrMode::Async/>
-                        <Route path=path!("/alerts") view={Lazy::<routes::AlertsRoute>::new()} ssr=SsrMode::Async/>
-                        <Route path=path!("/wallet/receipts/:kind/:id") view={Lazy::<routes::ReceiptRoute>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("/messages") view=chat::inbox::InboxPage ssr=SsrMode::Async/>
+                        <Route path=path!("/messages/:id") view=chat::conversation::ConversationPage ssr=SsrMode::Async/>
+                        <Route path=path!("/notifications") view=notifications::NotificationsPage ssr=SsrMode::Async/>
+                        <Route path=path!("/account/notifications") view=notifications::NotificationPrefsPage ssr=SsrMode::Async/>
+                        <Route path=path!("/alerts") view=matching::alerts::AlertsPage ssr=SsrMode::Async/>
+                        <Route path=path!("/wallet/receipts/:kind/:id") view=wallet::receipt::ReceiptPage ssr=SsrMode::Async/>
                         // admin
-                        <Route path=path!("/admin") view={Lazy::<routes::AdminRoute>::new()} ssr=SsrMode::Async/>
-                        <Route path=path!("/admin/parcels/review") view={Lazy::<routes::ReviewQueueRoute>::new()} ssr=SsrMode::Async/>
-                        <Route path=path!("/admin/payouts") view={Lazy::<routes::PayoutsRoute>::new()} ssr=SsrMode::Async/>
-                        <Route path=path!("/admin/verifications") view={Lazy::<routes::VerificationsRoute>::new()} ssr=SsrMode::Async/>
-                        <Route path=path!("/admin/ledger") view={Lazy::<routes::LedgerRoute>::new()} ssr=SsrMode::Async/>
-                        <Route path=path!("/admin/attention") view={Lazy::<routes::AttentionRoute>::new()} ssr=SsrMode::Async/>
-                        <Route path=path!("/admin/reports") view={Lazy::<routes::ReportsRoute>::new()} ssr=SsrMode::Async/>
-                        <Route path=path!("/admin/disputes") view={Lazy::<routes::DisputesRoute>::new()} ssr=SsrMode::Async/>
-                        <Route path=path!("/admin/tickets") view={Lazy::<routes::TicketsRoute>::new()} ssr=SsrMode::Async/>
-                        <Route path=path!("/admin/audit") view={Lazy::<routes::AuditRoute>::new()} ssr=SsrMode::Async/>
-                        <Route path=path!("/admin/users") view={Lazy::<routes::UsersRoute>::new()} ssr=SsrMode::Async/>
-                        <Route path=path!("/admin/emails") view={Lazy::<routes::AdminEmailsRoute>::new()} ssr=SsrMode::Async/>
-                        <Route path=path!("/admin/settings") view={Lazy::<routes::SettingsRoute>::new()} ssr=SsrMode::Async/>
-                        <Route path=path!("/admin/bookings") view={Lazy::<routes::BookingInspectorRoute>::new()} ssr=SsrMode::Async/>
-                        <Route path=path!("/admin/ledger/transactions") view={Lazy::<routes::LedgerExplorerRoute>::new()} ssr=SsrMode::Async/>
-                        <Route path=path!("/admin/users/:id") view={Lazy::<routes::MemberRoute>::new()} ssr=SsrMode::Async/>
-                        <Route path=path!("/admin/disputes/:id") view={Lazy::<routes::AdminDisputeRoute>::new()} ssr=SsrMode::Async/>
-                        <Route path=path!("/admin/conversations/:id") view={Lazy::<routes::AdminConversationRoute>::new()} ssr=SsrMode::Async/>
-                        <Route path=path!("/dev/outbox") view={Lazy::<routes::OutboxRoute>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("/admin") view=admin::dashboard::AdminPage ssr=SsrMode::Async/>
+                        <Route path=path!("/admin/parcels/review") view=admin::queues::ReviewQueuePage ssr=SsrMode::Async/>
+                        <Route path=path!("/admin/payouts") view=admin::queues::PayoutsPage ssr=SsrMode::Async/>
+                        <Route path=path!("/admin/verifications") view=admin::queues::VerificationsPage ssr=SsrMode::Async/>
+                        <Route path=path!("/admin/ledger") view=admin::ledger::LedgerPage ssr=SsrMode::Async/>
+                        <Route path=path!("/admin/attention") view=admin::attention::AttentionPage ssr=SsrMode::Async/>
+                        <Route path=path!("/admin/reports") view=admin::reports::ReportsPage ssr=SsrMode::Async/>
+                        <Route path=path!("/admin/disputes") view=admin::disputes::DisputesPage ssr=SsrMode::Async/>
+                        <Route path=path!("/admin/tickets") view=admin::tickets::TicketsPage ssr=SsrMode::Async/>
+                        <Route path=path!("/admin/audit") view=admin::audit::AuditPage ssr=SsrMode::Async/>
+                        <Route path=path!("/admin/users") view=admin::users::UsersPage ssr=SsrMode::Async/>
+                        <Route path=path!("/admin/emails") view=admin::outbox::AdminEmailsPage ssr=SsrMode::Async/>
+                        <Route path=path!("/admin/settings") view=admin::settings::SettingsPage ssr=SsrMode::Async/>
+                        <Route path=path!("/admin/bookings") view=admin::inspect::BookingInspectorPage ssr=SsrMode::Async/>
+                        <Route path=path!("/admin/ledger/transactions") view=admin::inspect::LedgerExplorerPage ssr=SsrMode::Async/>
+                        <Route path=path!("/admin/users/:id") view=admin::users::MemberPage ssr=SsrMode::Async/>
+                        <Route path=path!("/admin/disputes/:id") view=admin::disputes::AdminDisputePage ssr=SsrMode::Async/>
+                        <Route path=path!("/admin/conversations/:id") view=admin::reports::AdminConversationPage ssr=SsrMode::Async/>
+                        <Route path=path!("/dev/outbox") view=admin::outbox::OutboxPage ssr=SsrMode::Async/>
                     </Routes>
                 </main>
                 <Footer/>

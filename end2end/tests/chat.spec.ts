@@ -19,10 +19,24 @@ test('a question from the match list is answered live across instances; contact 
   await expect(sender.page).toHaveURL(/\/messages\/[0-9a-f-]+$/);
   const conversation = new URL(sender.page.url()).pathname;
   await expect(sender.page.getByTestId('conversation-with')).toHaveText(`Tara ${t}`);
-  await sender.page.getByLabel('Your message').fill('Hello! Can you take 2 kg? Call me on +44 20 7946 0958.');
+  // Characters a form body must encode arrive as typed.
+  const text = `Hello! Can you take 2 kg? Call me on +44 20 7946 0958. p&w=1+2 %3 é'"<x>`;
+  await sender.page.getByLabel('Your message').fill(text);
+  const posted = sender.page.waitForRequest((r) => r.url().endsWith('/api/chat/send') && r.method() === 'POST');
   await sender.page.getByRole('button', { name: 'Send', exact: true }).click();
+  const request = await posted;
+  // The conversation is an island: with JavaScript it sends the form's fields itself (the body a
+  // plain post would have) and reads the answer in postcard, and the page stays.
+  expect(request.resourceType()).toBe(live ? 'fetch' : 'document');
+  expect(request.headers()['content-type']).toContain('application/x-www-form-urlencoded');
+  expect(new URLSearchParams(request.postData() ?? '').get('body')).toBe(text);
+  if (live) {
+    expect(request.headers()['accept']).toBe('application/x-postcard');
+    expect((await request.response())!.headers()['content-type']).toBe('application/x-postcard');
+  }
   const mine = sender.page.getByTestId('message').filter({ hasText: 'Can you take 2 kg?' });
   await expect(mine).toHaveCount(1);
+  await expect(mine.getByTestId('message-body')).toContainText(`p&w=1+2 %3 é'"<x>`);
 
   // On instance B the traveler sees it, unread, with the number hidden.
   await open(traveler.page, '/messages');

@@ -2,7 +2,7 @@
 // server before the WASM arrives. Runs in its own project (JavaScript on, a phone's screen) on
 // the release WASM the test command builds.
 import { Browser, expect, Page, test } from '@playwright/test';
-import { member, open, postParcel, tag } from './helpers';
+import { member, open, postParcel, postTrip, tag } from './helpers';
 
 /** The most WASM (brotli, as sent) a first visit to home, search or a parcel may download.
  * Measured and explained in the README ("Bundle size"); lower it as the bundle shrinks. */
@@ -35,10 +35,13 @@ async function firstVisit(browser: Browser, path: string): Promise<{ page: Page;
 
 const kb = (list: Fetched[]) => list.reduce((a, f) => a + f.bytes, 0) / 1024;
 
-test('a first visit downloads at most the budget of WASM; other pages bring their own code when visited', async ({ browser }, testInfo) => {
+test('a first visit downloads at most the budget of WASM; a conversation brings its own code when opened', async ({ browser }, testInfo) => {
   test.setTimeout(180_000);
-  const sender = await member(browser, testInfo, 'budget-sender', `Bea ${tag()}`);
-  const parcel = await postParcel(sender.page, `Budget test ${tag()}`, 'Paris, France', 'London, United Kingdom');
+  const t = tag();
+  const traveler = await member(browser, testInfo, 'budget-traveler', `Bo ${t}`);
+  await postTrip(traveler.page, 'Paris, France', 'London, United Kingdom');
+  const sender = await member(browser, testInfo, 'budget-sender', `Bea ${t}`);
+  const parcel = await postParcel(sender.page, `Budget test ${t}`, 'Paris, France', 'London, United Kingdom');
 
   const seen = new Set<string>();
   for (const path of ['/', SEARCH, `/parcels/${parcel}`]) {
@@ -56,12 +59,18 @@ test('a first visit downloads at most the budget of WASM; other pages bring thei
     await page.context().close();
   }
 
-  // The admin pages' code was in none of those downloads: visiting one brings it.
-  const { page, wasm } = await firstVisit(browser, '/login');
-  const more = wasm.filter((f) => !seen.has(f.name));
-  expect(more.length, 'modules only the account pages need').toBeGreaterThan(0);
-  await expect(page.getByRole('button', { name: 'Log in' })).toBeVisible();
-  await page.context().close();
+  // The conversation's island was in none of those downloads: opening one brings its module.
+  await open(sender.page, `/parcels/${parcel}`);
+  const modules: string[] = [];
+  sender.page.on('requestfinished', (req) => {
+    if (req.url().endsWith('.wasm')) modules.push(new URL(req.url()).pathname);
+  });
+  await sender.page.getByTestId('trip-card').filter({ hasText: `Bo ${t}` }).getByRole('button', { name: 'Ask a question' }).click();
+  await expect(sender.page).toHaveURL(/\/messages\/[0-9a-f-]+$/);
+  await sender.page.locator('body[data-hydrated="true"]').waitFor();
+  await sender.page.waitForLoadState('networkidle');
+  expect(modules.filter((m) => !seen.has(m)).length, 'modules only a conversation needs').toBeGreaterThan(0);
+  await expect(sender.page.getByLabel('Your message')).toBeVisible();
 });
 
 /** Opens `path` with the WASM held back for `holdMs`, and reports the largest paint (element and

@@ -1,8 +1,7 @@
 //! The browser build's files in the page's `<head>`: the stylesheet, which the first paint needs,
-//! and the script that hydrates, which it does not. The page is painted from the server's HTML
-//! first; the WASM is fetched and run once the browser is idle, so it never competes with the
-//! paint (forms and links work before it arrives). Lazily loaded page modules are fetched by the
-//! main module as it needs them.
+//! and the script that runs the page's islands, which it does not. The page is painted from the
+//! server's HTML; the WASM is fetched and run once the browser is idle, so it never competes with
+//! the paint (forms and links are plain HTML and work before it arrives, or without it).
 
 use leptos::nonce::use_nonce;
 use leptos::prelude::*;
@@ -71,9 +70,18 @@ pub fn Stylesheet(options: LeptosOptions) -> impl IntoView {
     view! { <link id="leptos" rel="stylesheet" href=href/> }
 }
 
-/// The module script that hydrates the page once the browser is idle (at the latest after 1.5 s).
+/// The module script that runs the page's islands once the browser is idle (at the latest after
+/// 1.5 s): it loads the WASM, then calls each island's function on its element, in page order
+/// (an island marked lazy loads its own module first), and marks `<body data-hydrated>` when all
+/// are running. A page without islands loads no WASM at all.
 #[component]
 pub fn HydrateOnIdle(options: LeptosOptions) -> impl IntoView {
+    // Islands mode: what the page renders outside islands is not hydrated, so its resources'
+    // data is not sent and does not take the numbers the islands' resources are found by (as
+    // Leptos's own `HydrationScripts islands=true` does; this script replaces it).
+    if let Some(sc) = leptos::reactive::owner::Owner::current_shared_context() {
+        sc.set_is_hydrating(false);
+    }
     let files = BuildFiles::of(&options);
     let pkg = &options.site_pkg_dir;
     // A page in French fetches the pages' French beside the WASM (the bundle carries only
@@ -85,7 +93,16 @@ pub fn HydrateOnIdle(options: LeptosOptions) -> impl IntoView {
         None => "Promise.resolve(null)".to_string(),
     };
     let script = format!(
-        "const start = () => Promise.all([import(\"/{pkg}/{js}.js\"), {texts}]).then(([m, texts]) => m.default({{ module_or_path: \"/{pkg}/{wasm}.wasm\" }}).then(() => m.hydrate(texts)));\n\
+        "const done = () => document.body.setAttribute(\"data-hydrated\", \"true\");\n\
+         const start = async () => {{\n\
+           const islands = [...document.querySelectorAll(\"leptos-island\")];\n\
+           if (!islands.length) return done();\n\
+           const [m, texts] = await Promise.all([import(\"/{pkg}/{js}.js\"), {texts}]);\n\
+           await m.default({{ module_or_path: \"/{pkg}/{wasm}.wasm\" }});\n\
+           m.hydrate(texts);\n\
+           for (const el of islands) {{ const f = m[el.dataset.component]; if (f) await f(el); }}\n\
+           done();\n\
+         }};\n\
          if (\"requestIdleCallback\" in window) requestIdleCallback(start, {{ timeout: 1500 }}); else setTimeout(start, 1);",
         js = files.js,
         wasm = files.wasm,

@@ -1,6 +1,6 @@
 //! Accessible form pieces: labelled fields with their errors tied to them, and a form-level alert.
-//! They read the error of the form's server action, which also arrives without JavaScript
-//! (encoded in the address the plain form post is redirected back to).
+//! They read the error of the form's server action, which arrives encoded in the address the
+//! plain form post is redirected back to (or, in an island, in the action's value).
 
 use crate::error::AppError;
 use crate::i18n::tr;
@@ -18,15 +18,15 @@ where
     Signal::derive(move || action.value().get().and_then(|r| r.err()))
 }
 
-/// A form that posts to a server function: Leptos's `ActionForm`, except that the browser sends
-/// the form's fields as they are (the body a form without JavaScript posts) instead of first
-/// reading them into the function's arguments and writing them out again. The server reads
-/// them either way; the browser's module then needs no form reader per server function (serde_qs
-/// and every argument type's reader were about 2% of its code). Like Leptos's, it works without
-/// JavaScript (a plain post, answered with a redirect back), sets the action's value and
-/// version when the answer arrives, and follows a redirect the function asks for. (The action's
-/// `pending` and `input` are not set: no page reads them.) The server function must take form
-/// fields and answer in postcard, as every one of ours does (`api/mod.rs`).
+/// A form that posts to a server function. On a page it is a plain HTML form: the browser posts
+/// its fields and follows the redirect the server answers with (back to the page, with the error
+/// in the address when there is one). Inside an island (the conversation), once hydrated, it
+/// sends the same body itself (the fields as the browser collected them, not read into the
+/// function's arguments and written out again as Leptos's `ActionForm` does), reads the answer
+/// as the function's own client would, sets the action's value and version, and follows a
+/// redirect the function asks for. (The action's `pending` and `input` are not set: nothing reads
+/// them.) The server function must take form fields and answer in postcard, as every one of ours
+/// does (`api/mod.rs`).
 #[component]
 pub fn ActionForm<S>(
     /// The server function's action: its value and version change when the answer arrives.
@@ -424,21 +424,6 @@ pub fn PlaceInput(
         .get_untracked()
         .and_then(|e| e.value(name))
         .unwrap_or(value);
-    // Suggestions arrive in the browser only; the server renders an empty list, as the browser
-    // does on its first render.
-    let suggestions = RwSignal::new(Vec::<crate::types::places::PlaceSuggestion>::new());
-    let on_input = move |ev| {
-        let q = event_target_value(&ev);
-        if q.chars().count() < 2 {
-            suggestions.set(Vec::new());
-            return;
-        }
-        leptos::task::spawn_local(async move {
-            if let Ok(found) = crate::api::places::search_places(q).await {
-                suggestions.set(found);
-            }
-        });
-    };
     let message = Signal::derive(move || error.get().and_then(|e| e.field(name)));
     view! {
         <div class="mb-4">
@@ -448,7 +433,7 @@ pub fn PlaceInput(
                 name=name
                 type="text"
                 value=initial
-                list=list_id.clone()
+                list=list_id
                 autocomplete="off"
                 required=required
                 maxlength="200"
@@ -456,15 +441,46 @@ pub fn PlaceInput(
                 placeholder=tr("City, airport or code (e.g. Paris, CDG)")
                 aria-invalid=move || message.get().is_some().to_string()
                 aria-describedby=err_id.clone()
-                on:input=on_input
             />
-            <datalist id=list_id data-testid=format!("suggestions-{name}")>
-                <For each=move || suggestions.get() key=|s| s.id let:s>
-                    <option value=s.label.clone()>{if s.airport { tr("Airport") } else { tr("City") }}</option>
-                </For>
-            </datalist>
+            <PlaceSuggestions name=name.to_string()/>
             {(!hint.is_empty()).then(|| view! { <p class="mt-1 text-sm text-slate-500">{hint}</p> })}
             <p id=err_id class="mt-1 text-sm text-red-700" data-field-error=name>{move || message.get()}</p>
         </div>
+    }
+}
+
+/// The suggestions of the place input `f-{name}` (its `list`): an island, which asks the server
+/// as the user types. The server renders the list empty, as the browser does at first.
+#[island]
+fn PlaceSuggestions(name: String) -> impl IntoView {
+    let suggestions = RwSignal::new(Vec::<crate::types::places::PlaceSuggestion>::new());
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::closure::Closure;
+        use wasm_bindgen::JsCast;
+        if let Some(input) = document().get_element_by_id(&format!("f-{name}")) {
+            let on_input = Closure::<dyn FnMut(web_sys::Event)>::new(move |ev: web_sys::Event| {
+                let q = event_target_value(&ev);
+                if q.chars().count() < 2 {
+                    suggestions.set(Vec::new());
+                    return;
+                }
+                leptos::task::spawn_local(async move {
+                    if let Ok(found) = crate::api::places::search_places(q).await {
+                        suggestions.set(found);
+                    }
+                });
+            });
+            let _ =
+                input.add_event_listener_with_callback("input", on_input.as_ref().unchecked_ref());
+            on_input.forget();
+        }
+    }
+    view! {
+        <datalist id=format!("f-{name}-list") data-testid=format!("suggestions-{name}")>
+            <For each=move || suggestions.get() key=|s| s.id let:s>
+                <option value=s.label.clone()>{if s.airport { tr("Airport") } else { tr("City") }}</option>
+            </For>
+        </datalist>
     }
 }

@@ -9,63 +9,31 @@ use crate::types::accounts::CurrentUser;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-/// Who is logged in, shared by every page. `refresh` is bumped after login, logout or sign-up.
+/// Who is logged in, shared by every page the server renders.
 #[derive(Clone, Copy)]
 pub struct AuthState {
     pub user: crate::components::resource::PageResource<Option<CurrentUser>>,
-    pub refresh: RwSignal<u32>,
 }
 
 impl AuthState {
     pub fn provide() {
-        let refresh = RwSignal::new(0u32);
         let user = resource(
-            move || refresh.get(),
+            || (),
             |_| async move { get_current_user().await.ok().flatten() },
         );
-        provide_context(AuthState { user, refresh });
+        provide_context(AuthState { user });
     }
 
     pub fn get() -> AuthState {
         expect_context::<AuthState>()
-    }
-
-    pub fn bump(&self) {
-        self.refresh.update(|n| *n += 1);
-    }
-
-    /// Reloads the navigation's user once `action` succeeds (login, logout, sign-up, profile...).
-    /// Without JavaScript the page reloads anyway.
-    pub fn refresh_after<S>(action: ServerAction<S>)
-    where
-        S: leptos::server_fn::ServerFn<Error = crate::error::AppError, Output = ()>
-            + Clone
-            + Send
-            + Sync
-            + 'static,
-    {
-        let auth = Self::get();
-        Effect::new(move |_| {
-            if let Some(Ok(())) = action.value().get() {
-                auth.bump();
-            }
-        });
     }
 }
 
 #[component]
 pub fn NavBar() -> impl IntoView {
     let auth = AuthState::get();
-    let live = crate::components::live::Live::get();
-    // Created here, beside the user, so the server and the browser make it in the same place.
     let unread = resource(
-        move || {
-            (
-                live.messages.get(),
-                live.notifications.get(),
-                auth.refresh.get(),
-            )
-        },
+        || (),
         |_| async move {
             crate::api::notifications::unread_counts()
                 .await
@@ -87,9 +55,14 @@ pub fn NavBar() -> impl IntoView {
                             match auth.user.await {
                                 Some(user) => {
                                     let unread = unread.await;
-                                    view! { <UserMenu user unread/> }.into_any()
+                                    let account_zone = user.time_zone.clone();
+                                    view! {
+                                        <UserMenu user unread/>
+                                        <crate::components::zone::ZoneReport member=true account_zone/>
+                                    }.into_any()
                                 }
                                 None => view! {
+                                    <crate::components::zone::ZoneReport member=false account_zone=None/>
                                     <A href="/login" attr:class="nav-link">{tr("Log in")}</A>
                                     <A href="/signup" attr:class="btn-primary">{tr("Sign up")}</A>
                                     <Menu label=view! { <MenuIcon/><span class="sr-only">{tr("Menu")}</span> }.into_any() phone_only=true>
@@ -114,25 +87,18 @@ fn SearchLinks() -> impl IntoView {
     }
 }
 
-/// A disclosure menu (works without JavaScript); a choice in it closes it.
+/// A disclosure menu (no JavaScript: a choice in it loads the next page, where it is closed).
 #[component]
 fn Menu(label: AnyView, #[prop(optional)] phone_only: bool, children: Children) -> impl IntoView {
-    let menu = NodeRef::<leptos::html::Details>::new();
-    // A choice in the menu closes it (the page changes without a reload when hydrated).
-    let close = move |_| {
-        if let Some(d) = menu.get_untracked() {
-            let _ = d.remove_attribute("open");
-        }
-    };
     let class = if phone_only {
         "relative sm:hidden"
     } else {
         "relative"
     };
     view! {
-        <details class=class node_ref=menu>
+        <details class=class>
             <summary class="nav-link cursor-pointer list-none gap-1" aria-haspopup="true">{label}</summary>
-            <div class="absolute right-0 z-30 mt-1 flex w-60 max-w-[calc(100vw-2rem)] flex-col rounded-md border border-slate-200 bg-white p-1 shadow-lg" on:click=close>
+            <div class="absolute right-0 z-30 mt-1 flex w-60 max-w-[calc(100vw-2rem)] flex-col rounded-md border border-slate-200 bg-white p-1 shadow-lg">
                 {children()}
             </div>
         </details>
@@ -142,7 +108,6 @@ fn Menu(label: AnyView, #[prop(optional)] phone_only: bool, children: Children) 
 #[component]
 fn UserMenu(user: CurrentUser, unread: crate::types::notifications::Unread) -> impl IntoView {
     let logout = ServerAction::<LogOut>::new();
-    AuthState::refresh_after(logout);
     let profile = format!("/u/{}", user.id);
     let label = view! {
         <MenuIcon/>
@@ -171,23 +136,36 @@ fn UserMenu(user: CurrentUser, unread: crate::types::notifications::Unread) -> i
     }
 }
 
-/// Messages and the bell, with their unread counts (live: the counts are fetched again on every
-/// live event).
-#[component]
+/// Messages and the bell, with their unread counts: an island, so the counts stay live (fetched
+/// again on every live event); `unread` is what the server counted.
+#[island]
 fn UnreadLinks(unread: crate::types::notifications::Unread) -> impl IntoView {
-    let badge = |n: i64, id: &'static str| {
+    let live = crate::components::live::Live::get();
+    let counts = RwSignal::new(unread);
+    // Fetched again after each live event (the effect never runs on the server).
+    Effect::new(move |first: Option<()>| {
+        let _ = (live.messages.get(), live.notifications.get());
+        if first.is_some() {
+            leptos::task::spawn_local(async move {
+                if let Ok(now) = crate::api::notifications::unread_counts().await {
+                    counts.set(now);
+                }
+            });
+        }
+    });
+    let badge = move |n: i64, id: &'static str| {
         (n > 0).then(|| {
             view! { <span class="ml-1 rounded-full bg-teal-600 px-1.5 text-xs font-semibold text-white" data-testid=id>{n}</span> }
         })
     };
-    let messages = crate::trf!("Messages: {} unread", unread.messages);
-    let label = crate::trf!("Notifications: {} unread", unread.notifications);
+    let messages = move || crate::trf!("Messages: {} unread", counts.get().messages);
+    let label = move || crate::trf!("Notifications: {} unread", counts.get().notifications);
     view! {
         <a href="/messages" class="nav-link" aria-label=messages data-testid="nav-messages">
             <span class="sm:hidden"><ChatIcon/></span><span class="hidden sm:inline">{tr("Messages")}</span>
-            {badge(unread.messages, "unread-messages")}
+            {move || badge(counts.get().messages, "unread-messages")}
         </a>
-        <a href="/notifications" class="nav-link" aria-label=label data-testid="bell"><BellIcon/>{badge(unread.notifications, "unread-notifications")}</a>
+        <a href="/notifications" class="nav-link" aria-label=label data-testid="bell"><BellIcon/>{move || badge(counts.get().notifications, "unread-notifications")}</a>
     }
 }
 

@@ -1,27 +1,50 @@
-//! Live updates in the browser: one `EventSource` on `/api/events` while a member is logged in.
-//! Each event bumps a counter that the pages showing that kind of data use as a source, so they
-//! fetch it again: nothing is pushed but "look again", so a missed event only delays, and a
-//! reconnection (after a network drop or a server restart) makes every page look again.
-//! Without JavaScript nothing of this runs: pages show what the server rendered.
+//! Live updates in the browser: one `EventSource` on `/api/events` per page, opened by the first
+//! island that asks for [`Live`] (the navigation's unread counts, an open conversation: both
+//! shown only to a logged-in member). Each event bumps a counter that those islands use as a
+//! source, so they fetch again: nothing is pushed but "look again", so a missed event only
+//! delays, and a reconnection (after a network drop or a server restart) makes every island look
+//! again. Without JavaScript nothing of this runs: pages show what the server rendered.
 
-use crate::components::layout::AuthState;
 use crate::types::chat::ConversationId;
 use leptos::prelude::*;
 
-/// What changed, as counters pages can depend on.
-#[derive(Clone, Copy)]
+/// What changed, as counters islands can depend on.
+#[derive(Clone)]
 pub struct Live {
     /// Bumped by a message or a read receipt in any of the member's conversations.
-    pub messages: RwSignal<u32>,
+    pub messages: ArcRwSignal<u32>,
     /// Bumped by a notification (or notifications read elsewhere).
-    pub notifications: RwSignal<u32>,
+    pub notifications: ArcRwSignal<u32>,
     /// The conversation of the last message event.
-    pub conversation: RwSignal<Option<ConversationId>>,
+    pub conversation: ArcRwSignal<Option<ConversationId>>,
 }
 
 impl Live {
+    fn new() -> Live {
+        Live {
+            messages: ArcRwSignal::new(0),
+            notifications: ArcRwSignal::new(0),
+            conversation: ArcRwSignal::new(None),
+        }
+    }
+
+    /// The page's counters. In the browser they are shared by every island of the page (islands
+    /// share no context) and the first call opens the event stream; on the server they stay at
+    /// zero.
     pub fn get() -> Live {
-        expect_context::<Live>()
+        #[cfg(feature = "hydrate")]
+        {
+            thread_local! {
+                static LIVE: Live = {
+                    let live = Live::new();
+                    open(live.clone());
+                    live
+                };
+            }
+            LIVE.with(Live::clone)
+        }
+        #[cfg(not(feature = "hydrate"))]
+        Live::new()
     }
 
     #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
@@ -31,48 +54,16 @@ impl Live {
     }
 }
 
-impl Live {
-    /// Provides `Live` to the whole app and, in the browser, keeps the event stream open while
-    /// someone is logged in (call it once, in `App`, after `AuthState::provide`).
-    pub fn provide() {
-        provide()
-    }
-}
-
-fn provide() {
-    let live = Live {
-        messages: RwSignal::new(0),
-        notifications: RwSignal::new(0),
-        conversation: RwSignal::new(None),
-    };
-    provide_context(live);
-    #[cfg(feature = "hydrate")]
-    {
-        let auth = AuthState::get();
-        let source = StoredValue::new_local(None::<web_sys::EventSource>);
-        Effect::new(move |_| {
-            let logged_in = auth.user.get().flatten().is_some();
-            match (logged_in, source.with_value(Option::is_some)) {
-                (true, false) => source.set_value(open(live)),
-                (false, true) => {
-                    source.with_value(|s| s.as_ref().map(web_sys::EventSource::close));
-                    source.set_value(None);
-                }
-                _ => {}
-            }
-        });
-    }
-    #[cfg(not(feature = "hydrate"))]
-    let _ = AuthState::get;
-}
-
 #[cfg(feature = "hydrate")]
-fn open(live: Live) -> Option<web_sys::EventSource> {
+fn open(live: Live) {
     use crate::types::notifications::LiveEvent;
     use wasm_bindgen::closure::Closure;
     use wasm_bindgen::JsCast;
-    let es = web_sys::EventSource::new("/api/events").ok()?;
-    let on_message =
+    let Ok(es) = web_sys::EventSource::new("/api/events") else {
+        return;
+    };
+    let on_message = {
+        let live = live.clone();
         Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
             let Some(text) = e.data().as_string() else {
                 return;
@@ -88,7 +79,8 @@ fn open(live: Live) -> Option<web_sys::EventSource> {
                 }
                 Ok(LiveEvent::Resync) | Err(_) => live.bump_all(),
             }
-        });
+        })
+    };
     es.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     on_message.forget();
     // "ready" comes first on every (re)connection: fetch what may have been missed before it
@@ -98,5 +90,6 @@ fn open(live: Live) -> Option<web_sys::EventSource> {
     });
     let _ = es.add_event_listener_with_callback("ready", on_ready.as_ref().unchecked_ref());
     on_ready.forget();
-    Some(es)
+    // The stream lives as long as the page.
+    std::mem::forget(es);
 }

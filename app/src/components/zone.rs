@@ -1,18 +1,16 @@
 //! The browser's time zone, reported to the server when it changes, so pages render times in
 //! the viewer's zone (also without JavaScript, from the cookie or the account).
 
-use crate::components::layout::AuthState;
 use leptos::prelude::*;
 
-/// Reports the zone once the page has hydrated, and again after a login when the account
-/// remembers another one.
-pub fn report() {
-    let auth = AuthState::get();
+/// Reports the zone once the page runs its islands, when it differs from the one the server
+/// knows: the cookie's, or for a member (`member`) the account's (`account_zone`).
+#[island]
+pub fn ZoneReport(member: bool, account_zone: Option<String>) -> impl IntoView {
     Effect::new(move |_| {
-        let user = auth.user.get().flatten();
         let Some(tz) = browser_zone() else { return };
         let cookie_differs = cookie_zone().as_deref() != Some(tz.as_str());
-        let account_differs = user.is_some_and(|u| u.time_zone.as_deref() != Some(tz.as_str()));
+        let account_differs = member && account_zone.as_deref() != Some(tz.as_str());
         if cookie_differs || account_differs {
             leptos::task::spawn_local(async move {
                 let _ = crate::api::accounts::remember_time_zone(tz).await;

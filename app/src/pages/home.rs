@@ -14,7 +14,7 @@ use leptos::prelude::*;
 pub fn HomePage() -> impl IntoView {
     let auth = AuthState::get();
     let home = resource(
-        move || auth.refresh.get(),
+        || (),
         |_| async move { home_summary().await.ok().flatten() },
     );
     let deleted = crate::url::query_flag("deleted");

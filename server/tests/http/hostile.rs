@@ -112,14 +112,21 @@ async fn hostile_names_and_titles_are_escaped_in_page_titles(pool: PgPool) {
         app.session_cookie(w.sender).await,
         app.session_cookie(admin).await,
     );
-    for (path, cookie, named) in [
-        (format!("/u/{}", w.sender), &sender, true),
-        (format!("/parcels/{}", w.parcel), &sender, true),
+    // `island`: the page shows the conversation, an island the browser runs from the page's
+    // data; the other pages are only HTML and carry no data.
+    for (path, cookie, named, island) in [
+        (format!("/u/{}", w.sender), &sender, true, false),
+        (format!("/parcels/{}", w.parcel), &sender, true, false),
         // A trip's title is its route: nothing of a member's in it.
-        (format!("/trips/{}", w.trip), &sender, false),
-        (format!("/bookings/{booking}"), &sender, true),
-        (format!("/messages/{conversation}"), &sender, true),
-        (format!("/admin/conversations/{conversation}"), &admin, true),
+        (format!("/trips/{}", w.trip), &sender, false, false),
+        (format!("/bookings/{booking}"), &sender, true, true),
+        (format!("/messages/{conversation}"), &sender, true, true),
+        (
+            format!("/admin/conversations/{conversation}"),
+            &admin,
+            true,
+            false,
+        ),
     ] {
         let res = client
             .get(app.url(&path))
@@ -143,14 +150,41 @@ async fn hostile_names_and_titles_are_escaped_in_page_titles(pool: PgPool) {
                 title.contains("&lt;/title&gt;"),
                 "{path}: the title names it: {title}"
             );
-            // The browser hydrates from the page's data: the text must read back whole.
-            let data = resolved_resources(&path, &body);
+        }
+        let data = resolved_resources(&path, &body);
+        if island {
+            // The island hydrates from the page's data: the text must read back whole.
             assert!(
                 data.iter().any(|d| holds(d, HOSTILE_DATA)),
                 "{path}: the page's data holds the text as it was written"
             );
+        } else {
+            assert!(
+                data.is_empty(),
+                "{path}: a page without islands sends no data"
+            );
         }
     }
+    // A value from the address that an island receives (in its element's `data-props`) stays
+    // inside the attribute: markup that would close the island or start a script is escaped.
+    let hostile_query = "</leptos-island><script>alert(1)</script>\"'";
+    let path = format!(
+        "/messages/{conversation}?photo_error={}",
+        app::url::urlencode(hostile_query)
+    );
+    let res = client
+        .get(app.url(&path))
+        .header("cookie", &sender)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let body = res.text().await.unwrap();
+    assert!(!body.contains("<script>alert(1)"), "{body}");
+    assert_eq!(
+        body.matches("</leptos-island>").count(),
+        body.matches("<leptos-island").count()
+    );
 }
 
 #[sqlx::test(migrations = "../migrations")]

@@ -4,7 +4,7 @@ use crate::api::accounts::{
     LogIn, LogInWithCode, RequestPasswordReset, ResetPassword, SignUp, VerifyEmail,
 };
 use crate::components::form::{action_error, ActionForm, Field, FormError, Submit};
-use crate::components::layout::{AuthState, Notice, PageHeader};
+use crate::components::layout::{Notice, PageHeader};
 use crate::i18n::tr;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -50,7 +50,6 @@ pub fn SignUpPage() -> impl IntoView {
 pub fn LoginPage() -> impl IntoView {
     let action = ServerAction::<LogIn>::new();
     let error = action_error(action);
-    AuthState::refresh_after(action);
     let next = query("next");
     let reset = query("reset");
     view! {
@@ -80,7 +79,6 @@ pub fn LoginPage() -> impl IntoView {
 pub fn LoginCodePage() -> impl IntoView {
     let action = ServerAction::<LogInWithCode>::new();
     let error = action_error(action);
-    AuthState::refresh_after(action);
     let next = query("next");
     view! {
         <div class="mx-auto max-w-md">
@@ -124,7 +122,6 @@ pub fn ForgotPasswordPage() -> impl IntoView {
 pub fn ResetPasswordPage() -> impl IntoView {
     let action = ServerAction::<ResetPassword>::new();
     let error = action_error(action);
-    AuthState::refresh_after(action);
     let token = query("token");
     view! {
         <div class="mx-auto max-w-md">
@@ -152,7 +149,6 @@ pub fn ResetPasswordPage() -> impl IntoView {
 pub fn VerifyEmailPage() -> impl IntoView {
     let action = ServerAction::<VerifyEmail>::new();
     let error = action_error(action);
-    AuthState::refresh_after(action);
     let token = query("token");
     let done = query("done");
     view! {

@@ -3,7 +3,7 @@
 
 use crate::api::accounts::{my_privacy, DeleteAccount, RequestDataExport};
 use crate::components::form::{action_error, ActionForm, Field, FormError, Submit};
-use crate::components::layout::{AuthState, Notice, PageHeader};
+use crate::components::layout::{Notice, PageHeader};
 use crate::components::resource::resource;
 use crate::i18n::tr;
 use crate::pages::errors::page_error;
@@ -15,7 +15,6 @@ use leptos::prelude::*;
 pub fn PrivacyPage() -> impl IntoView {
     let export = ServerAction::<RequestDataExport>::new();
     let delete = ServerAction::<DeleteAccount>::new();
-    AuthState::refresh_after(delete);
     let page = resource(move || export.version().get(), |_| my_privacy());
     let requested = flag("requested");
     view! {

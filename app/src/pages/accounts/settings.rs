@@ -6,7 +6,7 @@ use crate::api::accounts::{
 use crate::components::form::{
     action_error, ActionForm, CheckGroup, Field, FormError, PlaceInput, Submit, TextArea,
 };
-use crate::components::layout::{AuthState, Notice, PageHeader};
+use crate::components::layout::{Notice, PageHeader};
 use crate::components::resource::resource;
 use crate::i18n::tr;
 use crate::pages::errors::page_error;
@@ -19,7 +19,6 @@ use crate::url::query_flag as flag;
 pub fn AccountPage() -> impl IntoView {
     let update = ServerAction::<UpdateProfile>::new();
     let profile = resource(move || update.version().get(), |_| my_profile());
-    AuthState::refresh_after(update);
     view! {
         <Suspense fallback=|| view! { <p>{tr("Loading…")}</p> }>
             {move || Suspend::new(async move {

@@ -34,6 +34,25 @@ pub fn ConversationPanel(
     back: String,
     #[prop(optional)] titled: bool,
 ) -> impl IntoView {
+    let reported = query_flag("reported").get_untracked();
+    let photo_error = query_value("photo_error");
+    view! {
+        <section class="card" data-testid="conversation">
+            {reported.then(|| view! { <Notice>{tr("Thank you: an admin will look at the message you reported.")}</Notice> })}
+            <LiveConversation id back titled photo_error/>
+        </section>
+    }
+}
+
+/// The thread and the form to write: an island (its module loads on pages that show a
+/// conversation), so the thread is fetched again on each live event about it and after sending.
+#[island(lazy)]
+fn LiveConversation(
+    id: ConversationId,
+    back: String,
+    titled: bool,
+    photo_error: String,
+) -> impl IntoView {
     let live = Live::get();
     let send = ServerAction::<SendMessage>::new();
     let report = ServerAction::<ReportMessage>::new();
@@ -41,22 +60,17 @@ pub fn ConversationPanel(
         move || (live.messages.get(), send.version().get()),
         move |_| open_conversation(id),
     );
-    let reported = query_flag("reported");
-    let photo_error = query_value("photo_error");
     view! {
-        <section class="card" data-testid="conversation">
-            <Show when=move || reported.get()><Notice>{tr("Thank you: an admin will look at the message you reported.")}</Notice></Show>
-            <Transition fallback=loading>
-                {move || Suspend::new(async move {
-                    match conv.await {
-                        Err(e) => page_error(e),
-                        Ok(c) => view! { <Thread c report titled/> }.into_any(),
-                    }
-                })}
-            </Transition>
-            {(!photo_error.is_empty()).then(|| view! { <p role="alert" class="mt-2 text-sm text-red-700" data-testid="photo-error">{photo_error.clone()}</p> })}
-            <Compose id send back/>
-        </section>
+        <Transition fallback=loading>
+            {move || Suspend::new(async move {
+                match conv.await {
+                    Err(e) => page_error(e),
+                    Ok(c) => view! { <Thread c report titled/> }.into_any(),
+                }
+            })}
+        </Transition>
+        {(!photo_error.is_empty()).then(|| view! { <p role="alert" class="mt-2 text-sm text-red-700" data-testid="photo-error">{photo_error.clone()}</p> })}
+        <Compose id send back/>
     }
 }
 
@@ -64,7 +78,8 @@ pub fn ConversationPanel(
 fn Thread(c: Conversation, report: ServerAction<ReportMessage>, titled: bool) -> impl IntoView {
     let id = c.id;
     view! {
-        {titled.then(|| view! { <leptos_meta::Title text=crate::trf!("Messages with {}", c.other_name)/> })}
+        // With the app's formatter: in the browser the island has no app around it.
+        {titled.then(|| view! { <leptos_meta::Title formatter=crate::page_title text=crate::trf!("Messages with {}", c.other_name)/> })}
         <header class="mb-3 border-b border-slate-100 pb-3">
             <h1 class="text-xl font-bold" data-testid="conversation-with">{c.other_name.clone()}</h1>
             <p class="text-sm text-slate-600">

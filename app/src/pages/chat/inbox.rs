@@ -1,9 +1,9 @@
-//! The inbox: the member's conversations, newest first, with unread counts; live.
+//! The inbox: the member's conversations, newest first, with unread counts
+//! as they are when the page loads (the navigation's count of unread messages is live).
 
 use crate::api::chat::my_conversations;
 use crate::components::cards::loading;
 use crate::components::layout::PageHeader;
-use crate::components::live::Live;
 use crate::components::resource::resource;
 use crate::i18n::tr;
 use crate::pages::errors::page_error;
@@ -11,8 +11,7 @@ use leptos::prelude::*;
 
 #[component]
 pub fn InboxPage() -> impl IntoView {
-    let live = Live::get();
-    let list = resource(move || live.messages.get(), |_| my_conversations());
+    let list = resource(|| (), |_| my_conversations());
     view! {
         <PageHeader title=tr("Messages") lead=tr("Your conversations with senders and travelers, newest first.")/>
         <Transition fallback=loading>

@@ -6,7 +6,6 @@ use crate::api::notifications::{
 use crate::components::cards::loading;
 use crate::components::form::{action_error, ActionForm, CheckGroup, FormError, Submit};
 use crate::components::layout::{Notice, PageHeader};
-use crate::components::live::Live;
 use crate::components::resource::resource;
 use crate::i18n::tr;
 use crate::pages::errors::page_error;
@@ -16,12 +15,8 @@ use leptos::prelude::*;
 
 #[component]
 pub fn NotificationsPage() -> impl IntoView {
-    let live = Live::get();
     let read = ServerAction::<MarkNotificationsRead>::new();
-    let list = resource(
-        move || (live.notifications.get(), read.version().get()),
-        |_| my_notifications(1),
-    );
+    let list = resource(|| (), |_| my_notifications(1));
     view! {
         <PageHeader title=tr("Notifications") lead=tr("What happened on your bookings, messages and alerts, newest first.")/>
         <div class="mb-4 flex flex-wrap gap-3">

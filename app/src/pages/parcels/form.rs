@@ -1,6 +1,6 @@
 //! Posting and editing a parcel: the form (with the suggested reward), shared by both pages.
 
-use crate::api::parcels::{get_parcel, my_parcels, suggest_reward, SaveParcel};
+use crate::api::parcels::{get_parcel, my_parcels, SaveParcel};
 use crate::components::cards::{currency_options, loading};
 use crate::components::form::{
     action_error, ActionForm, Checkbox, Field, FormError, PlaceInput, Select, Submit, TextArea,
@@ -15,7 +15,8 @@ use crate::types::Category;
 use crate::url::route_id;
 use leptos::prelude::*;
 
-/// The parcel form, for creating and editing. The suggested reward follows what is typed.
+/// The parcel form, for creating and editing. The suggested reward follows what is typed
+/// (with JavaScript).
 #[component]
 fn ParcelFields(form: ParcelForm, error: Signal<Option<AppError>>) -> impl IntoView {
     let currency = if form.currency.is_empty() {
@@ -24,61 +25,8 @@ fn ParcelFields(form: ParcelForm, error: Signal<Option<AppError>>) -> impl IntoV
         form.currency.clone()
     };
     let other = form.recipient == "other";
-    // Inputs the suggestion depends on, read from the form as the user types (hydrated only).
-    let inputs = RwSignal::new((
-        form.pickup_place.clone(),
-        form.delivery_place.clone(),
-        form.weight_kg.clone(),
-        currency.clone(),
-    ));
-    // Filled in the browser only (the effect never runs on the server), so the first render
-    // matches the server's.
-    let suggestion = RwSignal::new(None::<RewardSuggestion>);
-    Effect::new(move |_| {
-        let (from, to, w, c) = inputs.get();
-        if from.is_empty() || to.is_empty() || w.is_empty() {
-            suggestion.set(None);
-            return;
-        }
-        leptos::task::spawn_local(async move {
-            suggestion.set(suggest_reward(from, to, w, c).await.ok().flatten());
-        });
-    });
-    // Reads the form the changed field belongs to (events bubble up to the wrapper).
-    let on_change = move |ev: leptos::ev::Event| {
-        use leptos::wasm_bindgen::JsCast;
-        use leptos::web_sys::{Element, HtmlInputElement, HtmlSelectElement};
-        let Some(form) = ev
-            .target()
-            .and_then(|t| t.dyn_into::<Element>().ok())
-            .and_then(|e| e.closest("form").ok().flatten())
-        else {
-            return;
-        };
-        let field = |name: &str| {
-            form.query_selector(&format!("[name={name}]"))
-                .ok()
-                .flatten()
-        };
-        let input = |name: &str| {
-            field(name)
-                .and_then(|e| e.dyn_into::<HtmlInputElement>().ok())
-                .map(|i| i.value())
-                .unwrap_or_default()
-        };
-        let currency = field("currency")
-            .and_then(|e| e.dyn_into::<HtmlSelectElement>().ok())
-            .map(|s| s.value())
-            .unwrap_or_default();
-        inputs.set((
-            input("pickup_place"),
-            input("delivery_place"),
-            input("weight_kg"),
-            currency,
-        ));
-    };
     view! {
-        <div on:change=on_change>
+        <div>
             <FormError error/>
             <Field label=tr("Title") name="title" value=form.title.clone() required=true maxlength=100 hint=tr("What is it? e.g. \"Two books for my sister\"") error/>
             <TextArea label=tr("Description") name="description" value=form.description.clone() maxlength=2000 error/>
@@ -106,15 +54,7 @@ fn ParcelFields(form: ParcelForm, error: Signal<Option<AppError>>) -> impl IntoV
                 <Field label=tr("Deliver by") name="deliver_by" kind="date" value=form.deliver_by.clone() required=true hint=tr("At most 90 days from today.") error/>
             </div>
             <Field label=tr("Reward you offer") name="reward" value=form.reward.clone() required=true error/>
-            <div class="mb-4 rounded-md bg-slate-50 p-3 text-sm text-slate-700" data-testid="reward-suggestion" aria-live="polite">
-                {move || match suggestion.get() {
-                    Some(s) => view! {
-                        <p><strong>{tr("Suggested reward: ")}{s.amount.to_string()}</strong>" ("{crate::i18n::number(s.distance_km)}{tr(" km)")}</p>
-                        <ul class="list-inside list-disc">{s.explanation.into_iter().map(|l| view! { <li>{l}</li> }).collect_view()}</ul>
-                    }.into_any(),
-                    None => view! { <p>{tr("Enter the places and weight to see a suggested reward.")}</p> }.into_any(),
-                }}
-            </div>
+            <RewardHint/>
             <fieldset class="mb-4">
                 <legend class="mb-1 text-sm font-medium text-slate-800">{tr("Who receives it?")}</legend>
                 <label class="mr-4 text-sm"><input type="radio" name="recipient" value="me" checked=!other class="mr-1"/>{tr("Me")}</label>
@@ -192,5 +132,71 @@ pub fn EditParcelPage() -> impl IntoView {
                 }
             })}
         </Suspense>
+    }
+}
+
+/// The suggested reward, following the places, weight and currency typed into the form around
+/// it: an island, which listens to the form's changes and asks the server. The server renders
+/// the invitation to fill them in, as the browser does until it has an answer.
+#[island]
+fn RewardHint() -> impl IntoView {
+    let suggestion = RwSignal::new(None::<RewardSuggestion>);
+    let hint = NodeRef::<leptos::html::Div>::new();
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        use leptos::wasm_bindgen::closure::Closure;
+        use leptos::wasm_bindgen::JsCast;
+        use leptos::web_sys::{HtmlInputElement, HtmlSelectElement};
+        let Some(form) = hint.get().and_then(|d| d.closest("form").ok().flatten()) else {
+            return;
+        };
+        let ask = move || {
+            let field = |name: &str| {
+                form.query_selector(&format!("[name={name}]"))
+                    .ok()
+                    .flatten()
+            };
+            let input = |name: &str| {
+                field(name)
+                    .and_then(|e| e.dyn_into::<HtmlInputElement>().ok())
+                    .map(|i| i.value())
+                    .unwrap_or_default()
+            };
+            let currency = field("currency")
+                .and_then(|e| e.dyn_into::<HtmlSelectElement>().ok())
+                .map(|s| s.value())
+                .unwrap_or_default();
+            let (from, to, w) = (
+                input("pickup_place"),
+                input("delivery_place"),
+                input("weight_kg"),
+            );
+            if from.is_empty() || to.is_empty() || w.is_empty() {
+                suggestion.set(None);
+                return;
+            }
+            leptos::task::spawn_local(async move {
+                let answer = crate::api::parcels::suggest_reward(from, to, w, currency).await;
+                suggestion.set(answer.ok().flatten());
+            });
+        };
+        ask();
+        let on_change = Closure::<dyn FnMut()>::new(ask);
+        if let Some(form) = hint.get().and_then(|d| d.closest("form").ok().flatten()) {
+            let _ =
+                form.add_event_listener_with_callback("change", on_change.as_ref().unchecked_ref());
+        }
+        on_change.forget();
+    });
+    view! {
+        <div class="mb-4 rounded-md bg-slate-50 p-3 text-sm text-slate-700" data-testid="reward-suggestion" aria-live="polite" node_ref=hint>
+            {move || match suggestion.get() {
+                Some(s) => view! {
+                    <p><strong>{tr("Suggested reward: ")}{s.amount.to_string()}</strong>" ("{crate::i18n::number(s.distance_km)}{tr(" km)")}</p>
+                    <ul class="list-inside list-disc">{s.explanation.into_iter().map(|l| view! { <li>{l}</li> }).collect_view()}</ul>
+                }.into_any(),
+                None => view! { <p>{tr("Enter the places and weight to see a suggested reward.")}</p> }.into_any(),
+            }}
+        </div>
     }
 }

@@ -32,9 +32,6 @@ pub fn ReceiptPage() -> impl IntoView {
             }
         },
     );
-    // The print button needs JavaScript; without it, the browser's own Print works.
-    let hydrated = RwSignal::new(false);
-    Effect::new(move |_| hydrated.set(true));
     view! {
         <Suspense fallback=loading>
             {move || Suspend::new(async move {
@@ -62,13 +59,24 @@ pub fn ReceiptPage() -> impl IntoView {
                             <footer class="mt-4 border-t border-slate-200 pt-3 text-xs text-slate-500" data-testid="receipt-issuer">
                                 {r.issuer.into_iter().map(|l| view! { <p>{l}</p> }).collect_view()}
                             </footer>
-                            <Show when=move || hydrated.get()>
-                                <button type="button" class="btn-secondary mt-4 print:hidden" on:click=|_| { let _ = window().print(); }>{tr("Print")}</button>
-                            </Show>
+                            <PrintButton/>
                         </article>
                     }.into_any(),
                 }
             })}
         </Suspense>
+    }
+}
+
+/// The print button: an island, shown once it runs (without JavaScript, the browser's own Print
+/// works).
+#[island]
+fn PrintButton() -> impl IntoView {
+    let running = RwSignal::new(false);
+    Effect::new(move |_| running.set(true));
+    view! {
+        <Show when=move || running.get()>
+            <button type="button" class="btn-secondary mt-4 print:hidden" on:click=|_| { let _ = window().print(); }>{tr("Print")}</button>
+        </Show>
     }
 }
