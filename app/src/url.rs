@@ -73,6 +73,25 @@ pub fn query_value(name: &str) -> String {
         .unwrap_or_default()
 }
 
+/// The path and the query (without `?`, "" when none) of the page being shown: the router's on
+/// the server, the browser's own address in an island (islands run without the router).
+pub fn page_address() -> (String, String) {
+    #[cfg(feature = "hydrate")]
+    {
+        let l = window().location();
+        let search = l.search().unwrap_or_default();
+        (
+            l.pathname().unwrap_or_default(),
+            search.trim_start_matches('?').to_string(),
+        )
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let l = leptos_router::hooks::use_location();
+        (l.pathname.get_untracked(), l.search.get_untracked())
+    }
+}
+
 /// The `:id` of the page address, when it is a valid id (anything else reads as "not found").
 pub fn route_id<T: std::str::FromStr>() -> Option<T> {
     let p = leptos_router::hooks::use_params_map();

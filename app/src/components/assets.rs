@@ -72,8 +72,8 @@ pub fn Stylesheet(options: LeptosOptions) -> impl IntoView {
 
 /// The module script that runs the page's islands once the browser is idle (at the latest after
 /// 1.5 s): it loads the WASM, then calls each island's function on its element, in page order
-/// (an island marked lazy loads its own module first), and marks `<body data-hydrated>` when all
-/// are running. A page without islands loads no WASM at all.
+/// (an island marked lazy loads its own module first; one that fails does not stop the others),
+/// and marks `<body data-hydrated>` when all have run. A page without islands loads no WASM.
 #[component]
 pub fn HydrateOnIdle(options: LeptosOptions) -> impl IntoView {
     // Islands mode: what the page renders outside islands is not hydrated, so its resources'
@@ -100,7 +100,10 @@ pub fn HydrateOnIdle(options: LeptosOptions) -> impl IntoView {
            const [m, texts] = await Promise.all([import(\"/{pkg}/{js}.js\"), {texts}]);\n\
            await m.default({{ module_or_path: \"/{pkg}/{wasm}.wasm\" }});\n\
            m.hydrate(texts);\n\
-           for (const el of islands) {{ const f = m[el.dataset.component]; if (f) await f(el); }}\n\
+           for (const el of islands) {{\n\
+             const f = m[el.dataset.component];\n\
+             try {{ if (f) await f(el); }} catch (e) {{ console.error(e); }}\n\
+           }}\n\
            done();\n\
          }};\n\
          if (\"requestIdleCallback\" in window) requestIdleCallback(start, {{ timeout: 1500 }}); else setTimeout(start, 1);",

@@ -236,13 +236,13 @@ pub fn FormError(error: Signal<Option<AppError>>) -> impl IntoView {
             _ => None,
         })
     };
-    let here = leptos_router::hooks::use_location();
+    let here = StoredValue::new(crate::url::urlencode(&crate::url::page_address().0));
     view! {
         <Show when=move || text().is_some()>
             <div role="alert" class="mb-4 rounded-md border border-red-200 bg-red-50 p-3 text-sm text-red-800" data-testid="form-error">
                 {text}
                 {move || top_up().map(|short| {
-                    let next = crate::url::urlencode(&here.pathname.get());
+                    let next = here.get_value();
                     view! {
                         " "
                         <a class="font-semibold underline" data-testid="top-up-offer"

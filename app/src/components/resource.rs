@@ -1,9 +1,9 @@
 //! The pages' resources, with their data sent inside the page in a form that is cheap to make,
 //! to embed and to read.
 //!
-//! A resource loaded while the server renders a page travels to the browser inside the page, as
-//! a JavaScript string in a `<script>` (`__RESOLVED_RESOURCES[n] = "…"`), so the browser hydrates
-//! without asking again. [`PageData`] writes it as postcard (the compact binary form the server
+//! A resource an island loads while the server renders a page travels to the browser inside the
+//! page, as a JavaScript string in a `<script>` (`__RESOLVED_RESOURCES[n] = "…"`), so the island
+//! hydrates without asking again (the resources of what is not an island stay on the server). [`PageData`] writes it as postcard (the compact binary form the server
 //! functions also answer in, `output = Postcard`) in base64 (standard alphabet, no padding): no field names, no quotes for
 //! Leptos's `Debug` escaping to double, no `<` or `&` that could ever close the script, and
 //! nothing a browser could read as markup. Because the browser reads the same binary form from

@@ -3,7 +3,6 @@
 use crate::error::AppError;
 use crate::i18n::tr;
 use leptos::prelude::*;
-use leptos_router::hooks::use_location;
 
 fn status(code: u16) {
     #[cfg(feature = "ssr")]
@@ -43,17 +42,13 @@ pub fn Forbidden() -> impl IntoView {
 #[component]
 pub fn LoginRequired() -> impl IntoView {
     status(401);
-    let here = use_location();
-    let next = move || {
-        let path = here.pathname.get();
-        let q = here.search.get();
-        let target = if q.is_empty() {
-            path
-        } else {
-            format!("{path}?{q}")
-        };
-        format!("/login?next={}", crate::url::urlencode(&target))
+    let (path, q) = crate::url::page_address();
+    let target = if q.is_empty() {
+        path
+    } else {
+        format!("{path}?{q}")
     };
+    let next = format!("/login?next={}", crate::url::urlencode(&target));
     view! {
         <leptos_meta::Title text=tr("Log in")/>
         <section class="mx-auto max-w-lg py-10 text-center" data-testid="login-required">

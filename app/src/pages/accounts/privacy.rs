@@ -15,7 +15,7 @@ use leptos::prelude::*;
 pub fn PrivacyPage() -> impl IntoView {
     let export = ServerAction::<RequestDataExport>::new();
     let delete = ServerAction::<DeleteAccount>::new();
-    let page = resource(move || export.version().get(), |_| my_privacy());
+    let page = resource(|| (), |_| my_privacy());
     let requested = flag("requested");
     view! {
         <PageHeader title=tr("Your data") lead=tr("Download a copy of everything Carry holds about you, or delete your account.")/>

@@ -16,16 +16,7 @@ pub fn SecurityPage() -> impl IntoView {
     let start = ServerAction::<StartTwoFactor>::new();
     let confirm = ServerAction::<ConfirmTwoFactor>::new();
     let disable = ServerAction::<DisableTwoFactor>::new();
-    let state = resource(
-        move || {
-            (
-                start.version().get(),
-                confirm.version().get(),
-                disable.version().get(),
-            )
-        },
-        |_| get_two_factor(),
-    );
+    let state = resource(|| (), |_| get_two_factor());
     let (enabled, disabled) = (flag("enabled"), flag("disabled"));
     view! {
         <PageHeader title=tr("Security") lead=tr("Two-factor login and API tokens.")/>

@@ -18,7 +18,7 @@ use crate::url::query_flag as flag;
 #[component]
 pub fn AccountPage() -> impl IntoView {
     let update = ServerAction::<UpdateProfile>::new();
-    let profile = resource(move || update.version().get(), |_| my_profile());
+    let profile = resource(|| (), |_| my_profile());
     view! {
         <Suspense fallback=|| view! { <p>{tr("Loading…")}</p> }>
             {move || Suspend::new(async move {
@@ -129,7 +129,7 @@ pub fn ChangePasswordPage() -> impl IntoView {
 #[component]
 pub fn SessionsPage() -> impl IntoView {
     let revoke = ServerAction::<RevokeSession>::new();
-    let sessions = resource(move || revoke.version().get(), |_| my_sessions());
+    let sessions = resource(|| (), |_| my_sessions());
     let error = action_error(revoke);
     let revoked = flag("revoked");
     view! {

@@ -14,10 +14,7 @@ use leptos::prelude::*;
 pub fn ApiTokens() -> impl IntoView {
     let create = ServerAction::<CreateApiToken>::new();
     let revoke = ServerAction::<RevokeApiToken>::new();
-    let tokens = resource(
-        move || (create.version().get(), revoke.version().get()),
-        |_| my_api_tokens(),
-    );
+    let tokens = resource(|| (), |_| my_api_tokens());
     let (create_error, revoke_error) = (action_error(create), action_error(revoke));
     let revoked = flag("revoked");
     let days = [

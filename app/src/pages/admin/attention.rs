@@ -18,7 +18,7 @@ pub fn AttentionPage() -> impl IntoView {
     let error = action_error(retry);
     let retried = query_flag("retried");
     let overdue = resource(|| (), |_| overdue_deliveries());
-    let failed = resource(move || retry.version().get(), |_| failed_jobs());
+    let failed = resource(|| (), |_| failed_jobs());
     view! {
         <leptos_meta::Title text=tr("Needs attention")/>
         <PageHeader title=tr("Needs attention") lead=tr("Deliveries that did not happen in time, and background work that failed. Money stays in escrow until each is sorted out.")/>

@@ -63,10 +63,7 @@ pub fn AdminDisputePage() -> impl IntoView {
     let resolve = ServerAction::<ResolveDispute>::new();
     let post = ServerAction::<PostDisputeMessage>::new();
     let error = action_error(resolve);
-    let dispute = resource(
-        move || resolve.version().get() + post.version().get(),
-        move |_| admin_dispute(id),
-    );
+    let dispute = resource(|| (), move |_| admin_dispute(id));
     view! {
         <PageHeader title=tr("Dispute")/>
         <div class="mb-4"><a class="link" href="/admin/disputes">{tr("← All disputes")}</a></div>

@@ -64,10 +64,7 @@ pub fn AdminEmailsPage() -> impl IntoView {
     let retried = query_flag("retried");
     let q = use_query_map();
     let to = move || q.read().get("to").unwrap_or_default();
-    let emails = resource(
-        move || (to(), retry.version().get()),
-        |(to, _)| admin_outbox(to),
-    );
+    let emails = resource(to, admin_outbox);
     let initial = to();
     view! {
         <PageHeader title=tr("Emails") lead=tr("What Carry sent or is sending, to whom, and how it went. Bodies are not shown: they may hold a member's private links.")/>

@@ -22,7 +22,7 @@ pub fn ReviewQueuePage() -> impl IntoView {
     let decide = ServerAction::<ReviewParcel>::new();
     let error = action_error(decide);
     let done = query_flag("done");
-    let queue = resource(move || decide.version().get(), |_| review_queue());
+    let queue = resource(|| (), |_| review_queue());
     view! {
         <Suspense fallback=loading>
             {move || Suspend::new(async move {
@@ -63,8 +63,8 @@ pub fn PayoutsPage() -> impl IntoView {
     let decide = ServerAction::<DecidePayout>::new();
     let error = action_error(decide);
     let done = query_flag("done");
-    let queue = resource(move || decide.version().get(), |_| payouts_queue());
-    let history = resource(move || decide.version().get(), |_| payouts_history());
+    let queue = resource(|| (), |_| payouts_queue());
+    let history = resource(|| (), |_| payouts_history());
     view! {
         <leptos_meta::Title text=tr("Payouts")/>
         <PageHeader title=tr("Payouts") lead=tr("Pay each withdrawal to its destination, then mark it paid. Rejecting returns the money to the user's wallet.")/>
@@ -122,7 +122,7 @@ pub fn VerificationsPage() -> impl IntoView {
     let decide = ServerAction::<DecideVerification>::new();
     let error = action_error(decide);
     let done = query_flag("done");
-    let queue = resource(move || decide.version().get(), |_| verification_queue());
+    let queue = resource(|| (), |_| verification_queue());
     view! {
         <leptos_meta::Title text=tr("ID verification")/>
         <PageHeader title=tr("ID verification") lead=tr("Check that the document is genuine and readable, and that the selfie shows the same person.")/>

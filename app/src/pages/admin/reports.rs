@@ -25,8 +25,8 @@ pub fn ReportsPage() -> impl IntoView {
     let error = action_error(resolve);
     let decide_error = action_error(decide);
     let done = query_flag("done");
-    let list = resource(move || resolve.version().get(), |_| message_reports());
-    let listings = resource(move || decide.version().get(), |_| listing_reports());
+    let list = resource(|| (), |_| message_reports());
+    let listings = resource(|| (), |_| listing_reports());
     view! {
         <PageHeader title=tr("Reports") lead=tr("Members, trips, parcels and messages that members reported. Decide each: dismiss, warn, remove the listing, suspend or ban. The member reads your reason; the reporter is told it was handled.")/>
         <Show when=move || done.get()><Notice>{tr("Report handled.")}</Notice></Show>

@@ -20,20 +20,11 @@ pub fn SettingsPage() -> impl IntoView {
     let change = ServerAction::<ChangeSetting>::new();
     let error = action_error(change);
     let saved = query_flag("saved");
-    let items = resource(move || change.version().get(), |_| list_settings());
+    let items = resource(|| (), |_| list_settings());
     let rule = ServerAction::<ChangeRiskRule>::new();
     let keyword = ServerAction::<ChangeKeyword>::new();
     let country = ServerAction::<ChangeCountry>::new();
-    let risk = resource(
-        move || {
-            (
-                rule.version().get(),
-                keyword.version().get(),
-                country.version().get(),
-            )
-        },
-        |_| risk_lists(),
-    );
+    let risk = resource(|| (), |_| risk_lists());
     let (rule_error, keyword_error, country_error) = (
         action_error(rule),
         action_error(keyword),

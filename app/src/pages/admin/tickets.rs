@@ -16,7 +16,7 @@ pub fn TicketsPage() -> impl IntoView {
     let decide = ServerAction::<DecideTicket>::new();
     let error = action_error(decide);
     let done = query_flag("done");
-    let queue = resource(move || decide.version().get(), |_| ticket_queue());
+    let queue = resource(|| (), |_| ticket_queue());
     view! {
         <PageHeader title=tr("Trip tickets") lead=tr("Check that the ticket or boarding pass matches the trip's route, date and the traveler's name.")/>
         <Show when=move || done.get()><Notice>{tr("Decision saved.")}</Notice></Show>

@@ -65,17 +65,7 @@ pub fn MemberPage() -> impl IntoView {
     let revoke = ServerAction::<RevokeMemberSession>::new();
     let role = ServerAction::<SetMemberRole>::new();
     let reset = ServerAction::<ResetMemberTwoFactor>::new();
-    let member = resource(
-        move || {
-            (
-                moderate.version().get(),
-                revoke.version().get(),
-                role.version().get(),
-                reset.version().get(),
-            )
-        },
-        move |_| get_member(id),
-    );
+    let member = resource(|| (), move |_| get_member(id));
     view! {
         <div class="mb-4 text-sm"><a class="link" href="/admin/users">{tr("← Members")}</a></div>
         <Suspense fallback=loading>

@@ -35,21 +35,12 @@ pub fn BookingPage() -> impl IntoView {
         post: ServerAction::<PostDisputeMessage>::new(),
         write: ServerAction::<WriteReview>::new(),
     };
-    // Every resource of the page is made here, before anything renders: a resource made inside
-    // an async branch could be numbered differently on the server and in the browser, and the
-    // page would then fail to hydrate.
+    // Every resource of the page is made here, before anything renders, so the page's
+    // `Suspense` waits for all of them (one made inside an async branch would be made again on
+    // each of the server's walks of it; see `components/deferred.rs`).
     let booking = resource(
-        move || {
-            (
-                id,
-                answer.version().get()
-                    + acts.pick_up.version().get()
-                    + acts.settle.version().get()
-                    // Opening a dispute changes the booking (no more "Confirm receipt").
-                    + trust.open.version().get(),
-            )
-        },
-        |(id, _)| async move {
+        move || id,
+        |id| async move {
             match id {
                 Some(id) => get_booking(id).await,
                 None => Err(AppError::NotFound(
@@ -59,8 +50,8 @@ pub fn BookingPage() -> impl IntoView {
         },
     );
     let dispute = resource(
-        move || (id, trust.open.version().get() + trust.post.version().get()),
-        |(id, _)| async move {
+        move || id,
+        |id| async move {
             match id {
                 Some(id) => Some(get_booking_dispute(id).await),
                 None => None,
@@ -68,8 +59,8 @@ pub fn BookingPage() -> impl IntoView {
         },
     );
     let reviews = resource(
-        move || (id, trust.write.version().get()),
-        |(id, _)| async move {
+        move || id,
+        |id| async move {
             match id {
                 Some(id) => Some(get_booking_reviews(id).await),
                 None => None,

@@ -15,7 +15,7 @@ pub fn AlertsPage() -> impl IntoView {
     let change = ServerAction::<ChangeAlert>::new();
     let error = action_error(change);
     let saved = query_flag("saved");
-    let list = resource(move || change.version().get(), |_| my_alerts());
+    let list = resource(|| (), |_| my_alerts());
     view! {
         <PageHeader title=tr("Route alerts") lead=tr("Saved searches: when a new trip or parcel matches one, you get a notification (and an email, if you chose).")/>
         <Show when=move || saved.get()><Notice>{tr("Alert saved. We will tell you about new listings that match it.")}</Notice></Show>

@@ -69,7 +69,7 @@ pub fn NotificationPrefsPage() -> impl IntoView {
     let save = ServerAction::<SaveNotificationPrefs>::new();
     let error = action_error(save);
     let saved = query_flag("saved");
-    let prefs = resource(move || save.version().get(), |_| notification_prefs());
+    let prefs = resource(|| (), |_| notification_prefs());
     view! {
         <PageHeader title=tr("Email notifications") lead=tr("Every notification appears in Carry. Choose which ones also come by email.")/>
         <Show when=move || saved.get()><Notice>{tr("Your email settings are saved.")}</Notice></Show>

@@ -29,8 +29,8 @@ pub fn ParcelPage() -> impl IntoView {
     let cancel = ServerAction::<CancelParcel>::new();
     let report = ServerAction::<Report>::new();
     let parcel = resource(
-        move || (id, cancel.version().get()),
-        |(id, _)| async move {
+        move || id,
+        |id| async move {
             match id {
                 Some(id) => get_parcel(id).await,
                 None => Err(AppError::NotFound(tr("This parcel does not exist.").into())),

@@ -31,8 +31,8 @@ pub fn TripPage() -> impl IntoView {
     let cancel = ServerAction::<CancelTrip>::new();
     let report = ServerAction::<Report>::new();
     let trip = resource(
-        move || (id, cancel.version().get()),
-        |(id, _)| async move {
+        move || id,
+        |id| async move {
             match id {
                 Some(id) => get_trip(id).await,
                 None => Err(AppError::NotFound(tr("This trip does not exist.").into())),

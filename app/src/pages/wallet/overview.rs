@@ -20,10 +20,7 @@ use leptos_router::hooks::use_query_map;
 pub fn WalletPage() -> impl IntoView {
     let topup = ServerAction::<TopUp>::new();
     let withdraw = ServerAction::<Withdraw>::new();
-    let wallet = resource(
-        move || (topup.version().get(), withdraw.version().get()),
-        |_| get_wallet(),
-    );
+    let wallet = resource(|| (), |_| get_wallet());
     let topped_up = query_flag("topped_up");
     let withdrawn = query_flag("withdrawn");
     let stripe = query_value("stripe");
