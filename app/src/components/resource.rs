@@ -1,14 +1,14 @@
 //! The pages' resources, with their data sent inside the page in a form that is cheap to make,
 //! to embed and to read.
 //!
-//! A resource an island loads while the server renders a page travels to the browser inside the
-//! page, as a JavaScript string in a `<script>` (`__RESOLVED_RESOURCES[n] = "…"`), so the island
-//! hydrates without asking again (the resources of what is not an island stay on the server). [`PageData`] writes it as postcard (the compact binary form the server
-//! functions also answer in, `output = Postcard`) in base64 (standard alphabet, no padding): no field names, no quotes for
-//! Leptos's `Debug` escaping to double, no `<` or `&` that could ever close the script, and
-//! nothing a browser could read as markup. Because the browser reads the same binary form from
-//! both the page and the server functions, its module holds one small reader per type of data
-//! (postcard reads fields in order; JSON would also need each type's field-name matching).
+//! A resource's data, when Leptos sends it inside the page for hydration, travels as a JavaScript
+//! string in a `<script>` (`__RESOLVED_RESOURCES[n] = "…"`). Islands make no resources (see
+//! `LiveConversation`) and the pages' own are read on the server, so Leptos sends one only when it
+//! was made while an island was being rendered (the server renders a page's parts concurrently);
+//! whatever it sends must still be safe in the page. [`PageData`] writes it as postcard (the
+//! compact binary form the server functions answer in, `output = Postcard`) in base64 (standard
+//! alphabet, no padding): no quotes for Leptos's `Debug` escaping to double, no `<` or `&` that
+//! could ever close the script, and nothing a browser could read as markup.
 
 use base64::engine::general_purpose::STANDARD_NO_PAD as BASE64;
 use base64::Engine;

@@ -36,39 +36,54 @@ pub fn ConversationPanel(
 ) -> impl IntoView {
     let reported = query_flag("reported").get_untracked();
     let photo_error = query_value("photo_error");
+    let conv = resource(|| (), move |_| open_conversation(id));
     view! {
         <section class="card" data-testid="conversation">
             {reported.then(|| view! { <Notice>{tr("Thank you: an admin will look at the message you reported.")}</Notice> })}
-            <LiveConversation id back titled photo_error/>
+            <Suspense fallback=loading>
+                {move || {
+                    let (back, photo_error) = (back.clone(), photo_error.clone());
+                    Suspend::new(async move {
+                        match conv.await {
+                            Err(e) => page_error(e),
+                            Ok(c) => view! { <LiveConversation c back titled photo_error/> }.into_any(),
+                        }
+                    })
+                }}
+            </Suspense>
         </section>
     }
 }
 
 /// The thread and the form to write: an island (its module loads on pages that show a
-/// conversation), so the thread is fetched again on each live event about it and after sending.
+/// conversation), which gets the thread the server loaded in its props and fetches it again on
+/// each live event and after sending. (No resource in it: an island's resource is found in the
+/// page by a number that other resources of the page, made concurrently on the server, can take.)
 #[island(lazy)]
 fn LiveConversation(
-    id: ConversationId,
+    c: Conversation,
     back: String,
     titled: bool,
     photo_error: String,
 ) -> impl IntoView {
+    let id = c.id;
     let live = Live::get();
     let send = ServerAction::<SendMessage>::new();
     let report = ServerAction::<ReportMessage>::new();
-    let conv = resource(
-        move || (live.messages.get(), send.version().get()),
-        move |_| open_conversation(id),
-    );
-    view! {
-        <Transition fallback=loading>
-            {move || Suspend::new(async move {
-                match conv.await {
-                    Err(e) => page_error(e),
-                    Ok(c) => view! { <Thread c report titled/> }.into_any(),
+    let conv = RwSignal::new(c);
+    // Runs in the browser only; the first run keeps what the server sent.
+    Effect::new(move |first: Option<()>| {
+        let _ = (live.messages.get(), send.version().get());
+        if first.is_some() {
+            leptos::task::spawn_local(async move {
+                if let Ok(now) = open_conversation(id).await {
+                    conv.set(now);
                 }
-            })}
-        </Transition>
+            });
+        }
+    });
+    view! {
+        {move || view! { <Thread c=conv.get() report titled/> }}
         {(!photo_error.is_empty()).then(|| view! { <p role="alert" class="mt-2 text-sm text-red-700" data-testid="photo-error">{photo_error.clone()}</p> })}
         <Compose id send back/>
     }
