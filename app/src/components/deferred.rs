@@ -7,13 +7,9 @@
 //! only to drop it. A [`Deferred`] view is skipped by those walks: it is built once, when the
 //! page is rendered (or, in the browser, when it is hydrated or mounted).
 //!
-//! A view that makes resources of its own (the booking page's chat) must be built once for a
-//! second reason: resources are numbered in the order they are made, and the browser finds the
-//! server's data by that number. Built in every walk, the view made its resources again under new
-//! numbers, while the browser, building it once, looked for the first ones, whose data the server
-//! sent only if they had loaded before being dropped: now and then the page failed to hydrate.
-//! Such resources are read inside a `<Suspense>` or `<Transition>` of their own (the walks do not
-//! look inside a deferred view, so the outer one would not wait for them).
+//! A view that makes resources of its own (the booking page's chat) reads them inside a
+//! `<Suspense>` or `<Transition>` of its own: the walks do not look inside a deferred view, so the
+//! outer one would not wait for them.
 
 use leptos::prelude::*;
 use leptos::tachys::html::attribute::any_attribute::AnyAttribute;

@@ -5,7 +5,6 @@
 //! delays, and a reconnection (after a network drop or a server restart) makes every island look
 //! again. Without JavaScript nothing of this runs: pages show what the server rendered.
 
-use crate::types::chat::ConversationId;
 use leptos::prelude::*;
 
 /// What changed, as counters islands can depend on.
@@ -15,8 +14,6 @@ pub struct Live {
     pub messages: ArcRwSignal<u32>,
     /// Bumped by a notification (or notifications read elsewhere).
     pub notifications: ArcRwSignal<u32>,
-    /// The conversation of the last message event.
-    pub conversation: ArcRwSignal<Option<ConversationId>>,
 }
 
 impl Live {
@@ -24,7 +21,6 @@ impl Live {
         Live {
             messages: ArcRwSignal::new(0),
             notifications: ArcRwSignal::new(0),
-            conversation: ArcRwSignal::new(None),
         }
     }
 
@@ -69,9 +65,7 @@ fn open(live: Live) {
                 return;
             };
             match serde_json::from_slice::<LiveEvent>(text.as_bytes()) {
-                Ok(LiveEvent::Message { conversation, .. })
-                | Ok(LiveEvent::Read { conversation }) => {
-                    live.conversation.set(Some(conversation));
+                Ok(LiveEvent::Message { .. }) | Ok(LiveEvent::Read { .. }) => {
                     live.messages.update(|n| *n = n.wrapping_add(1));
                 }
                 Ok(LiveEvent::Notification) => {
